@@ -1,0 +1,113 @@
+"""llm_connector: one request type and one stream type for every major LLM API.
+
+    from llm_connector import Client
+    from llm_connector.types import ChatRequest, Message
+
+    client = Client.openai()            # key from $OPENAI_API_KEY
+    request = ChatRequest("gpt-4o").add_message(Message.user("Tell me a story"))
+    for chunk in client.chat_stream(request):
+        print(chunk.get_content() or "", end="")
+
+``AsyncClient`` is the asyncio twin. ``Client.mock(...)`` runs offline.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from llm_connector._async_client import AsyncChatStream, AsyncChatStreamContext, AsyncClient
+from llm_connector._client import ChatStream, Client
+from llm_connector._version import __version__
+from llm_connector.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    IncompleteStreamError,
+    InternalServerError,
+    LLMError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseDecodeError,
+    StreamDecodeError,
+    StreamError,
+    UnprocessableEntityError,
+    UnsupportedFeatureError,
+)
+from llm_connector.types import (
+    ChatRequest,
+    ChatResponse,
+    DocumentPart,
+    EmbedRequest,
+    EmbedResponse,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    StreamingResponse,
+    TextPart,
+    Tool,
+    ToolCall,
+    ToolChoice,
+    Usage,
+)
+
+if TYPE_CHECKING:
+    from llm_connector._mock import MockReply, MockServer
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncChatStream",
+    "AsyncChatStreamContext",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ChatRequest",
+    "ChatResponse",
+    "ChatStream",
+    "Client",
+    "ConflictError",
+    "DocumentPart",
+    "EmbedRequest",
+    "EmbedResponse",
+    "ImagePart",
+    "IncompleteStreamError",
+    "InternalServerError",
+    "LLMError",
+    "Message",
+    "MockReply",
+    "MockServer",
+    "NotFoundError",
+    "OverloadedError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseDecodeError",
+    "ResponseFormat",
+    "StreamDecodeError",
+    "StreamError",
+    "StreamingResponse",
+    "TextPart",
+    "Tool",
+    "ToolCall",
+    "ToolChoice",
+    "UnprocessableEntityError",
+    "UnsupportedFeatureError",
+    "Usage",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The mock is imported on first use: most programs never need it.
+    if name in ("MockReply", "MockServer"):
+        from llm_connector import _mock
+
+        return getattr(_mock, name)
+    raise AttributeError(f"module 'llm_connector' has no attribute {name!r}")

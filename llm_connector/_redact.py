@@ -1,0 +1,53 @@
+"""Keeping secrets out of errors and logs (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from llm_connector.errors import APIStatusError, LLMError, ResponseDecodeError, StreamDecodeError
+from llm_connector.types._request import SECRET_HEADERS
+
+REDACTED = "***"
+
+# Query parameters that carry credentials in some APIs (Gemini's legacy ?key=, signed URLs).
+_SECRET_QUERY = re.compile(r"([?&](?:key|api_key|api-key|access_token|signature|sig)=)[^&#]*", re.I)
+
+
+def secrets_of(api_key: str | None, headers: Mapping[str, str]) -> tuple[str, ...]:
+    """The strings to scrub for a request: its key and its credential header values."""
+    found = {api_key} if api_key else set()
+    for name, value in headers.items():
+        if name.lower() in SECRET_HEADERS and value:
+            found.add(value)
+            # "Bearer sk-..." leaks the key even without the scheme word.
+            scheme, _, token = value.partition(" ")
+            if token and scheme.lower() in ("bearer", "basic", "token"):
+                found.add(token)
+    # Longest first, so a key is not half-replaced by a shorter secret it contains.
+    return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+
+
+def redact_text(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a log line: credential query parameters blanked."""
+    return _SECRET_QUERY.sub(r"\1" + REDACTED, url)
+
+
+def redact_error(error: LLMError, secrets: Iterable[str]) -> None:
+    """Scrub secrets from an error's message, args and body, in place."""
+    secrets = tuple(secrets)
+    if not secrets:
+        return
+    error.message = redact_text(error.message, secrets)
+    error.args = tuple(redact_text(a, secrets) if isinstance(a, str) else a for a in error.args)
+    if isinstance(error, (APIStatusError, ResponseDecodeError)) and error.body is not None:
+        error.body = redact_text(error.body, secrets)
+    if isinstance(error, StreamDecodeError) and error.frame is not None:
+        error.frame = redact_text(error.frame, secrets)

@@ -1,0 +1,91 @@
+"""Retry decisions (pure): given an attempt and what went wrong, wait how long, or give up.
+
+The shells do the sleeping; this module only decides. Retried: connection failures and
+timeouts, and the statuses providers use for transient trouble (408, 409, 429, 500, 502,
+503, 504, and Anthropic's 529). A server's ``x-should-retry`` header overrides the status
+rule, and its ``retry-after-ms`` / ``Retry-After`` wait is honoured up to a cap; a longer
+requested wait raises at once (with ``retry_after`` on the error) rather than blocking.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Mapping
+
+import attrs
+
+RETRYABLE_STATUSES: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+DEFAULT_MAX_RETRIES = 2
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds the server asked us to wait: ``retry-after-ms``, else ``Retry-After``.
+
+    ``Retry-After`` is either seconds or an HTTP date (RFC 9110 section 10.2.3); ``now`` is
+    the current Unix time, passed in so this stays pure. Unparseable values are ignored.
+    """
+    value = headers.get("retry-after-ms")
+    if value is not None:
+        try:
+            millis = float(value)
+        except ValueError:
+            pass
+        else:
+            if millis >= 0:
+                return millis / 1000.0
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return max(0.0, when.timestamp() - now)
+    return seconds if seconds >= 0 else None
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Exponential backoff with jitter; ``max_retries`` retries after the first attempt."""
+
+    max_retries: int = DEFAULT_MAX_RETRIES
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    #: The longest server-requested wait we sleep through; above it we raise at once.
+    max_server_wait: float = 60.0
+    #: Up to this fraction of a computed backoff is taken off at random.
+    jitter: float = 0.25
+
+    def backoff(self, attempt: int, rand: float) -> float:
+        """The wait before retry number ``attempt + 1`` (``rand`` is uniform in [0, 1))."""
+        delay = min(self.initial_delay * (2.0**attempt), self.max_delay)
+        return delay * (1.0 - self.jitter * rand)
+
+    def after_status(
+        self,
+        attempt: int,
+        status_code: int,
+        headers: Mapping[str, str],
+        retry_after: float | None,
+        rand: float,
+    ) -> float | None:
+        """Seconds to wait before retrying a failed status, or None to give up."""
+        if attempt >= self.max_retries:
+            return None
+        should = headers.get("x-should-retry")
+        if should == "false":
+            return None
+        if should != "true" and status_code not in RETRYABLE_STATUSES:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_server_wait else None
+        return self.backoff(attempt, rand)
+
+    def after_connection_error(self, attempt: int, rand: float) -> float | None:
+        """Seconds to wait before retrying a connection failure or timeout, or None."""
+        if attempt >= self.max_retries:
+            return None
+        return self.backoff(attempt, rand)

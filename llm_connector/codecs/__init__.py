@@ -1,0 +1,1 @@
+"""Pure protocol codecs: request builders and stream decoders, one module per protocol."""

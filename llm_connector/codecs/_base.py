@@ -1,0 +1,256 @@
+"""The codec contract: what every protocol codec provides, and the values it trades in.
+
+A codec is pure. It turns a neutral request plus an :class:`Endpoint` into a
+:class:`RequestSpec` (method, URL, headers, body bytes, framing), and turns response bytes
+or stream frames into neutral objects. It never imports httpx, httpx-sse or asyncio, never
+sleeps, never reads the clock or the environment (ruff's banned-api rule enforces it), so
+the same codec serves the blocking and the asyncio client and is tested without a network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol, TypeAlias
+
+import attrs
+
+from llm_connector.errors import (
+    APIStatusError,
+    RequestValidationError,
+    ResponseDecodeError,
+    StreamDecodeError,
+    status_error_class,
+)
+from llm_connector.types import (
+    ChatRequest,
+    ChatResponse,
+    EmbedRequest,
+    EmbedResponse,
+    Model,
+    StreamingResponse,
+)
+
+Framing: TypeAlias = Literal["json", "sse", "ndjson"]
+AuthStyle: TypeAlias = Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "none"]
+
+
+def _mask(value: object) -> str:
+    return "None" if value is None else "'***'"
+
+
+@attrs.frozen
+class Endpoint:
+    """Where a request goes and as whom: the client's settings with the request's overrides.
+
+    ``headers`` are extra headers applied after the codec's own (they win).
+    """
+
+    base_url: str
+    api_key: str | None = attrs.field(default=None, repr=_mask)
+    auth: AuthStyle = "bearer"
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=lambda h: repr(sorted(h)))
+
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+    def auth_headers(self) -> dict[str, str]:
+        """The credential header for this endpoint's auth style (none without a key)."""
+        if not self.api_key or self.auth == "none":
+            return {}
+        if self.auth == "bearer":
+            return {"Authorization": f"Bearer {self.api_key}"}
+        return {self.auth: self.api_key}
+
+
+@attrs.frozen
+class RequestSpec:
+    """Everything a shell needs to send one HTTP request. Built by a codec."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(repr=lambda h: repr(sorted(h)))
+    body: bytes | None = None
+    framing: Framing = "json"
+
+
+class Frame(Protocol):
+    """One framed unit of a stream: an SSE event, or one NDJSON line (``data``).
+
+    ``httpx_sse.ServerSentEvent`` satisfies it as it is, so SSE events reach a decoder
+    without being copied.
+    """
+
+    @property
+    def event(self) -> str: ...
+
+    @property
+    def data(self) -> str: ...
+
+
+@attrs.frozen
+class SSEFrame:
+    """A concrete frame: used for NDJSON lines and by tests that feed decoders directly."""
+
+    data: str
+    event: str = "message"
+    id: str = ""
+
+
+class StreamDecoder(Protocol):
+    """Turns frames into chunks. One instance per stream; the same one drives both shells.
+
+    ``feed`` returns the chunks a frame produced (often one, sometimes none); it raises
+    the typed ``APIStatusError`` for an error event and ``StreamDecodeError`` for a frame it
+    cannot decode. ``close`` is called once when the transport ends; it returns any chunks
+    still held and raises ``IncompleteStreamError`` if the provider's terminal event never
+    came. Nothing else escapes a decoder.
+    """
+
+    def feed(self, frame: Frame) -> list[StreamingResponse]: ...
+
+    def close(self) -> list[StreamingResponse]: ...
+
+
+@attrs.frozen
+class ErrorInfo:
+    """What a provider's error body says, in neutral terms."""
+
+    message: str
+    error_type: str | None = None
+    code: str | int | None = None
+    param: str | None = None
+
+
+class ChatCodec(Protocol):
+    """A chat protocol. Operations a provider lacks raise ``UnsupportedFeatureError``."""
+
+    name: str
+
+    def build_chat(
+        self, request: ChatRequest, endpoint: Endpoint, *, stream: bool
+    ) -> RequestSpec: ...
+
+    def parse_chat(self, body: bytes) -> ChatResponse: ...
+
+    def new_stream_decoder(self) -> StreamDecoder: ...
+
+    def parse_error(self, status_code: int, body: bytes) -> ErrorInfo: ...
+
+    def build_models(self, endpoint: Endpoint) -> RequestSpec: ...
+
+    def parse_models(self, body: bytes) -> list[Model]: ...
+
+    def build_embed(self, request: EmbedRequest, endpoint: Endpoint) -> RequestSpec: ...
+
+    def parse_embed(self, body: bytes) -> EmbedResponse: ...
+
+
+# -- helpers shared by codecs ------------------------------------------------------------
+
+
+def dump_json(body: Mapping[str, Any]) -> bytes:
+    """Compact UTF-8 JSON, as providers expect. Raises RequestValidationError if unserializable."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise RequestValidationError("request", f"is not JSON-serializable: {exc}") from None
+
+
+def load_json_object(body: bytes | str, what: str) -> dict[str, Any]:
+    """Parse a JSON object, or raise ``ResponseDecodeError`` saying what was expected."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        raise ResponseDecodeError(f"{what} is not valid JSON", body=text) from None
+    if not isinstance(value, dict):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        raise ResponseDecodeError(f"{what} is not a JSON object", body=text)
+    return value
+
+
+def load_frame_object(frame: Frame) -> dict[str, Any]:
+    """Parse a frame's data as a JSON object, or raise ``StreamDecodeError`` with the frame."""
+    try:
+        value = json.loads(frame.data)
+    except ValueError:
+        raise StreamDecodeError("stream frame is not valid JSON", frame=frame.data) from None
+    if not isinstance(value, dict):
+        raise StreamDecodeError("stream frame is not a JSON object", frame=frame.data)
+    return value
+
+
+# Provider error types (OpenAI, Anthropic, OpenRouter, llama.cpp ...) to the HTTP status
+# they stand for, so that an error sent inside a 200 stream raises the class its status
+# would. Anthropic's list: https://docs.anthropic.com/en/api/errors
+_TYPE_TO_STATUS: Mapping[str, int] = {
+    "invalid_request_error": 400,
+    "invalid_request": 400,
+    "bad_request": 400,
+    "authentication_error": 401,
+    "invalid_api_key": 401,
+    "permission_error": 403,
+    "permission_denied": 403,
+    "not_found_error": 404,
+    "not_found": 404,
+    "rate_limit_error": 429,
+    "rate_limit_exceeded": 429,
+    "insufficient_quota": 429,
+    "tokens": 429,
+    "overloaded_error": 529,
+    "overloaded": 529,
+    "server_error": 500,
+    "api_error": 500,
+    "internal_error": 500,
+    "service_unavailable": 503,
+    "timeout_error": 504,
+}
+
+
+def status_for_error(info: ErrorInfo, default: int) -> int:
+    """The HTTP status an in-band error stands for: its numeric code, else its type."""
+    code = info.code
+    if isinstance(code, str) and code.isdigit():
+        code = int(code)
+    if isinstance(code, int) and 400 <= code <= 599:
+        return code
+    for key in (info.error_type, code):
+        if isinstance(key, str) and key in _TYPE_TO_STATUS:
+            return _TYPE_TO_STATUS[key]
+    return default
+
+
+def in_stream_error(info: ErrorInfo, raw: str) -> APIStatusError:
+    """The typed exception for an error that arrived inside a stream or a 200 body."""
+    status = status_for_error(info, 500)
+    cls = status_error_class(status)
+    return cls(
+        info.message,
+        status_code=status,
+        error_type=info.error_type,
+        code=info.code,
+        param=info.param,
+        body=raw,
+        in_stream=True,
+    )
+
+
+def error_info_from_object(error: object, fallback: str) -> ErrorInfo:
+    """Read the common ``{"message", "type", "code", "param"}`` error object (or a string)."""
+    if isinstance(error, str):
+        return ErrorInfo(message=error)
+    if not isinstance(error, Mapping):
+        return ErrorInfo(message=fallback)
+    message = error.get("message")
+    if not isinstance(message, str) or not message:
+        message = fallback
+    error_type = error.get("type") or error.get("status")
+    code = error.get("code")
+    param = error.get("param")
+    return ErrorInfo(
+        message=message,
+        error_type=error_type if isinstance(error_type, str) else None,
+        code=code if isinstance(code, (str, int)) and not isinstance(code, bool) else None,
+        param=param if isinstance(param, str) else None,
+    )

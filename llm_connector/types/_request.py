@@ -1,0 +1,407 @@
+"""Requests: ChatRequest and its parts (tools, tool choice, response format), EmbedRequest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from llm_connector.errors import RequestValidationError
+from llm_connector.types._message import Message
+
+ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
+REASONING_EFFORTS: frozenset[str] = frozenset({"none", "minimal", "low", "medium", "high", "xhigh"})
+
+# Header names whose values are credentials: never shown by repr().
+SECRET_HEADERS: frozenset[str] = frozenset(
+    {"authorization", "api-key", "x-api-key", "x-goog-api-key", "proxy-authorization", "cookie"}
+)
+
+
+def _mask_secret(value: object) -> str:
+    return "None" if value is None else "'***'"
+
+
+def _header_names(value: Mapping[str, str]) -> str:
+    """repr of a header mapping that never shows a value: headers often carry keys."""
+    return "{" + ", ".join(f"{name!r}: ..." for name in value) + "}"
+
+
+def _to_headers(value: Mapping[str, str]) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise RequestValidationError("extra_headers", "must be a mapping of header names to values")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _check_name(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RequestValidationError(f"tool.{attribute.name}", "a tool needs a non-empty name")
+
+
+def _to_schema(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    if value is None:
+        return {"type": "object", "properties": {}}
+    if not isinstance(value, Mapping):
+        raise RequestValidationError("tool.parameters", "must be a JSON-schema object (a mapping)")
+    return dict(value)
+
+
+@attrs.frozen
+class Tool:
+    """A function the model may call. ``parameters`` is a JSON schema (a mapping)."""
+
+    name: str = attrs.field(validator=_check_name)
+    description: str | None = None
+    parameters: dict[str, Any] = attrs.field(factory=dict, converter=_to_schema, hash=False)
+    strict: bool | None = None
+    type: Literal["function"] = "function"
+
+    @classmethod
+    def function(
+        cls,
+        name: str,
+        description: str | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        strict: bool | None = None,
+    ) -> Tool:
+        return cls(name=name, description=description, parameters=parameters, strict=strict)
+
+
+ToolChoiceMode: TypeAlias = Literal["auto", "none", "required", "function"]
+
+
+@attrs.frozen
+class ToolChoice:
+    """Whether and which tool the model must call: auto, none, required, or one function."""
+
+    mode: ToolChoiceMode
+    name: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.mode not in ("auto", "none", "required", "function"):
+            raise RequestValidationError("tool_choice", f"unknown mode {self.mode!r}")
+        if (self.mode == "function") != bool(self.name):
+            raise RequestValidationError(
+                "tool_choice.name", "a name is given exactly when the mode is 'function'"
+            )
+
+    @classmethod
+    def auto(cls) -> ToolChoice:
+        return cls("auto")
+
+    @classmethod
+    def none(cls) -> ToolChoice:
+        return cls("none")
+
+    @classmethod
+    def required(cls) -> ToolChoice:
+        return cls("required")
+
+    @classmethod
+    def function(cls, name: str) -> ToolChoice:
+        return cls("function", name)
+
+
+@attrs.frozen
+class ResponseFormat:
+    """The shape of the answer: free text, any JSON object, or JSON matching a schema."""
+
+    type: Literal["text", "json_object", "json_schema"]
+    name: str | None = None
+    schema: dict[str, Any] | None = attrs.field(default=None, hash=False)
+    strict: bool | None = None
+    description: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.type not in ("text", "json_object", "json_schema"):
+            raise RequestValidationError("response_format.type", f"unknown type {self.type!r}")
+        if self.type == "json_schema" and (not self.name or self.schema is None):
+            raise RequestValidationError("response_format", "json_schema needs a name and a schema")
+
+    @classmethod
+    def text(cls) -> ResponseFormat:
+        return cls("text")
+
+    @classmethod
+    def json_object(cls) -> ResponseFormat:
+        return cls("json_object")
+
+    @classmethod
+    def json_schema(
+        cls,
+        name: str,
+        schema: Mapping[str, Any],
+        *,
+        strict: bool | None = True,
+        description: str | None = None,
+    ) -> ResponseFormat:
+        return cls("json_schema", name, dict(schema), strict, description)
+
+    @classmethod
+    def from_openai(cls, value: Mapping[str, Any]) -> ResponseFormat:
+        """From OpenAI's wire shape, e.g. ``{"type": "json_schema", "json_schema": {...}}``."""
+        kind = value.get("type")
+        if kind == "json_schema":
+            spec = value.get("json_schema")
+            if not isinstance(spec, Mapping):
+                raise RequestValidationError("response_format.json_schema", "must be an object")
+            return cls.json_schema(
+                spec.get("name", ""),
+                spec.get("schema") or {},
+                strict=spec.get("strict"),
+                description=spec.get("description"),
+            )
+        if kind in ("text", "json_object"):
+            return cls(kind)
+        raise RequestValidationError("response_format.type", f"unknown type {kind!r}")
+
+
+def _to_messages(value: Iterable[Message]) -> tuple[Message, ...]:
+    messages = tuple(value)
+    for i, message in enumerate(messages):
+        if not isinstance(message, Message):
+            raise RequestValidationError(
+                f"messages[{i}]", f"expected Message, got {type(message).__name__}"
+            )
+    return messages
+
+
+def _to_tools(value: Iterable[Tool]) -> tuple[Tool, ...]:
+    tools = tuple(value)
+    for i, tool in enumerate(tools):
+        if not isinstance(tool, Tool):
+            raise RequestValidationError(f"tools[{i}]", f"expected Tool, got {type(tool).__name__}")
+    return tools
+
+
+def _to_stop(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _to_response_format(
+    value: ResponseFormat | Mapping[str, Any] | None,
+) -> ResponseFormat | None:
+    if value is None or isinstance(value, ResponseFormat):
+        return value
+    return ResponseFormat.from_openai(value)
+
+
+def _check_effort(_: Any, __: Any, value: str | None) -> None:
+    if value is not None and value not in REASONING_EFFORTS:
+        raise RequestValidationError(
+            "reasoning_effort", f"unknown effort {value!r}; use one of {sorted(REASONING_EFFORTS)}"
+        )
+
+
+def _to_extra_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise RequestValidationError("extra_body", "must be a mapping of top-level body fields")
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise RequestValidationError("extra_body", f"keys must be strings, got {key!r}")
+        try:
+            json.dumps(item)
+        except (TypeError, ValueError) as exc:
+            raise RequestValidationError(
+                f"extra_body[{key!r}]", f"is not JSON-serializable: {exc}"
+            ) from None
+    return dict(value)
+
+
+@attrs.frozen
+class ChatRequest:
+    """A chat request, neutral across providers.
+
+    Build it fluently (every ``with_*`` returns a new request)::
+
+        request = (ChatRequest("gpt-4o")
+                   .add_message(Message.user("Tell me a story"))
+                   .with_max_tokens(200))
+
+    or with keywords: ``ChatRequest(model="gpt-4o", messages=[Message.user("Hi")])``.
+
+    ``extra_body`` fields are merged into the provider's JSON body last (they win).
+    ``api_key``, ``base_url`` and ``extra_headers`` override the client's for this request
+    only. Invalid values raise :class:`~llm_connector.errors.RequestValidationError`
+    naming the field; a request without a model or messages is rejected when sent.
+    """
+
+    model: str = ""
+    messages: tuple[Message, ...] = attrs.field(default=(), converter=_to_messages)
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    stop: tuple[str, ...] | None = attrs.field(default=None, converter=_to_stop)
+    seed: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    tools: tuple[Tool, ...] = attrs.field(default=(), converter=_to_tools)
+    tool_choice: ToolChoice | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat | None = attrs.field(
+        default=None, converter=_to_response_format
+    )
+    reasoning_effort: ReasoningEffort | None = attrs.field(default=None, validator=_check_effort)
+    thinking_budget: int | None = None
+    stream: bool | None = None
+    user: str | None = None
+    extra_body: dict[str, Any] | None = attrs.field(
+        default=None, converter=_to_extra_body, hash=False
+    )
+    api_key: str | None = attrs.field(default=None, repr=_mask_secret)
+    base_url: str | None = None
+    extra_headers: dict[str, str] = attrs.field(
+        factory=dict, converter=_to_headers, repr=_header_names, hash=False
+    )
+
+    # -- fluent builders ---------------------------------------------------------------
+
+    def add_message(self, message: Message) -> ChatRequest:
+        return attrs.evolve(self, messages=(*self.messages, message))
+
+    def with_messages(self, messages: Iterable[Message]) -> ChatRequest:
+        return attrs.evolve(self, messages=tuple(messages))
+
+    def with_model(self, model: str) -> ChatRequest:
+        return attrs.evolve(self, model=model)
+
+    def with_stream(self, stream: bool) -> ChatRequest:
+        return attrs.evolve(self, stream=stream)
+
+    def with_temperature(self, temperature: float) -> ChatRequest:
+        return attrs.evolve(self, temperature=temperature)
+
+    def with_top_p(self, top_p: float) -> ChatRequest:
+        return attrs.evolve(self, top_p=top_p)
+
+    def with_max_tokens(self, max_tokens: int) -> ChatRequest:
+        return attrs.evolve(self, max_tokens=max_tokens)
+
+    def with_stop(self, stop: str | Sequence[str]) -> ChatRequest:
+        return attrs.evolve(self, stop=stop)
+
+    def with_seed(self, seed: int) -> ChatRequest:
+        return attrs.evolve(self, seed=seed)
+
+    def with_presence_penalty(self, penalty: float) -> ChatRequest:
+        return attrs.evolve(self, presence_penalty=penalty)
+
+    def with_frequency_penalty(self, penalty: float) -> ChatRequest:
+        return attrs.evolve(self, frequency_penalty=penalty)
+
+    def with_tools(self, tools: Iterable[Tool]) -> ChatRequest:
+        return attrs.evolve(self, tools=tuple(tools))
+
+    def with_tool_choice(self, tool_choice: ToolChoice) -> ChatRequest:
+        return attrs.evolve(self, tool_choice=tool_choice)
+
+    def with_parallel_tool_calls(self, enabled: bool) -> ChatRequest:
+        return attrs.evolve(self, parallel_tool_calls=enabled)
+
+    def with_response_format(
+        self, response_format: ResponseFormat | Mapping[str, Any]
+    ) -> ChatRequest:
+        return attrs.evolve(self, response_format=response_format)
+
+    def with_reasoning_effort(self, effort: ReasoningEffort) -> ChatRequest:
+        return attrs.evolve(self, reasoning_effort=effort)
+
+    def with_thinking_budget(self, budget_tokens: int) -> ChatRequest:
+        return attrs.evolve(self, thinking_budget=budget_tokens)
+
+    def with_user(self, user: str) -> ChatRequest:
+        return attrs.evolve(self, user=user)
+
+    def with_extra_body(self, extra_body: Mapping[str, Any]) -> ChatRequest:
+        """Merge these fields into the JSON body (on top of any earlier extra_body)."""
+        return attrs.evolve(self, extra_body={**(self.extra_body or {}), **extra_body})
+
+    def with_api_key(self, api_key: str) -> ChatRequest:
+        return attrs.evolve(self, api_key=api_key)
+
+    def with_base_url(self, base_url: str) -> ChatRequest:
+        return attrs.evolve(self, base_url=base_url)
+
+    def with_header(self, name: str, value: str) -> ChatRequest:
+        return attrs.evolve(self, extra_headers={**self.extra_headers, name: value})
+
+    # -- checks made before sending -----------------------------------------------------
+
+    def validate(self) -> None:
+        """Raise ``RequestValidationError`` for what no provider would accept."""
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise RequestValidationError("model", "a model name is required")
+        if not self.messages:
+            raise RequestValidationError("messages", "at least one message is required")
+        for i, message in enumerate(self.messages):
+            if message.role == "tool" and not message.tool_call_id:
+                raise RequestValidationError(
+                    f"messages[{i}].tool_call_id", "a tool message answers a call: give its id"
+                )
+        names = [tool.name for tool in self.tools]
+        for i, name in enumerate(names):
+            if names.index(name) != i:
+                raise RequestValidationError(f"tools[{i}].name", f"duplicate tool name {name!r}")
+        _check_range("temperature", self.temperature, 0.0, 2.0)
+        _check_range("top_p", self.top_p, 0.0, 1.0)
+        _check_positive("max_tokens", self.max_tokens)
+        _check_positive("thinking_budget", self.thinking_budget, allow_zero=True)
+
+
+def _check_range(field: str, value: float | None, low: float, high: float) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RequestValidationError(field, f"must be a number, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise RequestValidationError(field, f"must be between {low} and {high}, got {value}")
+
+
+def _check_positive(field: str, value: int | None, *, allow_zero: bool = False) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RequestValidationError(field, f"must be an integer, got {type(value).__name__}")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise RequestValidationError(field, f"must be positive, got {value}")
+
+
+def _to_inputs(value: str | Iterable[str]) -> tuple[str, ...]:
+    inputs = (value,) if isinstance(value, str) else tuple(value)
+    for i, item in enumerate(inputs):
+        if not isinstance(item, str):
+            raise RequestValidationError(f"input[{i}]", f"expected str, got {type(item).__name__}")
+    return inputs
+
+
+@attrs.frozen
+class EmbedRequest:
+    """An embeddings request: one text or a batch. ``EmbedRequest("model", ["a", "b"])``."""
+
+    model: str
+    input: tuple[str, ...] = attrs.field(converter=_to_inputs)
+    dimensions: int | None = None
+    encoding_format: Literal["float", "base64"] | None = None
+    user: str | None = None
+    extra_body: dict[str, Any] | None = attrs.field(
+        default=None, converter=_to_extra_body, hash=False
+    )
+    api_key: str | None = attrs.field(default=None, repr=_mask_secret)
+    base_url: str | None = None
+    extra_headers: dict[str, str] = attrs.field(
+        factory=dict, converter=_to_headers, repr=_header_names, hash=False
+    )
+
+    def validate(self) -> None:
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise RequestValidationError("model", "a model name is required")
+        if not self.input:
+            raise RequestValidationError("input", "at least one input text is required")
+        _check_positive("dimensions", self.dimensions)
