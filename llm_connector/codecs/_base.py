@@ -49,7 +49,10 @@ class Endpoint:
     base_url: str
     api_key: str | None = attrs.field(default=None, repr=_mask)
     auth: AuthStyle = "bearer"
-    headers: Mapping[str, str] = attrs.field(factory=dict, repr=lambda h: repr(sorted(h)))
+    # repr shows header names only (values often carry credentials); a dict is not hashable.
+    headers: Mapping[str, str] = attrs.field(
+        factory=dict, repr=lambda h: repr(sorted(h)), hash=False
+    )
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -69,7 +72,7 @@ class RequestSpec:
 
     method: str
     url: str
-    headers: Mapping[str, str] = attrs.field(repr=lambda h: repr(sorted(h)))
+    headers: Mapping[str, str] = attrs.field(repr=lambda h: repr(sorted(h)), hash=False)
     body: bytes | None = None
     framing: Framing = "json"
 
@@ -149,6 +152,25 @@ class ChatCodec(Protocol):
 # -- helpers shared by codecs ------------------------------------------------------------
 
 
+def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
+    """Merge header mappings; a later layer wins, and names compare case-insensitively.
+
+    HTTP header names are case-insensitive (RFC 9110, section 5.1): a user's
+    ``authorization`` must replace the codec's ``Authorization``, not be sent beside it.
+    The name keeps the spelling of the layer that set the value.
+    """
+    merged: dict[str, str] = {}
+    spelling: dict[str, str] = {}  # lower-case name -> the key used in ``merged``
+    for layer in layers:
+        for name, value in layer.items():
+            previous = spelling.get(name.lower())
+            if previous is not None:
+                del merged[previous]
+            spelling[name.lower()] = name
+            merged[name] = value
+    return merged
+
+
 def dump_json(body: Mapping[str, Any]) -> bytes:
     """Compact UTF-8 JSON, as providers expect. Raises RequestValidationError if unserializable."""
     try:
@@ -161,7 +183,8 @@ def load_json_object(body: bytes | str, what: str) -> dict[str, Any]:
     """Parse a JSON object, or raise ``ResponseDecodeError`` saying what was expected."""
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # json.loads raises RecursionError, not ValueError, past the interpreter's depth limit.
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         raise ResponseDecodeError(f"{what} is not valid JSON", body=text) from None
     if not isinstance(value, dict):
@@ -174,7 +197,7 @@ def load_frame_object(frame: Frame) -> dict[str, Any]:
     """Parse a frame's data as a JSON object, or raise ``StreamDecodeError`` with the frame."""
     try:
         value = json.loads(frame.data)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise StreamDecodeError("stream frame is not valid JSON", frame=frame.data) from None
     if not isinstance(value, dict):
         raise StreamDecodeError("stream frame is not a JSON object", frame=frame.data)

@@ -6,9 +6,6 @@ Streaming:     https://platform.openai.com/docs/api-reference/chat-streaming
 
 from __future__ import annotations
 
-import base64
-import struct
-from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
@@ -18,23 +15,20 @@ from llm_connector.codecs._base import (
     ErrorInfo,
     RequestSpec,
     dump_json,
-    error_info_from_object,
-    in_stream_error,
-    load_json_object,
+    merge_headers,
 )
-from llm_connector.codecs.openai_chat_stream import (
-    OpenAIChatStreamDecoder,
-    content_text,
-    parse_usage,
-    reasoning_text,
+from llm_connector.codecs.openai_chat_parse import (
+    parse_chat_response,
+    parse_embeddings,
+    parse_error_body,
+    parse_model_list,
 )
-from llm_connector.errors import RequestValidationError, ResponseDecodeError
+from llm_connector.codecs.openai_chat_stream import OpenAIChatStreamDecoder
+from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,
     ChatResponse,
-    Choice,
     DocumentPart,
-    Embedding,
     EmbedRequest,
     EmbedResponse,
     ImagePart,
@@ -136,12 +130,14 @@ class OpenAIChatCodec:
                 body["stream_options"] = {"include_usage": True}
         if request.extra_body:
             body.update(request.extra_body)
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream" if stream else "application/json",
-            **endpoint.auth_headers(),
-            **endpoint.headers,
-        }
+        headers = merge_headers(
+            {
+                "Content-Type": "application/json",
+                "Accept": "text/event-stream" if stream else "application/json",
+            },
+            endpoint.auth_headers(),
+            endpoint.headers,
+        )
         return RequestSpec(
             "POST",
             endpoint.url(dialect.chat_path),
@@ -160,6 +156,8 @@ class OpenAIChatCodec:
                 out["tool_calls"] = [_tool_call(c) for c in message.tool_calls]
             else:
                 out["content"] = content if content is not None else ""
+            if message.name:
+                out["name"] = message.name
             if self.dialect.send_reasoning_content and message.reasoning_content:
                 out["reasoning_content"] = message.reasoning_content
         elif message.role == "tool":
@@ -172,27 +170,7 @@ class OpenAIChatCodec:
         return out
 
     def parse_chat(self, body: bytes) -> ChatResponse:
-        obj = load_json_object(body, "chat completion")
-        error = obj.get("error")
-        if error:
-            raise in_stream_error(
-                error_info_from_object(error, "provider error"), body.decode("utf-8", "replace")
-            )
-        raw_choices = obj.get("choices")
-        if not isinstance(raw_choices, list):
-            raise ResponseDecodeError(
-                "chat completion has no choices list", body=body.decode("utf-8", "replace")
-            )
-        choices = tuple(_choice(c, n) for n, c in enumerate(raw_choices) if isinstance(c, dict))
-        created = obj.get("created")
-        return ChatResponse(
-            id=obj.get("id") or "",
-            model=obj.get("model") or "",
-            choices=choices,
-            usage=parse_usage(obj.get("usage")),
-            created=created if isinstance(created, int) else None,
-            system_fingerprint=obj.get("system_fingerprint"),
-        )
+        return parse_chat_response(body)
 
     def new_stream_decoder(self) -> OpenAIChatStreamDecoder:
         return OpenAIChatStreamDecoder()
@@ -203,28 +181,13 @@ class OpenAIChatCodec:
     # -- models and embeddings --------------------------------------------------------
 
     def build_models(self, endpoint: Endpoint) -> RequestSpec:
-        headers = {"Accept": "application/json", **endpoint.auth_headers(), **endpoint.headers}
+        headers = merge_headers(
+            {"Accept": "application/json"}, endpoint.auth_headers(), endpoint.headers
+        )
         return RequestSpec("GET", endpoint.url(self.dialect.models_path), headers)
 
     def parse_models(self, body: bytes) -> list[Model]:
-        obj = load_json_object(body, "model list")
-        data = obj.get("data")
-        if not isinstance(data, list):
-            raise ResponseDecodeError(
-                "model list has no data array", body=body.decode("utf-8", "replace")
-            )
-        models = []
-        for item in data:
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                created = item.get("created")
-                models.append(
-                    Model(
-                        id=item["id"],
-                        owned_by=item.get("owned_by"),
-                        created=created if isinstance(created, int) else None,
-                    )
-                )
-        return models
+        return parse_model_list(body)
 
     def build_embed(self, request: EmbedRequest, endpoint: Endpoint) -> RequestSpec:
         request.validate()
@@ -237,66 +200,17 @@ class OpenAIChatCodec:
         body.update((k, v) for k, v in optional.items() if v is not None)
         if request.extra_body:
             body.update(request.extra_body)
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            **endpoint.auth_headers(),
-            **endpoint.headers,
-        }
+        headers = merge_headers(
+            {"Content-Type": "application/json", "Accept": "application/json"},
+            endpoint.auth_headers(),
+            endpoint.headers,
+        )
         return RequestSpec(
             "POST", endpoint.url(self.dialect.embeddings_path), headers, dump_json(body)
         )
 
     def parse_embed(self, body: bytes) -> EmbedResponse:
-        obj = load_json_object(body, "embedding response")
-        data = obj.get("data")
-        if not isinstance(data, list):
-            raise ResponseDecodeError(
-                "embedding response has no data array", body=body.decode("utf-8", "replace")
-            )
-        items = []
-        for n, item in enumerate(data):
-            if not isinstance(item, dict):
-                continue
-            vector = item.get("embedding")
-            if isinstance(vector, str):
-                # encoding_format="base64": little-endian float32s.
-                # https://platform.openai.com/docs/api-reference/embeddings/create#embeddings-create-encoding_format
-                raw = base64.b64decode(vector)
-                vector = list(struct.unpack(f"<{len(raw) // 4}f", raw))
-            if not isinstance(vector, list):
-                raise ResponseDecodeError(f"embedding {n} is not a vector")
-            index = item.get("index")
-            items.append(Embedding(index=index if isinstance(index, int) else n, embedding=vector))
-        return EmbedResponse(
-            model=obj.get("model") or "", data=tuple(items), usage=parse_usage(obj.get("usage"))
-        )
-
-
-def parse_error_body(status_code: int, body: bytes) -> ErrorInfo:
-    """Read an error body: OpenAI's ``{"error": {...}}`` and the shapes compatible servers use."""
-    text = body.decode("utf-8", "replace").strip()
-    fallback = text[:300] if text else f"HTTP {status_code}"
-    try:
-        obj = load_json_object(body, "error body")
-    except ResponseDecodeError:
-        return ErrorInfo(message=fallback)
-    error = obj.get("error")
-    if error is not None:
-        info = error_info_from_object(error, fallback)
-        # OpenRouter nests the upstream provider's words under error.metadata.raw.
-        metadata = error.get("metadata") if isinstance(error, dict) else None
-        raw = metadata.get("raw") if isinstance(metadata, dict) else None
-        if isinstance(raw, str) and raw and raw not in info.message:
-            info = attrs.evolve(info, message=f"{info.message}: {raw}")
-        return info
-    # FastAPI-based servers (vLLM, ...) answer {"detail": "..."}; others a bare message.
-    for key in ("message", "detail", "msg"):
-        value = obj.get(key)
-        if isinstance(value, str) and value:
-            kind = obj.get("type") or obj.get("code")
-            return ErrorInfo(message=value, error_type=kind if isinstance(kind, str) else None)
-    return ErrorInfo(message=fallback)
+        return parse_embeddings(body)
 
 
 def _content(message: Message, i: int) -> str | list[dict[str, Any]] | None:
@@ -317,6 +231,12 @@ def _content(message: Message, i: int) -> str | list[dict[str, Any]] | None:
                 image["detail"] = part.detail
             parts.append({"type": "image_url", "image_url": image})
         elif isinstance(part, DocumentPart):
+            if message.role != "user":
+                # Only user messages take file parts:
+                # https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+                raise RequestValidationError(
+                    f"messages[{i}].content[{j}]", "documents are only accepted in user messages"
+                )
             parts.append({"type": "file", "file": _file(part, f"messages[{i}].content[{j}]")})
     return parts
 
@@ -367,32 +287,3 @@ def _tool_call(call: ToolCall) -> dict[str, Any]:
         "type": "function",
         "function": {"name": call.function.name, "arguments": call.function.arguments},
     }
-
-
-def _choice(raw: Mapping[str, Any], n: int) -> Choice:
-    message = raw.get("message") or {}
-    tool_calls: list[ToolCall] = []
-    for call in message.get("tool_calls") or ():
-        function = call.get("function") or {}
-        arguments = function.get("arguments")
-        if not isinstance(arguments, str):
-            # A few compatible servers send the arguments as an object.
-            arguments = dump_json(arguments).decode() if arguments is not None else "{}"
-        tool_calls.append(
-            ToolCall.create(
-                call.get("id") or f"call_{n}_{len(tool_calls)}",
-                function.get("name") or "",
-                arguments,
-            )
-        )
-    index = raw.get("index")
-    return Choice(
-        index=index if isinstance(index, int) else n,
-        message=Message(
-            "assistant",
-            content_text(message.get("content")),
-            tool_calls=tool_calls,
-            reasoning_content=reasoning_text(message),
-        ),
-        finish_reason=raw.get("finish_reason"),
-    )

@@ -1,0 +1,320 @@
+"""Reading OpenAI chat-completions answers: the field readers the stream decoder shares,
+whole responses, error bodies, model lists and embeddings.
+
+https://platform.openai.com/docs/api-reference/chat/object
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import struct
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from llm_connector.codecs._base import (
+    ErrorInfo,
+    error_info_from_object,
+    in_stream_error,
+    load_json_object,
+)
+from llm_connector.errors import ResponseDecodeError
+from llm_connector.types import (
+    ChatResponse,
+    Choice,
+    Embedding,
+    EmbedResponse,
+    Message,
+    Model,
+    ToolCall,
+    Usage,
+)
+
+# A provider's JSON decides the types of what we read. Every field goes through one of
+# these, so a server that sends the wrong type for a field we know (``"role": 5``,
+# ``"id": [1]``) cannot put a non-``str`` into a ``str`` attribute of a neutral type: such a
+# value counts as absent. A wrong *container* (``"delta": 5``) is not a chunk we can read and
+# raises ``StreamDecodeError``.
+
+
+def opt_str(value: object) -> str | None:
+    return value if type(value) is str else None
+
+
+def nonempty_str(value: object) -> str | None:
+    return value if type(value) is str and value else None
+
+
+def token_count(value: object) -> int | None:
+    """A token count: an int (not a bool), or a float with an integral value."""
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return None
+
+
+def parse_usage(raw: object) -> Usage | None:
+    """OpenAI's usage object, with the cached and reasoning token details when present."""
+    if not isinstance(raw, Mapping):
+        return None
+    prompt = token_count(raw.get("prompt_tokens")) or 0
+    completion = token_count(raw.get("completion_tokens")) or 0
+    total = token_count(raw.get("total_tokens")) or prompt + completion
+    prompt_details = raw.get("prompt_tokens_details")
+    cached = (
+        token_count(prompt_details.get("cached_tokens"))
+        if isinstance(prompt_details, Mapping)
+        else None
+    )
+    if cached is None:
+        # DeepSeek reports cache hits at top level:
+        # https://api-docs.deepseek.com/api/create-chat-completion (usage.prompt_cache_hit_tokens)
+        cached = token_count(raw.get("prompt_cache_hit_tokens"))
+    completion_details = raw.get("completion_tokens_details")
+    reasoning = (
+        token_count(completion_details.get("reasoning_tokens"))
+        if isinstance(completion_details, Mapping)
+        else None
+    )
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=total,
+        reasoning_tokens=reasoning,
+        cached_tokens=cached,
+    )
+
+
+def content_text(value: object) -> str | None:
+    """A message or delta ``content``: a string, or a list of typed parts whose text we join."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, list):
+        texts = [p.get("text") for p in value if isinstance(p, Mapping) and p.get("type") == "text"]
+        return "".join(t for t in texts if type(t) is str) or None
+    return None
+
+
+def reasoning_text(delta: Mapping[str, Any]) -> str | None:
+    """Reasoning text under either name servers use (the first that is non-empty text).
+
+    ``reasoning_content``: DeepSeek, llama.cpp, vLLM (older), Moonshot, Zhipu
+    (https://api-docs.deepseek.com/guides/reasoning_model); ``reasoning``: OpenRouter, Groq,
+    vLLM (newer) (https://openrouter.ai/docs/use-cases/reasoning-tokens). Servers moving
+    from one name to the other send both with the same text; it counts once.
+    """
+    return nonempty_str(delta.get("reasoning_content")) or nonempty_str(delta.get("reasoning"))
+
+
+def arguments_text(value: object) -> str:
+    """Tool-call arguments as JSON text; a few compatible servers send them as a JSON value."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    # A value that came out of json.loads always serializes back (NaN included).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def provider_error_info(error: object, fallback: str) -> ErrorInfo:
+    """An ``error`` object (or string) as ErrorInfo, the same wherever it arrived: under an
+    error status, inside a 200 body, or inside a stream."""
+    info = error_info_from_object(error, fallback)
+    # OpenRouter's own message is generic ("Provider returned error"); the upstream
+    # provider's words are under error.metadata.raw:
+    # https://openrouter.ai/docs/api-reference/errors#error-metadata
+    metadata = error.get("metadata") if isinstance(error, Mapping) else None
+    raw = metadata.get("raw") if isinstance(metadata, Mapping) else None
+    if type(raw) is str and raw and raw not in info.message:
+        info = attrs.evolve(info, message=f"{info.message}: {raw}")
+    return info
+
+
+# -- whole responses ----------------------------------------------------------------
+
+
+def parse_chat_response(body: bytes) -> ChatResponse:
+    """A chat completion body; a 200 body carrying an ``error`` raises its typed error."""
+    obj = load_json_object(body, "chat completion")
+    error = obj.get("error")
+    if error:
+        raise in_stream_error(
+            provider_error_info(error, "provider error"), body.decode("utf-8", "replace")
+        )
+    raw_choices = obj.get("choices")
+    if type(raw_choices) is not list:
+        raise ResponseDecodeError(
+            "chat completion has no choices list", body=body.decode("utf-8", "replace")
+        )
+    choices = tuple(_choice(c, n) for n, c in enumerate(raw_choices) if type(c) is dict)
+    created = obj.get("created")
+    return ChatResponse(
+        id=opt_str(obj.get("id")) or "",
+        model=opt_str(obj.get("model")) or "",
+        choices=choices,
+        usage=parse_usage(obj.get("usage")),
+        created=created if type(created) is int else None,
+        system_fingerprint=opt_str(obj.get("system_fingerprint")),
+    )
+
+
+def _choice(raw: Mapping[str, Any], n: int) -> Choice:
+    message = raw.get("message") or {}
+    if type(message) is not dict:
+        raise ResponseDecodeError(f"choice {n}: 'message' is not an object")
+    raw_calls = message.get("tool_calls") or []
+    if type(raw_calls) is not list:
+        raise ResponseDecodeError(f"choice {n}: 'tool_calls' is not a list")
+    tool_calls: list[ToolCall] = []
+    for call in raw_calls:
+        function = call.get("function") if type(call) is dict else None
+        if type(function) is not dict:
+            raise ResponseDecodeError(f"choice {n}: a tool call has no 'function' object")
+        arguments = function.get("arguments")
+        tool_calls.append(
+            ToolCall.create(
+                nonempty_str(call.get("id")) or f"call_{n}_{len(tool_calls)}",
+                opt_str(function.get("name")) or "",
+                # A few compatible servers send the arguments as an object.
+                arguments_text(arguments) if arguments is not None else "{}",
+            )
+        )
+    index = raw.get("index")
+    return Choice(
+        index=index if type(index) is int else n,
+        message=Message(
+            "assistant",
+            content_text(message.get("content")),
+            tool_calls=tool_calls,
+            reasoning_content=reasoning_text(message),
+        ),
+        finish_reason=nonempty_str(raw.get("finish_reason")),
+    )
+
+
+def parse_model_list(body: bytes) -> list[Model]:
+    """``GET /models``: the ``data`` array. (llama.cpp adds an Ollama-style ``models`` array
+    beside it, without the ids to send back; it is ignored.)"""
+    obj = load_json_object(body, "model list")
+    data = obj.get("data")
+    if type(data) is not list:
+        raise ResponseDecodeError(
+            "model list has no data array", body=body.decode("utf-8", "replace")
+        )
+    models = []
+    for item in data:
+        if type(item) is dict and nonempty_str(item.get("id")):
+            created = item.get("created")
+            models.append(
+                Model(
+                    id=item["id"],
+                    owned_by=opt_str(item.get("owned_by")),
+                    created=created if type(created) is int else None,
+                )
+            )
+    return models
+
+
+def _vector(value: object, n: int) -> list[float]:
+    if type(value) is str:
+        # encoding_format="base64": little-endian float32s.
+        # https://platform.openai.com/docs/api-reference/embeddings/create#embeddings-create-encoding_format
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except ValueError:  # binascii.Error
+            raise ResponseDecodeError(f"embedding {n} is not valid base64") from None
+        if len(raw) % 4:
+            raise ResponseDecodeError(f"embedding {n} is not a whole number of float32s")
+        return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+    if type(value) is list and all(type(x) in (float, int) for x in value):
+        return [float(x) for x in value]
+    raise ResponseDecodeError(f"embedding {n} is not a vector of numbers")
+
+
+def parse_embeddings(body: bytes) -> EmbedResponse:
+    obj = load_json_object(body, "embedding response")
+    data = obj.get("data")
+    if type(data) is not list:
+        raise ResponseDecodeError(
+            "embedding response has no data array", body=body.decode("utf-8", "replace")
+        )
+    items = []
+    for n, item in enumerate(data):
+        if type(item) is not dict:
+            continue
+        index = item.get("index")
+        items.append(
+            Embedding(
+                index=index if type(index) is int else n,
+                embedding=_vector(item.get("embedding"), n),
+            )
+        )
+    return EmbedResponse(
+        model=opt_str(obj.get("model")) or "",
+        data=tuple(items),
+        usage=parse_usage(obj.get("usage")),
+    )
+
+
+# An HTML error page (proxies, load balancers, CDNs) says what happened in its <title>, or
+# failing that in its text; its styles and scripts say nothing. Only the head of a page is
+# read, and every pattern stops at the next "<", so no page costs more than linear time.
+_HTML_HEAD = 20_000
+_HTML_TITLE = re.compile(r"<title\b[^<>]*>([^<]*)<", re.IGNORECASE)
+_HTML_NOISE = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^<>]*>")
+
+
+def _without_scripts(page: str) -> str:
+    lower = page.lower()
+    kept, pos = [], 0
+    while match := _HTML_NOISE.search(page, pos):
+        kept.append(page[pos : match.start()])
+        close = lower.find("</" + match.group(1).lower(), match.end())
+        if close < 0:
+            break  # unclosed: the rest of the head is script
+        pos = close
+    else:
+        kept.append(page[pos:])
+    return "".join(kept)
+
+
+def _readable_text(text: str) -> str:
+    """The words of a non-JSON error body, on one line."""
+    head = text[:_HTML_HEAD]
+    if head.lstrip()[:1] == "<":
+        title = _HTML_TITLE.search(head)
+        if title and title.group(1).strip():
+            head = title.group(1)
+        else:
+            head = _HTML_TAG.sub(" ", _without_scripts(head))
+        head = html.unescape(head)
+    return " ".join(head.split())[:300]
+
+
+def parse_error_body(status_code: int, body: bytes) -> ErrorInfo:
+    """Read an error body: OpenAI's ``{"error": {...}}`` and the shapes compatible servers use."""
+    text = body.decode("utf-8", "replace").strip()
+    fallback = _readable_text(text) or f"HTTP {status_code}"
+    try:
+        obj = load_json_object(body, "error body")
+    except ResponseDecodeError:
+        return ErrorInfo(message=fallback)
+    error = obj.get("error")
+    if error is not None:
+        return provider_error_info(error, fallback)
+    # vLLM puts the error fields at top level ({"object": "error", "message", "type",
+    # "code"}); FastAPI-based servers answer {"detail": "..."}; others a bare "msg".
+    if nonempty_str(obj.get("message")):
+        return error_info_from_object(obj, fallback)
+    for key in ("detail", "msg"):
+        value = nonempty_str(obj.get(key))
+        if value:
+            kind = opt_str(obj.get("type")) or opt_str(obj.get("code"))
+            return ErrorInfo(message=value, error_type=kind)
+    return ErrorInfo(message=fallback)

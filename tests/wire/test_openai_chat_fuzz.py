@@ -1,0 +1,157 @@
+"""Garbage in, only LLMErrors out: the OpenAI chat decoder under arbitrary input.
+
+The decoder contract (codecs/_base.py, StreamDecoder) is that nothing but ``LLMError``
+subclasses escapes it, and the design's rule 6 that typed values come out. Hypothesis feeds
+frames of random text, random JSON, and chunk-shaped objects whose every field may have any
+JSON type (``"choices": "x"``, ``"delta": 5``, ``"tool_calls": {}``, ...), to the decoder
+itself, through ``StreamCore`` (which the shells use), and as raw bytes through both clients.
+Every chunk and every answer that comes out must have the types its class declares.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from llm_connector._stream_core import StreamCore
+from llm_connector.codecs._base import SSEFrame, load_frame_object, load_json_object
+from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.openai_chat_stream import OpenAIChatStreamDecoder
+from llm_connector.errors import (
+    MAX_FRAME_EXCERPT,
+    LLMError,
+    ResponseDecodeError,
+    StreamDecodeError,
+)
+from llm_connector.types import Delta, StreamChoice, StreamingResponse
+from tests.wire.fuzz_support import check_answer, check_chunk, frame, frame_data
+from tests.wire.wire_support import MODES, Mode, run
+
+# -- the properties ------------------------------------------------------------------------------
+
+FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.lists(frame, max_size=6))
+@example([SSEFrame('{"choices": "x"}')])
+@example([SSEFrame('{"choices": [{"delta": 5}]}')])
+@example([SSEFrame('{"choices": [{"delta": {"tool_calls": {}}}]}')])
+@example([SSEFrame('{"choices": [{"delta": {"tool_calls": [{"id": [1]}]}}]}')])
+@example([SSEFrame('{"choices": [{"delta": {"tool_calls": [{"function": "f"}]}}]}')])
+@example([SSEFrame('{"usage": {"prompt_tokens": "7", "completion_tokens": 1}}')])
+@example([SSEFrame("[" * 100_000)])
+def test_only_llm_errors_escape_the_decoder(frames: list[SSEFrame]) -> None:
+    decoder = OpenAIChatStreamDecoder()
+    try:
+        for f in frames:
+            for out in decoder.feed(f):
+                check_chunk(out)
+        decoder.close()
+    except LLMError:
+        pass
+
+
+@FUZZ
+@given(st.lists(frame, max_size=6))
+def test_only_llm_errors_escape_the_stream_core(frames: list[SSEFrame]) -> None:
+    core = StreamCore(OpenAIChatCodec())
+    try:
+        for f in frames:
+            for out in core.feed(f):
+                check_chunk(out)
+        core.finish()
+        check_answer(core.final_response())
+    except LLMError as exc:
+        check_answer(exc.partial)
+
+
+def test_a_frame_nested_too_deeply_is_a_decode_error() -> None:
+    # json.loads raises RecursionError (not ValueError) past the interpreter's depth limit.
+    data = "[" * 100_000
+    with pytest.raises(StreamDecodeError) as caught:
+        OpenAIChatStreamDecoder().feed(SSEFrame(data))
+    assert caught.value.frame == data[:MAX_FRAME_EXCERPT] + f"... ({len(data)} characters)"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"choices": "x"}',
+        '{"choices": [5]}',
+        '{"choices": [{"delta": 5}]}',
+        '{"choices": [{"delta": {"tool_calls": "x"}}]}',
+        '{"choices": [{"delta": {"tool_calls": [7]}}]}',
+        '{"choices": [{"delta": {"tool_calls": [{"function": "f"}]}}]}',
+    ],
+)
+def test_a_wrong_container_is_a_decode_error(data: str) -> None:
+    with pytest.raises(StreamDecodeError) as caught:
+        OpenAIChatStreamDecoder().feed(SSEFrame(data))
+    assert caught.value.frame == data
+
+
+def test_wrong_leaf_types_count_as_absent() -> None:
+    # Forward compatibility (DESIGN.md rule 6): a value of the wrong type is not read, and
+    # it never reaches a typed attribute; an empty container of the wrong kind is nothing.
+    data = (
+        '{"id": 5, "model": null, "created": "1", "system_fingerprint": [],'
+        ' "choices": [{"index": "0", "finish_reason": 1, "delta": {"role": 5, "content": 7,'
+        ' "reasoning": {}, "tool_calls": {}}}], "usage": "lots"}'
+    )
+    (chunk,) = OpenAIChatStreamDecoder().feed(SSEFrame(data))
+    assert chunk == StreamingResponse("", "", (StreamChoice(0, Delta(), None),), None, None, None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.lists(frame_data, max_size=5).map(
+            lambda datas: "".join(f"data: {d}\n\n" for d in datas).encode()
+        ),
+    ),
+    mode=st.sampled_from(MODES),
+)
+def test_only_llm_errors_reach_a_client_whatever_the_body(body: bytes, mode: Mode) -> None:
+    (outcome,) = run(mode, [[body]])
+    for out in outcome.chunks:
+        check_chunk(out)
+    check_answer(outcome.final)
+    if outcome.error is not None:
+        check_answer(outcome.error.partial)
+
+
+# -- the shared helpers around the decoder ----------------------------------------------------
+
+
+def test_the_shared_frame_loader_turns_deep_nesting_into_a_decode_error() -> None:
+    with pytest.raises(StreamDecodeError):
+        load_frame_object(SSEFrame("[" * 100_000))
+
+
+def test_the_shared_body_loader_turns_deep_nesting_into_a_decode_error() -> None:
+    with pytest.raises(ResponseDecodeError):
+        load_json_object(b"[" * 100_000, "body")
+
+
+class _DecoderWithABuggyClose(OpenAIChatStreamDecoder):
+    __slots__ = ()
+
+    def close(self) -> list[StreamingResponse]:
+        raise ValueError("a bug in some decoder's close()")
+
+
+class _CodecWithABuggyDecoder(OpenAIChatCodec):
+    def new_stream_decoder(self) -> OpenAIChatStreamDecoder:
+        return _DecoderWithABuggyClose()
+
+
+def test_stream_core_finish_keeps_the_decoder_contract_as_feed_does() -> None:
+    # A bug in a decoder's close() reaches the user as a StreamDecodeError with .partial, as
+    # one in feed() does (it escaped StreamCore.finish() raw until that was fixed).
+    core = StreamCore(_CodecWithABuggyDecoder())
+    with pytest.raises(StreamDecodeError) as caught:
+        core.finish()
+    assert caught.value.partial is not None
