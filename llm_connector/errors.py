@@ -109,15 +109,16 @@ class APIStatusError(LLMError):
     """The provider answered with an error.
 
     Attributes:
-        status_code: the HTTP status; for an error sent inside a stream (whose HTTP status
-            was 200) the status the error's own code or type stands for.
+        status_code: the HTTP status; for an error sent inside an HTTP 200 answer (a stream
+            event, or an error object in a 200 body) the status its code or type stands for.
         error_type: the provider's error type (``"invalid_request_error"``, ...), if any.
         code: the provider's error code (``"invalid_api_key"``, ``429``, ...), if any.
         param: the request parameter the provider blamed, if any.
         request_id: the provider's request id header, if any.
         retry_after: seconds the provider asked us to wait, if it said.
         body: the raw error body (text, redacted), for debugging.
-        in_stream: True when the error arrived inside a 200 stream.
+        in_stream: True when the error arrived inside an HTTP 200 answer rather than as an
+            error status.
     """
 
     status_code: int

@@ -10,14 +10,7 @@ from llm_connector.types._message import (
     TextPart,
     ToolCall,
 )
-from llm_connector.types._request import (
-    ChatRequest,
-    EmbedRequest,
-    ReasoningEffort,
-    ResponseFormat,
-    Tool,
-    ToolChoice,
-)
+from llm_connector.types._request import ChatRequest, EmbedRequest, ReasoningEffort
 from llm_connector.types._response import (
     ChatResponse,
     Choice,
@@ -31,6 +24,7 @@ from llm_connector.types._response import (
     ToolCallDelta,
     Usage,
 )
+from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 
 __all__ = [
     "ChatRequest",

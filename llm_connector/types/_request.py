@@ -1,4 +1,4 @@
-"""Requests: ChatRequest and its parts (tools, tool choice, response format), EmbedRequest."""
+"""Requests: ChatRequest and EmbedRequest (tools and formats live in ``_tools``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import attrs
 
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
+from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 REASONING_EFFORTS: frozenset[str] = frozenset({"none", "minimal", "low", "medium", "high", "xhigh"})
@@ -33,130 +34,6 @@ def _to_headers(value: Mapping[str, str]) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise RequestValidationError("extra_headers", "must be a mapping of header names to values")
     return {str(k): str(v) for k, v in value.items()}
-
-
-def _check_name(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise RequestValidationError(f"tool.{attribute.name}", "a tool needs a non-empty name")
-
-
-def _to_schema(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    if value is None:
-        return {"type": "object", "properties": {}}
-    if not isinstance(value, Mapping):
-        raise RequestValidationError("tool.parameters", "must be a JSON-schema object (a mapping)")
-    return dict(value)
-
-
-@attrs.frozen
-class Tool:
-    """A function the model may call. ``parameters`` is a JSON schema (a mapping)."""
-
-    name: str = attrs.field(validator=_check_name)
-    description: str | None = None
-    parameters: dict[str, Any] = attrs.field(factory=dict, converter=_to_schema, hash=False)
-    strict: bool | None = None
-    type: Literal["function"] = "function"
-
-    @classmethod
-    def function(
-        cls,
-        name: str,
-        description: str | None = None,
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        strict: bool | None = None,
-    ) -> Tool:
-        return cls(name=name, description=description, parameters=parameters, strict=strict)
-
-
-ToolChoiceMode: TypeAlias = Literal["auto", "none", "required", "function"]
-
-
-@attrs.frozen
-class ToolChoice:
-    """Whether and which tool the model must call: auto, none, required, or one function."""
-
-    mode: ToolChoiceMode
-    name: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.mode not in ("auto", "none", "required", "function"):
-            raise RequestValidationError("tool_choice", f"unknown mode {self.mode!r}")
-        if (self.mode == "function") != bool(self.name):
-            raise RequestValidationError(
-                "tool_choice.name", "a name is given exactly when the mode is 'function'"
-            )
-
-    @classmethod
-    def auto(cls) -> ToolChoice:
-        return cls("auto")
-
-    @classmethod
-    def none(cls) -> ToolChoice:
-        return cls("none")
-
-    @classmethod
-    def required(cls) -> ToolChoice:
-        return cls("required")
-
-    @classmethod
-    def function(cls, name: str) -> ToolChoice:
-        return cls("function", name)
-
-
-@attrs.frozen
-class ResponseFormat:
-    """The shape of the answer: free text, any JSON object, or JSON matching a schema."""
-
-    type: Literal["text", "json_object", "json_schema"]
-    name: str | None = None
-    schema: dict[str, Any] | None = attrs.field(default=None, hash=False)
-    strict: bool | None = None
-    description: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.type not in ("text", "json_object", "json_schema"):
-            raise RequestValidationError("response_format.type", f"unknown type {self.type!r}")
-        if self.type == "json_schema" and (not self.name or self.schema is None):
-            raise RequestValidationError("response_format", "json_schema needs a name and a schema")
-
-    @classmethod
-    def text(cls) -> ResponseFormat:
-        return cls("text")
-
-    @classmethod
-    def json_object(cls) -> ResponseFormat:
-        return cls("json_object")
-
-    @classmethod
-    def json_schema(
-        cls,
-        name: str,
-        schema: Mapping[str, Any],
-        *,
-        strict: bool | None = True,
-        description: str | None = None,
-    ) -> ResponseFormat:
-        return cls("json_schema", name, dict(schema), strict, description)
-
-    @classmethod
-    def from_openai(cls, value: Mapping[str, Any]) -> ResponseFormat:
-        """From OpenAI's wire shape, e.g. ``{"type": "json_schema", "json_schema": {...}}``."""
-        kind = value.get("type")
-        if kind == "json_schema":
-            spec = value.get("json_schema")
-            if not isinstance(spec, Mapping):
-                raise RequestValidationError("response_format.json_schema", "must be an object")
-            return cls.json_schema(
-                spec.get("name", ""),
-                spec.get("schema") or {},
-                strict=spec.get("strict"),
-                description=spec.get("description"),
-            )
-        if kind in ("text", "json_object"):
-            return cls(kind)
-        raise RequestValidationError("response_format.type", f"unknown type {kind!r}")
 
 
 def _to_messages(value: Iterable[Message]) -> tuple[Message, ...]:
@@ -191,6 +68,17 @@ def _to_response_format(
     return ResponseFormat.from_openai(value)
 
 
+def _to_tool_choice(value: ToolChoice | str | None) -> ToolChoice | None:
+    if value is None or isinstance(value, ToolChoice):
+        return value
+    if isinstance(value, str) and value in ("auto", "none", "required"):
+        return ToolChoice(value)  # type: ignore[arg-type]
+    raise RequestValidationError(
+        "tool_choice",
+        f"expected ToolChoice or 'auto', 'none', 'required'; got {value!r}",
+    )
+
+
 def _check_effort(_: Any, __: Any, value: str | None) -> None:
     if value is not None and value not in REASONING_EFFORTS:
         raise RequestValidationError(
@@ -207,7 +95,7 @@ def _to_extra_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
         if not isinstance(key, str):
             raise RequestValidationError("extra_body", f"keys must be strings, got {key!r}")
         try:
-            json.dumps(item)
+            json.dumps(item, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise RequestValidationError(
                 f"extra_body[{key!r}]", f"is not JSON-serializable: {exc}"
@@ -227,7 +115,10 @@ class ChatRequest:
 
     or with keywords: ``ChatRequest(model="gpt-4o", messages=[Message.user("Hi")])``.
 
-    ``extra_body`` fields are merged into the provider's JSON body last (they win).
+    Whether the answer streams is decided by the call: ``chat()`` never streams and
+    ``chat_stream()`` always does (``stream`` / ``with_stream`` are kept for code ported
+    from the Rust crate). ``extra_body`` fields are merged into the provider's JSON body
+    last (they win).
     ``api_key``, ``base_url`` and ``extra_headers`` override the client's for this request
     only. Invalid values raise :class:`~llm_connector.errors.RequestValidationError`
     naming the field; a request without a model or messages is rejected when sent.
@@ -243,7 +134,7 @@ class ChatRequest:
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
     tools: tuple[Tool, ...] = attrs.field(default=(), converter=_to_tools)
-    tool_choice: ToolChoice | None = None
+    tool_choice: ToolChoice | None = attrs.field(default=None, converter=_to_tool_choice)
     parallel_tool_calls: bool | None = None
     response_format: ResponseFormat | None = attrs.field(
         default=None, converter=_to_response_format
@@ -299,7 +190,10 @@ class ChatRequest:
     def with_tools(self, tools: Iterable[Tool]) -> ChatRequest:
         return attrs.evolve(self, tools=tuple(tools))
 
-    def with_tool_choice(self, tool_choice: ToolChoice) -> ChatRequest:
+    def with_tool_choice(
+        self, tool_choice: ToolChoice | Literal["auto", "none", "required"]
+    ) -> ChatRequest:
+        """Set the tool choice: a :class:`ToolChoice`, or ``"auto"``, ``"none"``, ``"required"``."""
         return attrs.evolve(self, tool_choice=tool_choice)
 
     def with_parallel_tool_calls(self, enabled: bool) -> ChatRequest:
@@ -321,6 +215,8 @@ class ChatRequest:
 
     def with_extra_body(self, extra_body: Mapping[str, Any]) -> ChatRequest:
         """Merge these fields into the JSON body (on top of any earlier extra_body)."""
+        if not isinstance(extra_body, Mapping):
+            raise RequestValidationError("extra_body", "must be a mapping of top-level body fields")
         return attrs.evolve(self, extra_body={**(self.extra_body or {}), **extra_body})
 
     def with_api_key(self, api_key: str) -> ChatRequest:
@@ -349,8 +245,27 @@ class ChatRequest:
         for i, name in enumerate(names):
             if names.index(name) != i:
                 raise RequestValidationError(f"tools[{i}].name", f"duplicate tool name {name!r}")
+        # Providers reject tool settings without tools (OpenAI: "tool_choice is only allowed
+        # when 'tools' are specified"), and a forced tool must be one that is offered.
+        if not self.tools:
+            if self.tool_choice is not None:
+                raise RequestValidationError("tool_choice", "is only allowed together with tools")
+            if self.parallel_tool_calls is not None:
+                raise RequestValidationError(
+                    "parallel_tool_calls", "is only allowed together with tools"
+                )
+        elif (
+            self.tool_choice is not None
+            and self.tool_choice.mode == "function"
+            and self.tool_choice.name not in names
+        ):
+            raise RequestValidationError(
+                "tool_choice.name", f"{self.tool_choice.name!r} is not one of the tools {names}"
+            )
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
+        _check_range("presence_penalty", self.presence_penalty, -2.0, 2.0)
+        _check_range("frequency_penalty", self.frequency_penalty, -2.0, 2.0)
         _check_positive("max_tokens", self.max_tokens)
         _check_positive("thinking_budget", self.thinking_budget, allow_zero=True)
 
