@@ -6,7 +6,7 @@ The mirror of ``_client.py``; the two differ only in ``await`` / ``async for`` /
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import random
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
 from types import TracebackType
@@ -17,6 +17,7 @@ from httpx_sse import EventSource
 
 from llm_connector._base_client import BaseClient, PreparedCall
 from llm_connector._shell import (
+    add_request_id,
     log_response,
     log_retry,
     retry_delay,
@@ -46,6 +47,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     Use it as ``async with`` or call :meth:`aclose`. Errors are the same as ``Client``'s.
     """
 
+    _http_client_class = httpx.AsyncClient
+
     def _new_http_client(
         self, proxy: str | httpx.Proxy | None, transport: Any
     ) -> httpx.AsyncClient:
@@ -71,7 +74,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         """Send a chat request and return the whole answer."""
         call = self._prepare_chat(request, stream=False)
         response = await self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_chat, response.content)
+        return self._decode(call, self._codec.parse_chat, response)
 
     def chat_stream(self, request: ChatRequest) -> AsyncChatStreamContext:
         """Stream a chat answer: ``stream = await client.chat_stream(r)`` or
@@ -90,13 +93,13 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         """The models the provider lists."""
         call = self._prepare_models()
         response = await self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_models, response.content)
+        return self._decode(call, self._codec.parse_models, response)
 
     async def embed(self, request: EmbedRequest) -> EmbedResponse:
         """Embed one text or a batch."""
         call = self._prepare_embed(request)
         response = await self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_embed, response.content)
+        return self._decode(call, self._codec.parse_embed, response)
 
     async def _send(self, call: PreparedCall, *, stream: bool) -> httpx.Response:
         """Send with retries. Returns a successful response: read, or open when streaming."""
@@ -116,7 +119,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
                 if not (stream and response.is_success):
                     await response.aread()
             except httpx.TransportError as exc:
-                error = transport_error(exc, spec)
+                error = transport_error(exc, spec, call.secrets)
             else:
                 log_response(spec, response, attempt)
                 if response.is_success:
@@ -126,7 +129,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             if delay is None:
                 raise error
             log_retry(spec, error, delay, call.secrets)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
             attempt += 1
 
 
@@ -194,8 +197,13 @@ class AsyncChatStream:
             for chunk in core.finish():
                 yield chunk
         except httpx.TransportError as exc:
+            if core.closed:
+                return  # aclose() from another task cut the read short: the loop just ends
             raise core.interrupted(stream_transport_error(exc)) from exc
         except LLMError as exc:
+            if core.closed:
+                return
+            add_request_id(exc, response)
             if exc.partial is None:
                 raise core.interrupted(exc) from None
             raise
@@ -215,8 +223,13 @@ class AsyncChatStream:
         return await self._chunks.__anext__()
 
     async def aclose(self) -> None:
-        """Stop reading and close the connection. Safe to call more than once."""
-        await self._chunks.aclose()
+        """Stop reading and close the connection. Safe to call more than once, and from
+        another task while one iterates: its loop ends after the read in progress."""
+        self._core.closed = True
+        # RuntimeError "asynchronous generator is already running": another task is
+        # reading. Closing the response ends that read, and then its loop (see _generate).
+        with contextlib.suppress(RuntimeError):
+            await self._chunks.aclose()
         await self._response.aclose()
 
     async def final_response(self) -> ChatResponse:
@@ -246,3 +259,11 @@ async def _ndjson(response: httpx.Response) -> AsyncGenerator[Frame, None]:
     async for line in response.aiter_lines():
         if line.strip():
             yield SSEFrame(line)
+
+
+async def _sleep(seconds: float) -> None:
+    # asyncio is imported on first use: it costs ~30 ms of import time, a blocking-only
+    # program never needs it, and an async program has it loaded already.
+    import asyncio
+
+    await asyncio.sleep(seconds)

@@ -7,6 +7,7 @@ hand the body or the frames to the codec, return what it made, close.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Generator, Iterator
@@ -18,6 +19,7 @@ from httpx_sse import EventSource
 
 from llm_connector._base_client import BaseClient, PreparedCall
 from llm_connector._shell import (
+    add_request_id,
     log_response,
     log_retry,
     retry_delay,
@@ -50,6 +52,8 @@ class Client(BaseClient[httpx.Client]):
     subclass for an error answer (after retries), ``StreamError`` subclasses mid-stream.
     """
 
+    _http_client_class = httpx.Client
+
     def _new_http_client(self, proxy: str | httpx.Proxy | None, transport: Any) -> httpx.Client:
         return httpx.Client(proxy=proxy, transport=transport, timeout=self._timeout)
 
@@ -73,7 +77,7 @@ class Client(BaseClient[httpx.Client]):
         """Send a chat request and return the whole answer."""
         call = self._prepare_chat(request, stream=False)
         response = self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_chat, response.content)
+        return self._decode(call, self._codec.parse_chat, response)
 
     def chat_stream(self, request: ChatRequest) -> ChatStream:
         """Send a chat request and stream the answer as ``StreamingResponse`` chunks.
@@ -89,13 +93,13 @@ class Client(BaseClient[httpx.Client]):
         """The models the provider lists."""
         call = self._prepare_models()
         response = self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_models, response.content)
+        return self._decode(call, self._codec.parse_models, response)
 
     def embed(self, request: EmbedRequest) -> EmbedResponse:
         """Embed one text or a batch."""
         call = self._prepare_embed(request)
         response = self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_embed, response.content)
+        return self._decode(call, self._codec.parse_embed, response)
 
     def _send(self, call: PreparedCall, *, stream: bool) -> httpx.Response:
         """Send with retries. Returns a successful response: read, or open when streaming."""
@@ -115,7 +119,7 @@ class Client(BaseClient[httpx.Client]):
                 if not (stream and response.is_success):
                     response.read()
             except httpx.TransportError as exc:
-                error = transport_error(exc, spec)
+                error = transport_error(exc, spec, call.secrets)
             else:
                 log_response(spec, response, attempt)
                 if response.is_success:
@@ -172,8 +176,13 @@ class ChatStream:
                 frames.close()
             yield from core.finish()
         except httpx.TransportError as exc:
+            if core.closed:
+                return  # close() from another thread cut the read short: the loop just ends
             raise core.interrupted(stream_transport_error(exc)) from exc
         except LLMError as exc:
+            if core.closed:
+                return
+            add_request_id(exc, response)
             if exc.partial is None:
                 raise core.interrupted(exc) from None
             raise
@@ -192,8 +201,13 @@ class ChatStream:
         return next(self._chunks)
 
     def close(self) -> None:
-        """Stop reading and close the connection. Safe to call more than once."""
-        self._chunks.close()
+        """Stop reading and close the connection. Safe to call more than once, and from
+        another thread while one iterates: its loop ends after the read in progress."""
+        self._core.closed = True
+        # ValueError "generator already executing": another thread is reading. Closing
+        # the response ends that read, and then its loop (see _generate).
+        with contextlib.suppress(ValueError):
+            self._chunks.close()
         self._response.close()
 
     def final_response(self) -> ChatResponse:

@@ -46,6 +46,8 @@ class MockReply:
     error_type: str | None = None
     finish_reason: str | None = None
     echo_user: bool = False
+    #: Seconds an error reply asks the client to wait (sent as ``retry-after``).
+    retry_after: float | None = None
 
     @classmethod
     def text(cls, content: str, *, finish_reason: str = "stop") -> MockReply:
@@ -82,15 +84,23 @@ class MockReply:
         *,
         error_type: str | None = None,
         partial_content: str | None = None,
+        retry_after: float | None = None,
     ) -> MockReply:
         """An error answer. With ``partial_content``, a stream first sends that text and
-        then an in-band error event (HTTP 200), as providers do when they fail mid-answer."""
+        then an in-band error event (HTTP 200), as providers do when they fail mid-answer.
+        ``retry_after`` sends a ``retry-after`` header (seconds), which the error reports
+        and a retrying client honours.
+
+        A mock client does not retry unless given ``max_retries``, so each error reply
+        reaches the caller as scripted; with retries on, each retry takes the next reply.
+        """
         return cls(
             content=partial_content or "",
             error_status=status,
             error_message=message,
             error_type=error_type,
             finish_reason="partial" if partial_content is not None else None,
+            retry_after=retry_after,
         )
 
     @classmethod
@@ -183,7 +193,8 @@ class MockServer:
         stream = bool(body.get("stream"))
         if reply.error_status is not None and not (stream and reply.finish_reason == "partial"):
             kind = reply.error_type or _ERROR_TYPES.get(reply.error_status, "server_error")
-            return _error(reply.error_status, reply.error_message, kind)
+            headers = {} if reply.retry_after is None else {"retry-after": f"{reply.retry_after:g}"}
+            return _error(reply.error_status, reply.error_message, kind, headers)
         meta = {
             "id": f"chatcmpl-mock{next(self._ids)}",
             "created": int(time.time()),
@@ -339,14 +350,17 @@ def _chunks(
     return events
 
 
-def _json(status: int, body: Mapping[str, Any]) -> httpx.Response:
-    return httpx.Response(status, json=body)
+def _json(
+    status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> httpx.Response:
+    return httpx.Response(status, json=body, headers=headers)
 
 
-def _error(status: int, message: str, error_type: str) -> httpx.Response:
-    return _json(
-        status, {"error": {"message": message, "type": error_type, "param": None, "code": None}}
-    )
+def _error(
+    status: int, message: str, error_type: str, headers: Mapping[str, str] | None = None
+) -> httpx.Response:
+    body = {"error": {"message": message, "type": error_type, "param": None, "code": None}}
+    return _json(status, body, headers)
 
 
 class _Chunked(httpx.SyncByteStream, httpx.AsyncByteStream):

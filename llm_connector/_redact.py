@@ -49,5 +49,10 @@ def redact_error(error: LLMError, secrets: Iterable[str]) -> None:
     error.args = tuple(redact_text(a, secrets) if isinstance(a, str) else a for a in error.args)
     if isinstance(error, (APIStatusError, ResponseDecodeError)) and error.body is not None:
         error.body = redact_text(error.body, secrets)
+    if isinstance(error, APIStatusError):
+        # Some proxies and debug servers echo request headers back in the response's.
+        error.headers = {k: redact_text(v, secrets) for k, v in error.headers.items()}
+        if error.request_id is not None:
+            error.request_id = redact_text(error.request_id, secrets)
     if isinstance(error, StreamDecodeError) and error.frame is not None:
         error.frame = redact_text(error.frame, secrets)

@@ -84,8 +84,18 @@ class RetryPolicy:
             return retry_after if retry_after <= self.max_server_wait else None
         return self.backoff(attempt, rand)
 
-    def after_connection_error(self, attempt: int, rand: float) -> float | None:
-        """Seconds to wait before retrying a connection failure or timeout, or None."""
+    def after_connection_error(
+        self, attempt: int, rand: float, *, stale_connection: bool = False
+    ) -> float | None:
+        """Seconds to wait before retrying a connection failure or timeout, or None.
+
+        ``stale_connection``: the server closed the (pooled) connection before answering,
+        as keep-alive servers do when they drop idle or used connections without saying
+        so. The first such retry goes out at once on a fresh connection; if it happens
+        again, the server is in trouble and the backoff applies.
+        """
         if attempt >= self.max_retries:
             return None
+        if stale_connection and attempt == 0:
+            return 0.0
         return self.backoff(attempt, rand)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import httpx
@@ -57,13 +57,25 @@ def to_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 10.0))
 
 
-def transport_error(exc: httpx.TransportError, spec: RequestSpec) -> APIConnectionError:
-    """The llm_connector error for a request that got no HTTP answer."""
+def transport_error(
+    exc: httpx.TransportError, spec: RequestSpec, secrets: Iterable[str]
+) -> APIConnectionError:
+    """The llm_connector error for a request that got no HTTP answer, scrubbed of secrets
+    (httpx messages can quote a header value).
+
+    The httpx exception is its ``__cause__``: the shells raise it after the retry loop,
+    outside the ``except`` that caught ``exc``, where ``raise ... from`` is not at hand.
+    """
     where = f"{spec.method} {redact_url(spec.url)}"
+    error: APIConnectionError
     if isinstance(exc, httpx.TimeoutException):
         kind = next((k for cls, k in _TIMEOUT_KINDS if isinstance(exc, cls)), "read")
-        return APITimeoutError(f"{kind} timeout on {where}", timeout_kind=kind)
-    return APIConnectionError(f"connection error on {where}: {exc!r}")
+        error = APITimeoutError(f"{kind} timeout on {where}", timeout_kind=kind)
+    else:
+        error = APIConnectionError(f"connection error on {where}: {exc!r}")
+    error.__cause__ = exc
+    redact_error(error, secrets)
+    return error
 
 
 def stream_transport_error(exc: httpx.TransportError) -> LLMError:
@@ -79,9 +91,7 @@ def status_error(
 ) -> APIStatusError:
     """The typed error for a non-2xx response whose body has been read."""
     info = codec.parse_error(response.status_code, response.content)
-    request_id = next(
-        (response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None
-    )
+    request_id = request_id_of(response.headers)
     cls = status_error_class(response.status_code)
     error = cls(
         info.message,
@@ -98,6 +108,17 @@ def status_error(
     return error
 
 
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    return next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
+
+
+def add_request_id(error: LLMError, response: httpx.Response) -> None:
+    """Give an error that came inside a 200 answer (a stream's error event, a JSON error
+    body) the request id of that answer, for the provider's support."""
+    if isinstance(error, APIStatusError) and error.request_id is None:
+        error.request_id = request_id_of(response.headers)
+
+
 def retry_delay(policy: RetryPolicy, attempt: int, error: LLMError, rand: float) -> float | None:
     """Seconds to wait before the next attempt after ``error``, or None to raise it."""
     if isinstance(error, APIStatusError):
@@ -105,7 +126,12 @@ def retry_delay(policy: RetryPolicy, attempt: int, error: LLMError, rand: float)
             attempt, error.status_code, error.headers, error.retry_after, rand
         )
     if isinstance(error, APIConnectionError):
-        return policy.after_connection_error(attempt, rand)
+        # httpx's RemoteProtocolError "Server disconnected without sending a response":
+        # llama.cpp, for one, closes the connection after every streamed answer without a
+        # "Connection: close", so the next request on the pooled connection meets a
+        # closed socket.
+        stale = isinstance(error.__cause__, httpx.RemoteProtocolError)
+        return policy.after_connection_error(attempt, rand, stale_connection=stale)
     return None
 
 

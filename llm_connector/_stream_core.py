@@ -17,7 +17,7 @@ from llm_connector.types import ChatResponse, StreamingResponse
 
 
 class StreamCore:
-    __slots__ = ("_acc", "_codec", "_decoder", "_secrets", "finished")
+    __slots__ = ("_acc", "_codec", "_decoder", "_secrets", "closed", "finished")
 
     def __init__(self, codec: ChatCodec, secrets: Iterable[str] = ()) -> None:
         self._codec = codec
@@ -26,6 +26,8 @@ class StreamCore:
         self._secrets = tuple(secrets)
         #: True once the provider's terminal event arrived and the decoder closed cleanly.
         self.finished = False
+        #: True once the caller closed the stream: a read it cuts short is no error.
+        self.closed = False
 
     def feed(self, frame: Frame) -> list[StreamingResponse]:
         try:
@@ -48,6 +50,10 @@ class StreamCore:
             chunks = self._decoder.close()
         except LLMError as exc:
             raise self.interrupted(exc) from None
+        except Exception as exc:
+            # As in feed(): the decoder contract holds even for a decoder bug.
+            error = StreamDecodeError(f"could not finish decoding the stream ({exc!r})")
+            raise self.interrupted(error) from exc
         for chunk in chunks:
             self._acc.add(chunk)
         self.finished = True
@@ -60,6 +66,10 @@ class StreamCore:
             response = self._codec.parse_chat(body)
         except LLMError as exc:
             raise self.interrupted(exc) from None
+        except Exception as exc:
+            text = body.decode("utf-8", "replace")
+            error = StreamDecodeError(f"could not decode the response body ({exc!r})", frame=text)
+            raise self.interrupted(error) from exc
         chunk = response_as_chunk(response)
         self._acc.add(chunk)
         self.finished = True

@@ -1,0 +1,161 @@
+"""The sync and async shells are mirror images: same public names, same parameter lists
+(names, kinds, defaults, annotations), differing only by the documented mapping:
+
+    close <-> aclose, __iter__ <-> __aiter__, __next__ <-> __anext__,
+    __enter__/__exit__ <-> __aenter__/__aexit__,
+    Client -> AsyncClient, ChatStream -> AsyncChatStreamContext (what chat_stream returns)
+    or AsyncChatStream (what a stream's own context manager returns),
+    Iterator -> AsyncIterator.
+
+A method added to one side only fails ``test_same_public_names``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Mapping
+from typing import Any, Generic
+
+import pytest
+
+from llm_connector import AsyncChatStream, AsyncChatStreamContext, AsyncClient, ChatStream, Client
+
+NAME_MAP = {
+    "close": "aclose",
+    "__iter__": "__aiter__",
+    "__next__": "__anext__",
+    "__enter__": "__aenter__",
+    "__exit__": "__aexit__",
+}
+PROTOCOL_DUNDERS = frozenset(NAME_MAP) | frozenset(NAME_MAP.values()) | {"__await__"}
+
+CLIENT_TYPES = {"Client": "AsyncClient", "ChatStream": "AsyncChatStreamContext"}
+STREAM_TYPES = {"ChatStream": "AsyncChatStream", "Iterator": "AsyncIterator"}
+
+PAIRS = [
+    pytest.param(Client, AsyncClient, CLIENT_TYPES, id="Client-AsyncClient"),
+    pytest.param(ChatStream, AsyncChatStream, STREAM_TYPES, id="ChatStream-AsyncChatStream"),
+]
+# Names the documentation promises on the async side (so the comparison is not vacuous).
+DOCUMENTED = {
+    AsyncClient: {"chat", "chat_stream", "models", "embed", "aclose", "openai", "mock"},
+    AsyncChatStream: {"final_response", "aclose", "__aiter__", "__anext__", "__aenter__"},
+}
+
+# What the async twin of a sync member is: an I/O method becomes a coroutine function; the
+# exceptions are listed.
+ASYNC_KIND_EXCEPTIONS = {
+    (AsyncClient, "chat_stream"): "function",  # returns an awaitable context, sends on await
+    (AsyncChatStream, "__aiter__"): "asyncgen",
+}
+
+
+def public_members(cls: type) -> dict[str, Any]:
+    """Public names defined on ``cls`` or its bases (not ``object``), with their static
+    values; protocol dunders count as public."""
+    members: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        if klass in (object, Generic):
+            continue
+        for name, value in vars(klass).items():
+            if not name.startswith("_") or name in PROTOCOL_DUNDERS:
+                members[name] = value
+    return members
+
+
+def kind(value: Any) -> str:
+    if isinstance(value, property):
+        return "property"
+    if isinstance(value, classmethod):
+        return "classmethod"
+    if isinstance(value, staticmethod):
+        return "staticmethod"
+    if inspect.iscoroutinefunction(value):
+        return "coroutine"
+    if inspect.isasyncgenfunction(value):
+        return "asyncgen"
+    if inspect.isgeneratorfunction(value):
+        return "generator"
+    if inspect.isfunction(value):
+        return "function"
+    return "attribute"
+
+
+def translate(annotation: Any, types: Mapping[str, str]) -> Any:
+    """A sync annotation (a string, under ``from __future__ import annotations``) in the
+    async side's words."""
+    if not isinstance(annotation, str):
+        return annotation
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, types)) + r")\b")
+    return pattern.sub(lambda m: types[m.group(1)], annotation)
+
+
+def signature_of(value: Any) -> inspect.Signature:
+    if isinstance(value, property):
+        assert value.fget is not None
+        return inspect.signature(value.fget)
+    if isinstance(value, (classmethod, staticmethod)):
+        return inspect.signature(value.__func__)
+    return inspect.signature(value)
+
+
+def described(sig: inspect.Signature, types: Mapping[str, str] | None = None) -> list[Any]:
+    """Parameters as (name, kind, default, annotation), and the return annotation last."""
+
+    def tr(annotation: Any) -> Any:
+        return translate(annotation, types) if types else annotation
+
+    params = [(p.name, p.kind, p.default, tr(p.annotation)) for p in sig.parameters.values()]
+    return [*params, ("return", tr(sig.return_annotation))]
+
+
+@pytest.mark.parametrize(("sync_cls", "async_cls", "types"), PAIRS)
+def test_same_public_names(sync_cls: type, async_cls: type, types: Mapping[str, str]) -> None:
+    sync_names = {NAME_MAP.get(n, n) for n in public_members(sync_cls)}
+    async_names = set(public_members(async_cls))
+    assert sync_names == async_names
+    assert async_names >= DOCUMENTED[async_cls]
+
+
+@pytest.mark.parametrize(("sync_cls", "async_cls", "types"), PAIRS)
+def test_same_signatures(sync_cls: type, async_cls: type, types: Mapping[str, str]) -> None:
+    async_members = public_members(async_cls)
+    for name, sync_value in public_members(sync_cls).items():
+        async_value = async_members[NAME_MAP.get(name, name)]
+        assert described(signature_of(async_value)) == described(signature_of(sync_value), types), (
+            name
+        )
+
+
+@pytest.mark.parametrize(("sync_cls", "async_cls", "types"), PAIRS)
+def test_async_twins_are_async(sync_cls: type, async_cls: type, types: Mapping[str, str]) -> None:
+    async_members = public_members(async_cls)
+    for name, sync_value in public_members(sync_cls).items():
+        async_name = NAME_MAP.get(name, name)
+        sync_kind = kind(sync_value)
+        assert sync_kind not in ("coroutine", "asyncgen"), name
+        expected = {"function": "coroutine", "generator": "asyncgen"}.get(sync_kind, sync_kind)
+        expected = ASYNC_KIND_EXCEPTIONS.get((async_cls, async_name), expected)
+        assert kind(async_members[async_name]) == expected, async_name
+
+
+def test_async_stream_context_is_awaitable_and_an_async_context() -> None:
+    members = public_members(AsyncChatStreamContext)
+    assert set(members) == {"__await__", "__aenter__", "__aexit__"}
+    assert kind(members["__aenter__"]) == "coroutine"
+    assert kind(members["__aexit__"]) == "coroutine"
+    assert signature_of(members["__aenter__"]).return_annotation == "AsyncChatStream"
+    assert described(signature_of(members["__aexit__"])) == described(
+        signature_of(public_members(ChatStream)["__exit__"])
+    )
+
+
+def test_the_translation_is_not_vacuous() -> None:
+    # The mapping turns the sync return types into the async ones the docs promise.
+    sync_members = public_members(Client)
+    assert translate(signature_of(sync_members["chat_stream"]).return_annotation, CLIENT_TYPES) == (
+        "AsyncChatStreamContext"
+    )
+    iter_return = signature_of(public_members(ChatStream)["__iter__"]).return_annotation
+    assert translate(iter_return, STREAM_TYPES) == "AsyncIterator[StreamingResponse]"
