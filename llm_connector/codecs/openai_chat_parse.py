@@ -197,15 +197,19 @@ def _choice(raw: Mapping[str, Any], n: int) -> Choice:
     )
 
 
+def _data_array(body: bytes, what: str) -> tuple[dict[str, Any], list[Any]]:
+    """A list endpoint's body (``{"object": "list", "data": [...]}``) and its data array."""
+    obj = load_json_object(body, what)
+    data = obj.get("data")
+    if type(data) is not list:
+        raise ResponseDecodeError(f"{what} has no data array", body=body.decode("utf-8", "replace"))
+    return obj, data
+
+
 def parse_model_list(body: bytes) -> list[Model]:
     """``GET /models``: the ``data`` array. (llama.cpp adds an Ollama-style ``models`` array
     beside it, without the ids to send back; it is ignored.)"""
-    obj = load_json_object(body, "model list")
-    data = obj.get("data")
-    if type(data) is not list:
-        raise ResponseDecodeError(
-            "model list has no data array", body=body.decode("utf-8", "replace")
-        )
+    _, data = _data_array(body, "model list")
     models = []
     for item in data:
         if type(item) is dict and nonempty_str(item.get("id")):
@@ -237,12 +241,7 @@ def _vector(value: object, n: int) -> list[float]:
 
 
 def parse_embeddings(body: bytes) -> EmbedResponse:
-    obj = load_json_object(body, "embedding response")
-    data = obj.get("data")
-    if type(data) is not list:
-        raise ResponseDecodeError(
-            "embedding response has no data array", body=body.decode("utf-8", "replace")
-        )
+    obj, data = _data_array(body, "embedding response")
     items = []
     for n, item in enumerate(data):
         if type(item) is not dict:

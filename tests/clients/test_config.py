@@ -193,6 +193,22 @@ async def test_context_managers_close_the_client(mode: Mode, server: LoopbackSer
             await aclient.chat(REQUEST)
 
 
+async def test_requests_go_through_the_proxy(mode: Mode, server: LoopbackServer) -> None:
+    # The loopback server stands in for a plain-HTTP forward proxy: the client sends it the
+    # absolute URL of a host that does not exist, which only a proxy can answer for.
+    server.script.on(CHAT, json_reply(completion("via proxy")))
+    origin = "http://llm.example.invalid/v1"
+    api = wrap(client_class(mode).openai(API_KEY, origin, proxy=server.origin))
+    try:
+        assert (await api.chat(REQUEST)).content == "via proxy"
+    finally:
+        await api.close()
+    (seen,) = server.requests
+    assert seen.path == "/v1/chat/completions"
+    assert seen.headers["host"] == "llm.example.invalid"
+    assert seen.headers["authorization"] == f"Bearer {API_KEY}"
+
+
 def test_proxy_with_http_client_is_rejected() -> None:
     with httpx.Client() as http, pytest.raises(RequestValidationError) as caught:
         Client.openai("sk-x", http_client=http, proxy="http://127.0.0.1:3128")
