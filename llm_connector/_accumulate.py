@@ -12,6 +12,7 @@ from llm_connector.types import (
     Delta,
     FunctionCallDelta,
     Message,
+    ReasoningBlock,
     StreamChoice,
     StreamingResponse,
     ToolCall,
@@ -22,27 +23,56 @@ from llm_connector.types._message import FunctionCall
 
 
 class _ToolCallBuilder:
-    __slots__ = ("arguments", "id", "name", "type")
+    __slots__ = ("arguments", "id", "name", "signature", "type")
 
     def __init__(self) -> None:
         self.id: str | None = None
         self.name: str | None = None
         self.type: str | None = None
+        self.signature: str | None = None
         self.arguments: list[str] = []
 
 
 class _ChoiceBuilder:
-    __slots__ = ("content", "finish_reason", "reasoning", "tool_calls")
+    __slots__ = (
+        "blocks",
+        "content",
+        "finish_reason",
+        "native_finish_reason",
+        "reasoning",
+        "signed",
+        "tool_calls",
+        "unsigned_start",
+    )
 
     def __init__(self) -> None:
         self.content: list[str] = []
         self.reasoning: list[str] = []
         self.tool_calls: dict[int, _ToolCallBuilder] = {}
         self.finish_reason: str | None = None
+        self.native_finish_reason: str | None = None
+        # Reasoning as blocks, for providers that sign it: a signature closes the block of
+        # reasoning text since the previous one; a redacted block stands alone.
+        self.blocks: list[ReasoningBlock] = []
+        self.unsigned_start = 0  # index in ``reasoning`` where the open block begins
+        self.signed = False
+
+    def close_block(self, signature: str | None) -> None:
+        text = "".join(self.reasoning[self.unsigned_start :])
+        self.unsigned_start = len(self.reasoning)
+        if text or signature:
+            self.blocks.append(ReasoningBlock(text=text, signature=signature))
+
+    def reasoning_blocks(self) -> tuple[ReasoningBlock, ...]:
+        if not self.signed:
+            return ()  # nothing signed: reasoning_content says it all
+        tail = "".join(self.reasoning[self.unsigned_start :])
+        return (*self.blocks, ReasoningBlock(text=tail)) if tail else tuple(self.blocks)
 
 
 class StreamAccumulator:
-    """Adds up chunks: text and reasoning concatenated, tool-call fragments joined by index."""
+    """Adds up chunks: text and reasoning concatenated, tool-call fragments joined by index,
+    signed reasoning kept as blocks."""
 
     __slots__ = ("_choices", "_created", "_fingerprint", "_id", "_model", "_usage")
 
@@ -73,20 +103,19 @@ class StreamAccumulator:
                 builder.content.append(delta.content)
             if delta.reasoning_content:
                 builder.reasoning.append(delta.reasoning_content)
+            if delta.reasoning_signature is not None:
+                builder.signed = True
+                builder.close_block(delta.reasoning_signature)
+            if delta.redacted_reasoning is not None:
+                builder.signed = True
+                builder.close_block(None)
+                builder.blocks.append(ReasoningBlock(redacted=delta.redacted_reasoning))
             for call in delta.tool_calls:
-                tool = builder.tool_calls.get(call.index)
-                if tool is None:
-                    tool = builder.tool_calls[call.index] = _ToolCallBuilder()
-                if call.id and tool.id is None:
-                    tool.id = call.id
-                if call.function.name and tool.name is None:
-                    tool.name = call.function.name
-                if call.type and tool.type is None:
-                    tool.type = call.type
-                if call.function.arguments:
-                    tool.arguments.append(call.function.arguments)
+                _add_tool_call(builder, call)
             if choice.finish_reason:
                 builder.finish_reason = choice.finish_reason
+            if choice.native_finish_reason:
+                builder.native_finish_reason = choice.native_finish_reason
 
     def snapshot(self) -> ChatResponse:
         """The response as accumulated so far (complete once the stream has ended)."""
@@ -98,6 +127,7 @@ class StreamAccumulator:
                     id=tool.id or f"call_{index}_{position}",
                     function=FunctionCall(name=tool.name or "", arguments="".join(tool.arguments)),
                     type=tool.type or "function",
+                    thought_signature=tool.signature,
                 )
                 for position, tool in sorted(builder.tool_calls.items())
             ]
@@ -107,9 +137,15 @@ class StreamAccumulator:
                 content if content or not calls else None,
                 tool_calls=calls,
                 reasoning_content="".join(builder.reasoning) or None,
+                reasoning_blocks=builder.reasoning_blocks(),
             )
             choices.append(
-                Choice(index=index, message=message, finish_reason=builder.finish_reason)
+                Choice(
+                    index=index,
+                    message=message,
+                    finish_reason=builder.finish_reason,
+                    native_finish_reason=builder.native_finish_reason,
+                )
             )
         return ChatResponse(
             id=self._id,
@@ -121,34 +157,75 @@ class StreamAccumulator:
         )
 
 
-def response_as_chunk(response: ChatResponse) -> StreamingResponse:
-    """A whole response as the single chunk a stream of it would have been."""
-    choices = tuple(
-        StreamChoice(
-            choice.index,
-            Delta(
-                role=choice.message.role,
-                content=choice.message.text() or None,
-                reasoning_content=choice.message.reasoning_content,
-                tool_calls=tuple(
-                    ToolCallDelta(
-                        position,
-                        call.id,
-                        FunctionCallDelta(call.function.name, call.function.arguments),
-                        call.type,
-                    )
-                    for position, call in enumerate(choice.message.tool_calls)
+def _add_tool_call(builder: _ChoiceBuilder, call: ToolCallDelta) -> None:
+    tool = builder.tool_calls.get(call.index)
+    if tool is None:
+        tool = builder.tool_calls[call.index] = _ToolCallBuilder()
+    if call.id and tool.id is None:
+        tool.id = call.id
+    if call.function.name and tool.name is None:
+        tool.name = call.function.name
+    if call.type and tool.type is None:
+        tool.type = call.type
+    if call.thought_signature and tool.signature is None:
+        tool.signature = call.thought_signature
+    if call.function.arguments:
+        tool.arguments.append(call.function.arguments)
+
+
+def response_as_chunks(response: ChatResponse) -> list[StreamingResponse]:
+    """A whole response as the chunks a stream of it would have been: one chunk per signed
+    reasoning block (so the signatures survive accumulation), then one with the rest of
+    each choice; the usage rides on the last chunk."""
+    choices: list[StreamChoice] = []
+    for choice in response.choices:
+        message = choice.message
+        choices.extend(
+            StreamChoice(
+                choice.index,
+                Delta(
+                    reasoning_content=block.text or None,
+                    reasoning_signature=block.signature,
+                    redacted_reasoning=block.redacted,
                 ),
-            ),
-            choice.finish_reason,
+            )
+            for block in message.reasoning_blocks
         )
-        for choice in response.choices
-    )
-    return StreamingResponse(
-        id=response.id,
-        model=response.model,
-        choices=choices,
-        usage=response.usage,
-        created=response.created,
-        system_fingerprint=response.system_fingerprint,
-    )
+        delta = Delta(
+            role=message.role,
+            content=message.text() or None,
+            reasoning_content=None if message.reasoning_blocks else message.reasoning_content,
+            tool_calls=tuple(
+                ToolCallDelta(
+                    position,
+                    call.id,
+                    FunctionCallDelta(call.function.name, call.function.arguments),
+                    call.type,
+                    call.thought_signature,
+                )
+                for position, call in enumerate(message.tool_calls)
+            ),
+        )
+        choices.append(
+            StreamChoice(choice.index, delta, choice.finish_reason, choice.native_finish_reason)
+        )
+    last = len(choices) - 1
+    return [
+        StreamingResponse(
+            id=response.id,
+            model=response.model,
+            choices=(choice,),
+            usage=response.usage if n == last else None,
+            created=response.created,
+            system_fingerprint=response.system_fingerprint,
+        )
+        for n, choice in enumerate(choices)
+    ] or [
+        StreamingResponse(
+            id=response.id,
+            model=response.model,
+            usage=response.usage,
+            created=response.created,
+            system_fingerprint=response.system_fingerprint,
+        )
+    ]

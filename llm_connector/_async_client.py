@@ -35,6 +35,7 @@ from llm_connector.types import (
     EmbedRequest,
     EmbedResponse,
     Model,
+    ModelDetails,
     StreamingResponse,
 )
 
@@ -90,16 +91,41 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         return AsyncChatStream(response, StreamCore(self._codec, call.secrets), call)
 
     async def models(self) -> list[Model]:
-        """The models the provider lists."""
-        call = self._prepare_models()
-        response = await self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_models, response)
+        """The models the provider lists (every page of them)."""
+        pager = self._model_pages()
+        while (call := pager.next_call()) is not None:
+            response = await self._send(call, stream=False)
+            pager.add(self._decode(call, self._codec.parse_models, response))
+        return pager.models
 
     async def embed(self, request: EmbedRequest) -> EmbedResponse:
         """Embed one text or a batch."""
         call = self._prepare_embed(request)
         response = await self._send(call, stream=False)
         return self._decode(call, self._codec.parse_embed, response)
+
+    async def count_tokens(self, request: ChatRequest) -> int:
+        """How many input tokens ``request`` would use (Anthropic's token counting)."""
+        call = self._prepare_count_tokens(request)
+        response = await self._send(call, stream=False)
+        return self._decode(call, self._codec.parse_count_tokens, response)
+
+    async def pull_model(self, name: str) -> None:
+        """Download a model to the server (Ollama); returns when it is ready."""
+        call = self._prepare_model_operation(self._codec.build_pull_model, name)
+        response = await self._send(call, stream=False)
+        self._decode(call, self._codec.parse_pull_model, response)
+
+    async def delete_model(self, name: str) -> None:
+        """Delete a model from the server (Ollama)."""
+        call = self._prepare_model_operation(self._codec.build_delete_model, name)
+        await self._send(call, stream=False)
+
+    async def show_model(self, name: str) -> ModelDetails:
+        """What the server knows about one model (Ollama)."""
+        call = self._prepare_model_operation(self._codec.build_show_model, name)
+        response = await self._send(call, stream=False)
+        return self._decode(call, self._codec.parse_show_model, response)
 
     async def _send(self, call: PreparedCall, *, stream: bool) -> httpx.Response:
         """Send with retries. Returns a successful response: read, or open when streaming."""

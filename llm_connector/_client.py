@@ -37,6 +37,7 @@ from llm_connector.types import (
     EmbedRequest,
     EmbedResponse,
     Model,
+    ModelDetails,
     StreamingResponse,
 )
 
@@ -90,16 +91,41 @@ class Client(BaseClient[httpx.Client]):
         return ChatStream(response, StreamCore(self._codec, call.secrets), call)
 
     def models(self) -> list[Model]:
-        """The models the provider lists."""
-        call = self._prepare_models()
-        response = self._send(call, stream=False)
-        return self._decode(call, self._codec.parse_models, response)
+        """The models the provider lists (every page of them)."""
+        pager = self._model_pages()
+        while (call := pager.next_call()) is not None:
+            response = self._send(call, stream=False)
+            pager.add(self._decode(call, self._codec.parse_models, response))
+        return pager.models
 
     def embed(self, request: EmbedRequest) -> EmbedResponse:
         """Embed one text or a batch."""
         call = self._prepare_embed(request)
         response = self._send(call, stream=False)
         return self._decode(call, self._codec.parse_embed, response)
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """How many input tokens ``request`` would use (Anthropic's token counting)."""
+        call = self._prepare_count_tokens(request)
+        response = self._send(call, stream=False)
+        return self._decode(call, self._codec.parse_count_tokens, response)
+
+    def pull_model(self, name: str) -> None:
+        """Download a model to the server (Ollama); returns when it is ready."""
+        call = self._prepare_model_operation(self._codec.build_pull_model, name)
+        response = self._send(call, stream=False)
+        self._decode(call, self._codec.parse_pull_model, response)
+
+    def delete_model(self, name: str) -> None:
+        """Delete a model from the server (Ollama)."""
+        call = self._prepare_model_operation(self._codec.build_delete_model, name)
+        self._send(call, stream=False)
+
+    def show_model(self, name: str) -> ModelDetails:
+        """What the server knows about one model (Ollama)."""
+        call = self._prepare_model_operation(self._codec.build_show_model, name)
+        response = self._send(call, stream=False)
+        return self._decode(call, self._codec.parse_show_model, response)
 
     def _send(self, call: PreparedCall, *, stream: bool) -> httpx.Response:
         """Send with retries. Returns a successful response: read, or open when streaming."""

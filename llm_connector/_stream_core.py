@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from llm_connector._accumulate import StreamAccumulator, response_as_chunk
+from llm_connector._accumulate import StreamAccumulator, response_as_chunks
 from llm_connector._redact import redact_error
 from llm_connector.codecs._base import ChatCodec, Frame
 from llm_connector.errors import IncompleteStreamError, LLMError, StreamDecodeError
@@ -61,7 +61,7 @@ class StreamCore:
 
     def feed_whole_body(self, body: bytes) -> list[StreamingResponse]:
         """The server answered a stream request with one JSON body (an error, or a server
-        that ignores ``stream: true``): raise its error, or replay the answer as one chunk."""
+        that ignores ``stream: true``): raise its error, or replay the answer as chunks."""
         try:
             response = self._codec.parse_chat(body)
         except LLMError as exc:
@@ -70,10 +70,11 @@ class StreamCore:
             text = body.decode("utf-8", "replace")
             error = StreamDecodeError(f"could not decode the response body ({exc!r})", frame=text)
             raise self.interrupted(error) from exc
-        chunk = response_as_chunk(response)
-        self._acc.add(chunk)
+        chunks = response_as_chunks(response)
+        for chunk in chunks:
+            self._acc.add(chunk)
         self.finished = True
-        return [chunk]
+        return chunks
 
     def interrupted(self, error: LLMError) -> LLMError:
         """Attach what arrived so far to ``error`` and scrub secrets from it."""

@@ -9,6 +9,7 @@ the same codec serves the blocking and the asyncio client and is tested without 
 
 from __future__ import annotations
 
+import abc
 import json
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol, TypeAlias
@@ -20,6 +21,7 @@ from llm_connector.errors import (
     RequestValidationError,
     ResponseDecodeError,
     StreamDecodeError,
+    UnsupportedFeatureError,
     status_error_class,
 )
 from llm_connector.types import (
@@ -27,7 +29,8 @@ from llm_connector.types import (
     ChatResponse,
     EmbedRequest,
     EmbedResponse,
-    Model,
+    ModelDetails,
+    ModelPage,
     StreamingResponse,
 )
 
@@ -125,28 +128,75 @@ class ErrorInfo:
     param: str | None = None
 
 
-class ChatCodec(Protocol):
-    """A chat protocol. Operations a provider lacks raise ``UnsupportedFeatureError``."""
+class ChatCodec(abc.ABC):
+    """A chat protocol: the operations every provider has are abstract; the others raise
+    ``UnsupportedFeatureError`` unless a codec overrides them (before anything is sent).
 
-    name: str
+    Builders take the neutral input and an :class:`Endpoint` and return a
+    :class:`RequestSpec`; parsers take the body of a 2xx response. Both raise only
+    ``LLMError`` subclasses.
+    """
 
+    #: The codec's name, for messages ("anthropic", "openai_chat", ...).
+    name: str = "codec"
+
+    @abc.abstractmethod
     def build_chat(
         self, request: ChatRequest, endpoint: Endpoint, *, stream: bool
     ) -> RequestSpec: ...
 
+    @abc.abstractmethod
     def parse_chat(self, body: bytes) -> ChatResponse: ...
 
+    @abc.abstractmethod
     def new_stream_decoder(self) -> StreamDecoder: ...
 
+    @abc.abstractmethod
     def parse_error(self, status_code: int, body: bytes) -> ErrorInfo: ...
 
-    def build_models(self, endpoint: Endpoint) -> RequestSpec: ...
+    def _unsupported(self, operation: str) -> UnsupportedFeatureError:
+        return UnsupportedFeatureError(f"the {self.name} protocol has no {operation}")
 
-    def parse_models(self, body: bytes) -> list[Model]: ...
+    # -- model listing: one page per request; the shells follow next_page_token --------
 
-    def build_embed(self, request: EmbedRequest, endpoint: Endpoint) -> RequestSpec: ...
+    def build_models(self, endpoint: Endpoint, page_token: str | None = None) -> RequestSpec:
+        raise self._unsupported("model listing")
 
-    def parse_embed(self, body: bytes) -> EmbedResponse: ...
+    def parse_models(self, body: bytes) -> ModelPage:
+        raise self._unsupported("model listing")
+
+    # -- embeddings -----------------------------------------------------------------
+
+    def build_embed(self, request: EmbedRequest, endpoint: Endpoint) -> RequestSpec:
+        raise self._unsupported("embeddings")
+
+    def parse_embed(self, body: bytes) -> EmbedResponse:
+        raise self._unsupported("embeddings")
+
+    # -- token counting (Anthropic's /v1/messages/count_tokens) -----------------------
+
+    def build_count_tokens(self, request: ChatRequest, endpoint: Endpoint) -> RequestSpec:
+        raise self._unsupported("token counting")
+
+    def parse_count_tokens(self, body: bytes) -> int:
+        raise self._unsupported("token counting")
+
+    # -- model management (Ollama's /api/pull, /api/delete, /api/show) ----------------
+
+    def build_pull_model(self, name: str, endpoint: Endpoint) -> RequestSpec:
+        raise self._unsupported("model pulling")
+
+    def parse_pull_model(self, body: bytes) -> None:
+        raise self._unsupported("model pulling")
+
+    def build_delete_model(self, name: str, endpoint: Endpoint) -> RequestSpec:
+        raise self._unsupported("model deletion")
+
+    def build_show_model(self, name: str, endpoint: Endpoint) -> RequestSpec:
+        raise self._unsupported("model details")
+
+    def parse_show_model(self, body: bytes) -> ModelDetails:
+        raise self._unsupported("model details")
 
 
 # -- helpers shared by codecs ------------------------------------------------------------

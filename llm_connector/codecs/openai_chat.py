@@ -11,6 +11,7 @@ from typing import Any, Literal
 import attrs
 
 from llm_connector.codecs._base import (
+    ChatCodec,
     Endpoint,
     ErrorInfo,
     RequestSpec,
@@ -33,7 +34,7 @@ from llm_connector.types import (
     EmbedResponse,
     ImagePart,
     Message,
-    Model,
+    ModelPage,
     ResponseFormat,
     TextPart,
     Tool,
@@ -59,12 +60,15 @@ class OpenAIDialect:
     # Send an assistant turn's reasoning back (DeepSeek's thinking-mode tool turns need it;
     # OpenAI rejects the unknown field).
     send_reasoning_content: bool = False
+    # OpenAI has no top_k and rejects unknown parameters; vLLM, llama.cpp, SGLang and most
+    # compatible servers take it: https://docs.vllm.ai/en/latest/api/vllm/sampling_params.html
+    top_k: bool = True
     chat_path: str = "/chat/completions"
     models_path: str = "/models"
     embeddings_path: str = "/embeddings"
 
 
-OPENAI_DIALECT = OpenAIDialect(max_tokens_field="max_completion_tokens")
+OPENAI_DIALECT = OpenAIDialect(max_tokens_field="max_completion_tokens", top_k=False)
 COMPATIBLE_DIALECT = OpenAIDialect()
 
 # Without a native thinking budget, a budget maps onto OpenAI's effort levels. The
@@ -84,7 +88,7 @@ def effort_for_budget(budget: int) -> str:
     return "high"
 
 
-class OpenAIChatCodec:
+class OpenAIChatCodec(ChatCodec):
     """Request builder and response decoders for ``/chat/completions``."""
 
     name = "openai_chat"
@@ -104,6 +108,7 @@ class OpenAIChatCodec:
         optional: dict[str, Any] = {
             "temperature": request.temperature,
             "top_p": request.top_p,
+            "top_k": request.top_k if dialect.top_k else None,
             dialect.max_tokens_field: request.max_tokens,
             "stop": list(request.stop) if request.stop is not None else None,
             "seed": request.seed,
@@ -180,14 +185,15 @@ class OpenAIChatCodec:
 
     # -- models and embeddings --------------------------------------------------------
 
-    def build_models(self, endpoint: Endpoint) -> RequestSpec:
+    def build_models(self, endpoint: Endpoint, page_token: str | None = None) -> RequestSpec:
+        # OpenAI's model list is one page: https://platform.openai.com/docs/api-reference/models/list
         headers = merge_headers(
             {"Accept": "application/json"}, endpoint.auth_headers(), endpoint.headers
         )
         return RequestSpec("GET", endpoint.url(self.dialect.models_path), headers)
 
-    def parse_models(self, body: bytes) -> list[Model]:
-        return parse_model_list(body)
+    def parse_models(self, body: bytes) -> ModelPage:
+        return ModelPage(tuple(parse_model_list(body)))
 
     def build_embed(self, request: EmbedRequest, endpoint: Endpoint) -> RequestSpec:
         request.validate()

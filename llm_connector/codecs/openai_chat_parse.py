@@ -194,6 +194,7 @@ def _choice(raw: Mapping[str, Any], n: int) -> Choice:
             reasoning_content=reasoning_text(message),
         ),
         finish_reason=nonempty_str(raw.get("finish_reason")),
+        native_finish_reason=nonempty_str(raw.get("native_finish_reason")),
     )
 
 

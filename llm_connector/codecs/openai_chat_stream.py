@@ -109,9 +109,12 @@ class OpenAIChatStreamDecoder:
             self._finished_choices.add(index)
         elif index not in self._finished_choices:
             self._open_choices.add(index)
+        # OpenRouter adds the upstream provider's own reason:
+        # https://openrouter.ai/docs/api-reference/overview#finish-reason
+        native = nonempty_str(raw.get("native_finish_reason"))
         delta = raw.get("delta")
         if not delta:
-            return StreamChoice(index, Delta(), finish_reason)
+            return StreamChoice(index, Delta(), finish_reason, native)
         if type(delta) is not dict:
             raise StreamDecodeError("chunk 'delta' is not an object", frame=data)
         raw_calls = delta.get("tool_calls")
@@ -125,6 +128,7 @@ class OpenAIChatStreamDecoder:
                 self._tool_calls(index, raw_calls, data) if raw_calls else _NO_TOOL_CALLS,
             ),
             finish_reason,
+            native,
         )
 
     def _tool_calls(self, choice: int, raw_calls: object, data: str) -> tuple[ToolCallDelta, ...]:

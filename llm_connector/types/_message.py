@@ -214,11 +214,17 @@ class FunctionCall:
 
 @attrs.frozen
 class ToolCall:
-    """A complete tool call made by the assistant."""
+    """A complete tool call made by the assistant.
+
+    ``thought_signature`` is Gemini's opaque signature of the reasoning behind the call;
+    it must go back with the call on the next turn (Gemini 3 rejects the turn without it):
+    https://ai.google.dev/gemini-api/docs/thought-signatures
+    """
 
     id: str
     function: FunctionCall
     type: str = "function"
+    thought_signature: str | None = None
 
     @classmethod
     def create(cls, id: str, name: str, arguments: str | Mapping[str, Any]) -> ToolCall:
@@ -243,6 +249,23 @@ class ToolCall:
         return json.loads(self.function.arguments or "{}")
 
 
+@attrs.frozen
+class ReasoningBlock:
+    """One block of reasoning exactly as the provider returned it, kept so that it can be
+    sent back: Anthropic requires the previous turn's ``thinking`` blocks, with their
+    ``signature``, when a conversation with thinking continues after tool use, and
+    ``redacted_thinking`` blocks verbatim:
+    https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
+
+    ``text`` is the visible reasoning, ``signature`` the provider's opaque signature of it,
+    ``redacted`` the opaque data of a block the provider would not show.
+    """
+
+    text: str = ""
+    signature: str | None = None
+    redacted: str | None = None
+
+
 def _to_content(value: str | Iterable[ContentPart] | None) -> str | tuple[ContentPart, ...] | None:
     if value is None or isinstance(value, str):
         return value
@@ -256,6 +279,16 @@ def _to_content(value: str | Iterable[ContentPart] | None) -> str | tuple[Conten
                 f"expected TextPart, ImagePart or DocumentPart, got {type(part).__name__}",
             )
     return parts
+
+
+def _to_reasoning_blocks(value: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:
+    blocks = tuple(value)
+    for i, block in enumerate(blocks):
+        if not isinstance(block, ReasoningBlock):
+            raise RequestValidationError(
+                f"reasoning_blocks[{i}]", f"expected ReasoningBlock, got {type(block).__name__}"
+            )
+    return blocks
 
 
 def _check_role(_: Any, __: Any, role: str) -> None:
@@ -289,6 +322,10 @@ class Message:
     tool_calls: tuple[ToolCall, ...] = attrs.field(default=(), converter=_to_tool_calls)
     tool_call_id: str | None = None
     reasoning_content: str | None = None
+    #: The reasoning as signed blocks, when the provider signs it (Anthropic, Gemini).
+    reasoning_blocks: tuple[ReasoningBlock, ...] = attrs.field(
+        default=(), converter=_to_reasoning_blocks
+    )
 
     @classmethod
     def system(cls, content: str) -> Message:
@@ -309,9 +346,14 @@ class Message:
         *,
         tool_calls: Iterable[ToolCall] = (),
         reasoning_content: str | None = None,
+        reasoning_blocks: Iterable[ReasoningBlock] = (),
     ) -> Message:
         return cls(
-            "assistant", content, tool_calls=tuple(tool_calls), reasoning_content=reasoning_content
+            "assistant",
+            content,
+            tool_calls=tuple(tool_calls),
+            reasoning_content=reasoning_content,
+            reasoning_blocks=tuple(reasoning_blocks),
         )
 
     @classmethod

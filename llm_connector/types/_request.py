@@ -128,6 +128,8 @@ class ChatRequest:
     messages: tuple[Message, ...] = attrs.field(default=(), converter=_to_messages)
     temperature: float | None = None
     top_p: float | None = None
+    #: Sample from the k most likely tokens (Anthropic, Gemini, Ollama, vLLM, llama.cpp).
+    top_k: int | None = None
     max_tokens: int | None = None
     stop: tuple[str, ...] | None = attrs.field(default=None, converter=_to_stop)
     seed: int | None = None
@@ -171,6 +173,9 @@ class ChatRequest:
 
     def with_top_p(self, top_p: float) -> ChatRequest:
         return attrs.evolve(self, top_p=top_p)
+
+    def with_top_k(self, top_k: int) -> ChatRequest:
+        return attrs.evolve(self, top_k=top_k)
 
     def with_max_tokens(self, max_tokens: int) -> ChatRequest:
         return attrs.evolve(self, max_tokens=max_tokens)
@@ -264,6 +269,7 @@ class ChatRequest:
             )
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
+        _check_positive("top_k", self.top_k)
         _check_range("presence_penalty", self.presence_penalty, -2.0, 2.0)
         _check_range("frequency_penalty", self.frequency_penalty, -2.0, 2.0)
         _check_positive("max_tokens", self.max_tokens)

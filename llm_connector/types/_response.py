@@ -19,7 +19,10 @@ class Usage:
     completion_tokens: int = 0
     total_tokens: int = 0
     reasoning_tokens: int | None = None
+    #: Prompt tokens read from the provider's cache (included in ``prompt_tokens``).
     cached_tokens: int | None = None
+    #: Prompt tokens written to the cache (Anthropic; included in ``prompt_tokens``).
+    cache_creation_tokens: int | None = None
 
 
 @attrs.frozen
@@ -28,7 +31,10 @@ class Choice:
 
     index: int
     message: Message
+    #: In OpenAI's vocabulary: stop, length, tool_calls, content_filter.
     finish_reason: str | None = None
+    #: The provider's own word for it (``end_turn``, ``MAX_TOKENS``, ...), when different.
+    native_finish_reason: str | None = None
 
 
 @attrs.frozen
@@ -93,6 +99,8 @@ class ToolCallDelta:
     id: str | None = None
     function: FunctionCallDelta = FunctionCallDelta()
     type: str | None = None
+    #: Gemini's signature of the reasoning behind this call (see ``ToolCall``).
+    thought_signature: str | None = None
 
 
 @attrs.frozen
@@ -103,13 +111,21 @@ class Delta:
     content: str | None = None
     reasoning_content: str | None = None
     tool_calls: tuple[ToolCallDelta, ...] = ()
+    #: Ends the current reasoning block with the provider's signature of it (Anthropic's
+    #: ``signature_delta``); the accumulated answer keeps the signed blocks.
+    reasoning_signature: str | None = None
+    #: A whole redacted reasoning block's opaque data (Anthropic ``redacted_thinking``).
+    redacted_reasoning: str | None = None
 
 
 @attrs.frozen
 class StreamChoice:
     index: int
     delta: Delta
+    #: In OpenAI's vocabulary: stop, length, tool_calls, content_filter.
     finish_reason: str | None = None
+    #: The provider's own word for it, when different.
+    native_finish_reason: str | None = None
 
 
 @attrs.frozen
@@ -162,6 +178,30 @@ class Model:
     id: str
     owned_by: str | None = None
     created: int | None = None
+    #: A human-readable name, where the provider gives one (Anthropic, Gemini).
+    display_name: str | None = None
+
+
+@attrs.frozen
+class ModelPage:
+    """One page of a model listing; ``next_page_token`` is None on the last page."""
+
+    models: tuple[Model, ...]
+    next_page_token: str | None = None
+
+
+@attrs.frozen
+class ModelDetails:
+    """What a provider says about one model (Ollama's ``/api/show``)."""
+
+    id: str
+    family: str | None = None
+    parameter_size: str | None = None
+    quantization_level: str | None = None
+    format: str | None = None
+    context_length: int | None = None
+    capabilities: tuple[str, ...] = ()
+    modified_at: str | None = None
 
 
 @attrs.frozen

@@ -70,6 +70,7 @@ def expected_usage(raw: object) -> dict[str, Any] | None:
         "total_tokens": raw["total_tokens"],
         "reasoning_tokens": completion_details.get("reasoning_tokens"),
         "cached_tokens": cached if cached is not None else raw.get("prompt_cache_hit_tokens"),
+        "cache_creation_tokens": None,  # an Anthropic notion; OpenAI has none
     }
 
 
@@ -83,6 +84,7 @@ def _expected_call(raw: Mapping[str, Any]) -> dict[str, Any]:
             "arguments": function.get("arguments") or "",
         },
         "type": raw.get("type"),
+        "thought_signature": None,  # a Gemini notion
     }
 
 
@@ -96,8 +98,13 @@ def _expected_choice(raw: Mapping[str, Any]) -> dict[str, Any]:
             "content": delta.get("content"),
             "reasoning_content": reasoning or None,
             "tool_calls": tuple(_expected_call(c) for c in delta.get("tool_calls") or ()),
+            # Signed reasoning blocks are Anthropic's and Gemini's; OpenAI has none.
+            "reasoning_signature": None,
+            "redacted_reasoning": None,
         },
         "finish_reason": raw.get("finish_reason"),
+        # OpenRouter names the upstream provider's own finish reason beside OpenAI's.
+        "native_finish_reason": _str_or_none(raw.get("native_finish_reason")),
     }
 
 

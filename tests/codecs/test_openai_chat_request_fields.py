@@ -247,3 +247,11 @@ def test_non_ascii_text_is_sent_as_utf8() -> None:
     assert spec.body is not None
     assert "Grüße, 世界 🌍".encode() in spec.body
     assert json.loads(spec.body)["messages"] == [{"role": "user", "content": "Grüße, 世界 🌍"}]
+
+
+def test_top_k_goes_only_to_servers_that_take_it() -> None:
+    request = ChatRequest("m", [HI]).with_top_k(40)
+    # vLLM, llama.cpp and most compatible servers sample with top_k...
+    assert body(request, COMPATIBLE_DIALECT)["top_k"] == 40
+    # ...but OpenAI has no such parameter and rejects unknown ones.
+    assert "top_k" not in body(request, OPENAI_DIALECT)

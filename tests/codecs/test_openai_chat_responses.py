@@ -321,10 +321,13 @@ def test_openai_model_list() -> None:
             {**fine_tuned, "object": "model"},
         ],
     }
-    assert CODEC.parse_models(json.dumps(raw).encode()) == [
+    page = CODEC.parse_models(json.dumps(raw).encode())
+    assert page.models == (
         Model("gpt-4o", "system", 1715367049),
         Model("ft:gpt-4o-mini:acme::abc", "acme", 1721172717),
-    ]
+    )
+    # OpenAI lists every model on one page.
+    assert page.next_page_token is None
 
 
 def test_llama_cpp_model_list_reads_data_not_models() -> None:
@@ -334,14 +337,16 @@ def test_llama_cpp_model_list_reads_data_not_models() -> None:
     ollama_style = {"name": name, "model": name, "type": "model", "capabilities": ["completion"]}
     openai_style = {"id": name, "object": "model", "created": 1747757371, "owned_by": "llamacpp"}
     raw = {"models": [ollama_style], "object": "list", "data": [{**openai_style, "meta": {}}]}
-    assert CODEC.parse_models(json.dumps(raw).encode()) == [Model(name, "llamacpp", 1747757371)]
+    assert CODEC.parse_models(json.dumps(raw).encode()).models == (
+        Model(name, "llamacpp", 1747757371),
+    )
 
 
 def test_model_entries_without_an_id_or_with_odd_fields() -> None:
     raw = {
         "data": [{"id": "a"}, {"name": "no-id"}, "junk", {"id": "b", "created": "x", "owned_by": 3}]
     }
-    assert CODEC.parse_models(json.dumps(raw).encode()) == [Model("a"), Model("b")]
+    assert CODEC.parse_models(json.dumps(raw).encode()).models == (Model("a"), Model("b"))
 
 
 @pytest.mark.parametrize("raw", [b'{"models": []}', b"[]", b"not json", b'{"data": "x"}'])

@@ -184,6 +184,7 @@ SEND: list[tuple[str, ChatRequest, str]] = [
     ("temperature as text", ChatRequest("m", [HI], temperature="0.5"), "temperature"),  # type: ignore[arg-type]
     ("top_p above 1", ChatRequest("m", [HI], top_p=1.5), "top_p"),
     ("top_p below 0", ChatRequest("m", [HI], top_p=-0.5), "top_p"),
+    ("top_k zero", ChatRequest("m", [HI], top_k=0), "top_k"),
     ("max_tokens zero", ChatRequest("m", [HI], max_tokens=0), "max_tokens"),
     ("max_tokens negative", ChatRequest("m", [HI], max_tokens=-5), "max_tokens"),
     ("max_tokens bool", ChatRequest("m", [HI], max_tokens=True), "max_tokens"),

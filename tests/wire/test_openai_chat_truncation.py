@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from llm_connector import errors
-from llm_connector._accumulate import response_as_chunk
+from llm_connector._accumulate import response_as_chunks
 from llm_connector.codecs.openai_chat import OpenAIChatCodec
 from tests.codecs.openai_chat_oracle import (
     SSE_PATHS,
@@ -159,6 +159,6 @@ def test_a_server_that_ignores_stream_true_is_replayed_as_one_chunk(mode: Mode) 
     # Delivered in awkward pieces: the JSON body is read whole before it is parsed.
     (outcome,) = run(mode, [[body[:7], body[7:400], body[400:]]], content_type="application/json")
     assert outcome.error is None
-    assert outcome.chunks == (response_as_chunk(response),)
+    assert outcome.chunks == tuple(response_as_chunks(response))
     assert outcome.chunks[0].content == "YES"
     assert outcome.final == response

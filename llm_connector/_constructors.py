@@ -1,0 +1,253 @@
+"""One constructor per provider, shared by Client and AsyncClient (so their signatures are
+the same by construction).
+
+Each constructor is a row of the provider registry (``_providers.py``) given a friendly
+signature; every one takes the same keyword options: ``timeout``, ``max_retries``,
+``headers``, ``proxy`` and ``http_client`` (an ``httpx.Client`` for ``Client``, an
+``httpx.AsyncClient`` for ``AsyncClient``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from llm_connector._providers import MOCK_BASE_URL, vertex_base_url
+from llm_connector._retry import DEFAULT_MAX_RETRIES
+
+if TYPE_CHECKING:
+    from llm_connector._mock import MockReply, MockServer
+
+_C = TypeVar("_C", bound="ProviderConstructors")
+
+Timeout = float | httpx.Timeout | None
+Proxy = str | httpx.Proxy | None
+
+
+class ProviderConstructors:
+    """The provider constructors, as classmethods of both clients."""
+
+    @classmethod
+    def _from_registry(cls: type[_C], *args: Any, **options: Any) -> _C:
+        # Mixed into BaseClient only, whose __init__ takes (provider name, api key, base
+        # URL, keyword options).
+        factory: Callable[..., _C] = cls
+        return factory(*args, **options)
+
+    @classmethod
+    def openai(
+        cls: type[_C],
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """OpenAI. ``api_key`` defaults to ``$OPENAI_API_KEY``, ``base_url`` to
+        ``$OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
+        return cls._from_registry(
+            "openai",
+            api_key,
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def openai_compatible(
+        cls: type[_C],
+        api_key: str | None = None,
+        base_url: str | None = None,
+        name: str = "openai_compatible",
+        *,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """Any server that speaks OpenAI chat completions at ``base_url`` (e.g.
+        ``http://localhost:8080/v1``). The key is optional; ``name`` labels the client."""
+        return cls._from_registry(
+            "openai_compatible",
+            api_key,
+            base_url,
+            name=name,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def anthropic(
+        cls: type[_C],
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """Anthropic's Messages API. ``api_key`` defaults to ``$ANTHROPIC_API_KEY``,
+        ``base_url`` to ``$ANTHROPIC_BASE_URL`` or ``https://api.anthropic.com``."""
+        return cls._from_registry(
+            "anthropic",
+            api_key,
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def longcat_anthropic(
+        cls: type[_C],
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """LongCat's Anthropic-compatible endpoint (Bearer auth). ``api_key`` defaults to
+        ``$LONGCAT_API_KEY``."""
+        return cls._from_registry(
+            "longcat_anthropic",
+            api_key,
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def anthropic_vertex(
+        cls: type[_C],
+        project: str | None = None,
+        region: str | None = None,
+        access_token: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """Claude on Google Cloud Vertex AI. ``project`` and ``region`` default to
+        ``$ANTHROPIC_VERTEX_PROJECT_ID`` and ``$CLOUD_ML_REGION``; ``access_token`` is an
+        OAuth token (``gcloud auth print-access-token``), sent as a Bearer token."""
+        return cls._from_registry(
+            "anthropic_vertex",
+            access_token,
+            base_url or vertex_base_url(project, region),
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def google(
+        cls: type[_C],
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """Google Gemini. ``api_key`` defaults to ``$GEMINI_API_KEY`` then
+        ``$GOOGLE_API_KEY``; ``base_url`` to
+        ``https://generativelanguage.googleapis.com/v1beta``."""
+        return cls._from_registry(
+            "google",
+            api_key,
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def ollama(
+        cls: type[_C],
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        timeout: Timeout = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: Any = None,
+    ) -> _C:
+        """Ollama's native API. ``base_url`` defaults to ``$OLLAMA_HOST`` or
+        ``http://localhost:11434``; a key (``$OLLAMA_API_KEY``, for hosted Ollama) is
+        optional and sent as a Bearer token."""
+        return cls._from_registry(
+            "ollama",
+            api_key,
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            proxy=proxy,
+            http_client=http_client,
+        )
+
+    @classmethod
+    def mock(
+        cls: type[_C],
+        replies: MockServer | str | MockReply | Sequence[str | MockReply] | None = None,
+        *,
+        model: str = "mock-model",
+        timeout: Timeout = None,
+        max_retries: int = 0,
+        headers: Mapping[str, str] | None = None,
+    ) -> _C:
+        """An offline client: scripted replies served as real OpenAI wire bodies through an
+        in-process transport, so the same codec and stream code run as against a server.
+
+        ``replies`` are used in order, one per request; the last one repeats. Pass a
+        :class:`~llm_connector.MockServer` to inspect the requests it received.
+
+        Unlike the network constructors, ``max_retries`` defaults to 0: a scripted error
+        reply is raised to the caller as scripted (at once, without backoff waits) instead
+        of being retried into the next reply. With ``max_retries`` set, retries behave as
+        against a real server: each retry is a new request and takes the next reply.
+        """
+        from llm_connector._mock import MockServer
+
+        server = replies if isinstance(replies, MockServer) else MockServer(replies, model=model)
+        return cls._from_registry(
+            "mock",
+            None,
+            MOCK_BASE_URL,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            _transport=server.transport(),
+        )
