@@ -1,0 +1,103 @@
+"""The public API's types as a user's code sees them, checked by ``mypy --strict``
+(the typecheck session covers tests/). Nothing here runs: pytest does not collect this
+file, and the functions are never called."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llm_connector import (
+    APIStatusError,
+    AsyncChatStream,
+    AsyncClient,
+    ChatStream,
+    Client,
+    LLMError,
+    MockReply,
+)
+from llm_connector.types import (
+    ChatRequest,
+    ChatResponse,
+    EmbedRequest,
+    EmbedResponse,
+    Message,
+    Model,
+    ModelDetails,
+    StreamingResponse,
+    Tool,
+    ToolCall,
+    ToolCallDelta,
+    ToolChoice,
+    Usage,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import assert_type
+
+
+def blocking_usage() -> None:
+    client = Client.openai("sk-...")
+    assert_type(client, Client)
+    assert_type(Client.mock([MockReply.text("hi")]), Client)
+    assert_type(Client.anthropic(), Client)
+    assert_type(Client.ollama("http://localhost:11434"), Client)
+
+    request = (
+        ChatRequest("gpt-4o")
+        .add_message(Message.user("Tell me a story"))
+        .with_tools([Tool.function("f", "does f", {"type": "object"})])
+        .with_tool_choice(ToolChoice.auto())
+        .with_stream(True)
+    )
+    assert_type(request, ChatRequest)
+
+    response = client.chat(request)
+    assert_type(response, ChatResponse)
+    assert_type(response.content, str)
+    assert_type(response.get_content(), str | None)
+    assert_type(response.reasoning_content, str | None)
+    assert_type(response.tool_calls, tuple[ToolCall, ...])
+    assert_type(response.usage, Usage | None)
+
+    stream = client.chat_stream(request)
+    assert_type(stream, ChatStream)
+    for chunk in stream:
+        assert_type(chunk, StreamingResponse)
+        assert_type(chunk.get_content(), str | None)
+        assert_type(chunk.tool_calls, tuple[ToolCallDelta, ...])
+        assert_type(chunk.choices[0].delta.content, str | None)
+    assert_type(stream.final_response(), ChatResponse)
+    with client.chat_stream(request) as managed:
+        assert_type(managed, ChatStream)
+
+    assert_type(client.models(), list[Model])
+    assert_type(client.embed(EmbedRequest("text-embedding-3-small", "hi")), EmbedResponse)
+    assert_type(client.count_tokens(request), int)
+    assert_type(client.show_model("llama3"), ModelDetails)
+    assert_type(client.delete_model("llama3"), None)
+
+    try:
+        client.chat(request)
+    except APIStatusError as error:
+        assert_type(error.status_code, int)
+        assert_type(error.retry_after, float | None)
+    except LLMError as error:
+        assert_type(error.partial, ChatResponse | None)
+
+
+async def async_usage() -> None:
+    client = AsyncClient.openai("sk-...")
+    assert_type(client, AsyncClient)
+    request = ChatRequest("gpt-4o").add_message(Message.user("Hi"))
+
+    assert_type(await client.chat(request), ChatResponse)
+    stream = await client.chat_stream(request)
+    assert_type(stream, AsyncChatStream)
+    async for chunk in stream:
+        assert_type(chunk, StreamingResponse)
+    assert_type(await stream.final_response(), ChatResponse)
+    async with client.chat_stream(request) as managed:
+        assert_type(managed, AsyncChatStream)
+    assert_type(await client.models(), list[Model])
+    assert_type(await client.count_tokens(request), int)
+    await client.aclose()
