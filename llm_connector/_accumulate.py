@@ -22,6 +22,37 @@ from llm_connector.types import (
 from llm_connector.types._message import FunctionCall
 
 
+class _Text:
+    """Text arriving in pieces. Every 256 pieces are joined into one string, so a long
+    stream costs about the memory of its characters, not an object per chunk, and the
+    joining copies each character once."""
+
+    __slots__ = ("_joined", "_pending")
+
+    _BATCH = 256
+
+    def __init__(self) -> None:
+        self._joined: list[str] = []
+        self._pending: list[str] = []
+
+    def append(self, piece: str) -> None:
+        pending = self._pending
+        pending.append(piece)
+        if len(pending) >= self._BATCH:
+            self._joined.append("".join(pending))
+            pending.clear()
+
+    def text(self) -> str:
+        return "".join(self._joined) + "".join(self._pending)
+
+    def take(self) -> str:
+        """The text so far, and start afresh."""
+        text = self.text()
+        self._joined.clear()
+        self._pending.clear()
+        return text
+
+
 class _ToolCallBuilder:
     __slots__ = ("arguments", "id", "name", "signature", "type")
 
@@ -30,7 +61,7 @@ class _ToolCallBuilder:
         self.name: str | None = None
         self.type: str | None = None
         self.signature: str | None = None
-        self.arguments: list[str] = []
+        self.arguments = _Text()
 
 
 class _ChoiceBuilder:
@@ -39,34 +70,37 @@ class _ChoiceBuilder:
         "content",
         "finish_reason",
         "native_finish_reason",
+        "open_block",
         "reasoning",
         "signed",
         "tool_calls",
-        "unsigned_start",
     )
 
     def __init__(self) -> None:
-        self.content: list[str] = []
-        self.reasoning: list[str] = []
+        self.content = _Text()
+        self.reasoning = _Text()
         self.tool_calls: dict[int, _ToolCallBuilder] = {}
         self.finish_reason: str | None = None
         self.native_finish_reason: str | None = None
         # Reasoning as blocks, for providers that sign it: a signature closes the block of
         # reasoning text since the previous one; a redacted block stands alone.
         self.blocks: list[ReasoningBlock] = []
-        self.unsigned_start = 0  # index in ``reasoning`` where the open block begins
+        self.open_block = _Text()  # reasoning since the last block ended
         self.signed = False
 
+    def add_reasoning(self, text: str) -> None:
+        self.reasoning.append(text)
+        self.open_block.append(text)
+
     def close_block(self, signature: str | None) -> None:
-        text = "".join(self.reasoning[self.unsigned_start :])
-        self.unsigned_start = len(self.reasoning)
+        text = self.open_block.take()
         if text or signature:
             self.blocks.append(ReasoningBlock(text=text, signature=signature))
 
     def reasoning_blocks(self) -> tuple[ReasoningBlock, ...]:
         if not self.signed:
             return ()  # nothing signed: reasoning_content says it all
-        tail = "".join(self.reasoning[self.unsigned_start :])
+        tail = self.open_block.text()
         return (*self.blocks, ReasoningBlock(text=tail)) if tail else tuple(self.blocks)
 
 
@@ -102,7 +136,7 @@ class StreamAccumulator:
             if delta.content:
                 builder.content.append(delta.content)
             if delta.reasoning_content:
-                builder.reasoning.append(delta.reasoning_content)
+                builder.add_reasoning(delta.reasoning_content)
             if delta.reasoning_signature is not None:
                 builder.signed = True
                 builder.close_block(delta.reasoning_signature)
@@ -125,18 +159,18 @@ class StreamAccumulator:
             calls = [
                 ToolCall(
                     id=tool.id or f"call_{index}_{position}",
-                    function=FunctionCall(name=tool.name or "", arguments="".join(tool.arguments)),
+                    function=FunctionCall(name=tool.name or "", arguments=tool.arguments.text()),
                     type=tool.type or "function",
                     thought_signature=tool.signature,
                 )
                 for position, tool in sorted(builder.tool_calls.items())
             ]
-            content = "".join(builder.content)
+            content = builder.content.text()
             message = Message(
                 "assistant",
                 content if content or not calls else None,
                 tool_calls=calls,
-                reasoning_content="".join(builder.reasoning) or None,
+                reasoning_content=builder.reasoning.text() or None,
                 reasoning_blocks=builder.reasoning_blocks(),
             )
             choices.append(

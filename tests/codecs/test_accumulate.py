@@ -114,3 +114,22 @@ def test_an_empty_response_replays_to_one_chunk_with_its_usage() -> None:
     (only,) = response_as_chunks(empty)
     assert only.choices == ()
     assert only.usage == Usage(1, 0, 1)
+
+
+def test_long_streams_accumulate_exactly_across_the_joining_batches() -> None:
+    # The accumulator joins pieces in batches to keep memory to the text itself; the text
+    # must come out the same on both sides of every batch boundary.
+    words = [f"w{i} " for i in range(1000)]
+    thoughts = [f"t{i}." for i in range(600)]
+    chunks = [chunk(Delta(reasoning_content=t)) for t in thoughts[:300]]
+    chunks.append(chunk(Delta(reasoning_signature="s1")))
+    chunks += [chunk(Delta(reasoning_content=t)) for t in thoughts[300:]]
+    chunks += [chunk(Delta(content=w)) for w in words]
+    answer = accumulate(*chunks)
+    assert answer.content == "".join(words)
+    assert answer.reasoning_content == "".join(thoughts)
+    assert answer.message is not None
+    assert answer.message.reasoning_blocks == (
+        ReasoningBlock(text="".join(thoughts[:300]), signature="s1"),
+        ReasoningBlock(text="".join(thoughts[300:])),
+    )
