@@ -108,9 +108,10 @@ class StreamAccumulator:
     """Adds up chunks: text and reasoning concatenated, tool-call fragments joined by index,
     signed reasoning kept as blocks."""
 
-    __slots__ = ("_choices", "_created", "_fingerprint", "_id", "_model", "_usage")
+    __slots__ = ("_choices", "_created", "_fingerprint", "_id", "_model", "_started", "_usage")
 
     def __init__(self) -> None:
+        self._started = False
         self._id = ""
         self._model = ""
         self._created: int | None = None
@@ -119,7 +120,9 @@ class StreamAccumulator:
         self._choices: dict[int, _ChoiceBuilder] = {}
 
     def add(self, chunk: StreamingResponse) -> None:
-        if not self._id:
+        if not self._started:
+            # The first chunk names the answer (some providers, Ollama for one, send no id).
+            self._started = True
             self._id = chunk.id
             self._model = chunk.model
             self._created = chunk.created

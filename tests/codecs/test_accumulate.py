@@ -133,3 +133,10 @@ def test_long_streams_accumulate_exactly_across_the_joining_batches() -> None:
         ReasoningBlock(text="".join(thoughts[:300]), signature="s1"),
         ReasoningBlock(text="".join(thoughts[300:])),
     )
+
+
+def test_the_first_chunk_names_the_answer_even_without_an_id() -> None:
+    first = StreamingResponse("", "model-a", (StreamChoice(0, Delta(content="a")),), created=1)
+    later = StreamingResponse("", "model-b", (StreamChoice(0, Delta(content="b")),), created=2)
+    answer = accumulate(first, later)
+    assert (answer.id, answer.model, answer.created) == ("", "model-a", 1)
