@@ -139,7 +139,7 @@ PROVIDERS: Mapping[str, ProviderSpec] = {
             auth="x-api-key",
         ),
         # LongCat's Anthropic-compatible endpoint, with Bearer auth:
-        # https://longcat.chat/platform/docs/
+        # https://longcat.chat/platform/docs/api/messages.html
         ProviderSpec(
             "longcat_anthropic",
             _longcat_codec,

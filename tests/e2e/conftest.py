@@ -90,3 +90,34 @@ async def _client(mode: str, server: LlamaServer) -> AsyncIterator[Client | Asyn
     else:
         async with AsyncClient.openai_compatible(API_KEY, server.base_url, "llama.cpp") as aclient:
             yield aclient
+
+
+# -- Anthropic's protocol: llama.cpp serves /v1/messages at its origin ----------------------
+
+
+@pytest.fixture
+async def anthropic_client(
+    mode: str, tools_server: LlamaServer
+) -> AsyncIterator[Client | AsyncClient]:
+    """``Client.anthropic`` (x-api-key auth) on the tools server."""
+    async for client in _anthropic(mode, tools_server):
+        yield client
+
+
+@pytest.fixture
+async def anthropic_reasoning_client(
+    mode: str, reasoning_server: LlamaServer
+) -> AsyncIterator[Client | AsyncClient]:
+    """``Client.anthropic`` (x-api-key auth) on the reasoning server."""
+    async for client in _anthropic(mode, reasoning_server):
+        yield client
+
+
+async def _anthropic(mode: str, server: LlamaServer) -> AsyncIterator[Client | AsyncClient]:
+    origin = f"http://127.0.0.1:{server.port}"  # the codec adds /v1/messages
+    if mode == "sync":
+        with Client.anthropic(API_KEY, origin) as client:
+            yield client
+    else:
+        async with AsyncClient.anthropic(API_KEY, origin) as aclient:
+            yield aclient

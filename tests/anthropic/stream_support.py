@@ -1,0 +1,75 @@
+"""Helpers of the stream tests: running frames through the decoder or StreamCore, and
+an answer in the shape of the hand-checked expected files."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+
+from llm_connector import errors
+from llm_connector._stream_core import StreamCore
+from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.anthropic import AnthropicCodec
+from llm_connector.codecs.anthropic_stream import AnthropicStreamDecoder
+from llm_connector.types import ChatResponse, StreamingResponse
+
+
+def answer_fields(response: ChatResponse) -> dict[str, Any]:
+    """A ChatResponse in the shape of the expected files."""
+    choice = response.choices[0] if response.choices else None
+    return {
+        "id": response.id,
+        "model": response.model,
+        "content": response.content,
+        "reasoning_content": response.reasoning_content,
+        "reasoning_blocks": [
+            attrs.asdict(b) for b in (choice.message.reasoning_blocks if choice else ())
+        ],
+        "tool_calls": [
+            {
+                "id": c.id,
+                "name": c.function.name,
+                "arguments": c.function.arguments,
+                "parsed": c.parse_arguments(),
+            }
+            for c in response.tool_calls
+        ],
+        "finish_reason": response.finish_reason,
+        "native_finish_reason": choice.native_finish_reason if choice else None,
+        "usage": attrs.asdict(response.usage) if response.usage else None,
+    }
+
+
+def run_core(
+    events: list[SSEFrame],
+) -> tuple[list[StreamingResponse], ChatResponse | None, errors.LLMError | None]:
+    """Feed events through StreamCore as the shells do: (chunks, answer, error)."""
+    core = StreamCore(AnthropicCodec())
+    chunks: list[StreamingResponse] = []
+    try:
+        for event in events:
+            chunks += core.feed(event)
+        chunks += core.finish()
+    except errors.LLMError as exc:
+        return chunks, exc.partial, exc
+    return chunks, core.final_response(), None
+
+
+def to_frames(*events: dict[str, Any] | tuple[str, str]) -> list[SSEFrame]:
+    """JSON events (named after their type) or (event name, data) pairs, as frames."""
+    return [
+        SSEFrame(e[1], e[0]) if isinstance(e, tuple) else SSEFrame(json.dumps(e), e["type"])
+        for e in events
+    ]
+
+
+def feed_all(*events: dict[str, Any] | tuple[str, str]) -> list[StreamingResponse]:
+    """What the decoder returns for these events, then for close()."""
+    decoder = AnthropicStreamDecoder()
+    out: list[StreamingResponse] = []
+    for frame in to_frames(*events):
+        out += decoder.feed(frame)
+    out += decoder.close()
+    return out
