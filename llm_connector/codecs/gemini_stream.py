@@ -1,0 +1,300 @@
+"""The Gemini stream decoder, and whole answers read through it.
+
+``streamGenerateContent?alt=sse`` sends one whole ``GenerateContentResponse`` per SSE
+event, separated by CRLF blank lines, with no terminal event: the stream is over when every
+candidate has its ``finishReason``.
+https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+
+What the decoder makes of a response, and why:
+
+- Every part of every candidate counts (one chunk can hold a thought and the answer, or
+  several parallel function calls). Each candidate is a choice, ``StreamChoice.index`` =
+  ``candidate.index`` (proto3 JSON leaves out an index of 0).
+- ``thought: true`` parts are reasoning; ``functionCall`` parts become whole tool calls
+  (one fragment each: Gemini never splits a call), numbered per candidate across the
+  stream, with Gemini's ``id`` when it sends one and a unique synthesized one otherwise.
+- A ``thoughtSignature`` on a function call stays with that call
+  (``ToolCallDelta.thought_signature``); on any other part it closes the reasoning block
+  so far (``Delta.reasoning_signature``), so the request builder can send it back
+  (https://ai.google.dev/gemini-api/docs/thought-signatures).
+- Gemini repeats its running ``usageMetadata`` on every chunk; the decoder keeps the last
+  one and reports it once, on a usage-only chunk when the stream ends, as OpenAI's
+  ``include_usage`` chunk does. Summing usage over chunks therefore counts it once.
+- ``executableCode``, ``codeExecutionResult``, ``inlineData`` and other part types, and
+  ``groundingMetadata``, have no neutral field: they are skipped, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from llm_connector._accumulate import StreamAccumulator
+from llm_connector.codecs._base import Frame, load_frame_object
+from llm_connector.codecs.gemini_parse import (
+    finish_reason,
+    gemini_error,
+    nonempty_str,
+    opt_str,
+    parse_usage,
+)
+from llm_connector.errors import (
+    BadRequestError,
+    IncompleteStreamError,
+    ResponseDecodeError,
+    StreamDecodeError,
+)
+from llm_connector.types import (
+    ChatResponse,
+    Delta,
+    FunctionCallDelta,
+    StreamChoice,
+    StreamingResponse,
+    ToolCallDelta,
+    Usage,
+)
+
+
+class _Candidate:
+    """What the decoder remembers about one candidate across chunks."""
+
+    __slots__ = ("calls", "finished", "started")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.finished = False
+        self.started = False
+
+
+class _DeltaParts:
+    """The parts of one candidate gathered into one Delta."""
+
+    __slots__ = ("calls", "content", "reasoning", "signature")
+
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.calls: list[ToolCallDelta] = []
+        self.signature: str | None = None
+
+    def delta(self, role: str | None) -> Delta:
+        return Delta(
+            role,
+            "".join(self.content) or None,
+            "".join(self.reasoning) or None,
+            tuple(self.calls),
+            self.signature,
+        )
+
+
+class GeminiStreamDecoder:
+    """Decodes Gemini ``GenerateContentResponse`` chunks; complete once every candidate that
+    appeared has a ``finishReason``."""
+
+    __slots__ = ("_call_prefix", "_calls", "_candidates", "_id", "_model", "_usage")
+
+    def __init__(self) -> None:
+        self._candidates: dict[int, _Candidate] = {}
+        self._usage: Usage | None = None
+        self._id = ""
+        self._model = ""
+        self._calls = 0  # function calls synthesized ids were given, over all candidates
+        self._call_prefix: str | None = None
+
+    def feed(self, frame: Frame) -> list[StreamingResponse]:
+        data = frame.data
+        if not data:
+            return []
+        return self.decode(load_frame_object(frame), data)
+
+    def decode(self, obj: Mapping[str, Any], raw: str) -> list[StreamingResponse]:
+        """The chunks one response object makes (``raw`` is its text, for errors)."""
+        error = obj.get("error")
+        if error:
+            # An error after the stream began arrives as an event with Google's error
+            # object: https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
+            raise gemini_error(error, raw)
+        _check_prompt_feedback(obj.get("promptFeedback"), raw)
+        self._id = opt_str(obj.get("responseId")) or self._id
+        self._model = opt_str(obj.get("modelVersion")) or self._model
+        usage = parse_usage(obj.get("usageMetadata"))
+        if usage is not None:
+            self._usage = usage
+        candidates = obj.get("candidates")
+        if not candidates:
+            return []
+        if type(candidates) is not list:
+            raise StreamDecodeError("chunk 'candidates' is not a list", frame=raw)
+        # Usually one Delta per candidate; a candidate whose parts cannot share one Delta
+        # (two signed reasoning blocks) spills into more chunks, in part order.
+        layers: list[list[StreamChoice]] = []
+        for candidate in candidates:
+            for depth, choice in enumerate(self._candidate(candidate, raw)):
+                if depth == len(layers):
+                    layers.append([])
+                layers[depth].append(choice)
+        return [StreamingResponse(self._id, self._model, tuple(layer)) for layer in layers]
+
+    def _candidate(self, raw: object, data: str) -> list[StreamChoice]:
+        if type(raw) is not dict:
+            raise StreamDecodeError("chunk candidate is not an object", frame=data)
+        index = raw.get("index", 0)
+        if type(index) is not int:
+            index = 0
+        state = self._candidates.get(index)
+        if state is None:
+            state = self._candidates[index] = _Candidate()
+        parts: list[Any] = []
+        content = raw.get("content")
+        if content:
+            if type(content) is not dict:
+                raise StreamDecodeError("candidate 'content' is not an object", frame=data)
+            raw_parts = content.get("parts")
+            if raw_parts:
+                if type(raw_parts) is not list:
+                    raise StreamDecodeError("content 'parts' is not a list", frame=data)
+                parts = raw_parts
+        deltas = self._deltas(state, parts, data)
+        native = nonempty_str(raw.get("finishReason"))
+        if native == "FINISH_REASON_UNSPECIFIED":
+            native = None  # the proto default: not finished
+        finish = None
+        if native is not None:
+            finish = finish_reason(native, state.calls > 0)
+            state.finished = True
+        last = len(deltas) - 1
+        return [
+            StreamChoice(index, delta, finish, native) if n == last else StreamChoice(index, delta)
+            for n, delta in enumerate(deltas)
+        ]
+
+    def _deltas(self, state: _Candidate, parts: list[Any], data: str) -> list[Delta]:
+        role = None if state.started else "assistant"
+        state.started = True
+        deltas: list[Delta] = []
+        current = _DeltaParts()
+        for part in parts:
+            if type(part) is not dict:
+                raise StreamDecodeError("content part is not an object", frame=data)
+            signature = nonempty_str(part.get("thoughtSignature"))
+            call = part.get("functionCall")
+            if call is not None:
+                if type(call) is not dict:
+                    raise StreamDecodeError("part 'functionCall' is not an object", frame=data)
+                current.calls.append(self._tool_call(state, call, signature, data))
+                continue
+            text = nonempty_str(part.get("text"))
+            thought = part.get("thought") is True
+            if current.signature is not None and (signature or (thought and text)):
+                # A signature closes the reasoning block before it: what follows is a new
+                # block, so it needs a Delta of its own.
+                deltas.append(current.delta(role))
+                role, current = None, _DeltaParts()
+            if text:
+                (current.reasoning if thought else current.content).append(text)
+            if signature:
+                current.signature = signature
+        deltas.append(current.delta(role))
+        return deltas
+
+    def _tool_call(
+        self, state: _Candidate, call: Mapping[str, Any], signature: str | None, data: str
+    ) -> ToolCallDelta:
+        args = call.get("args")
+        try:
+            # A Struct: https://ai.google.dev/api/caching#FunctionCall
+            arguments = (
+                json.dumps(args, ensure_ascii=False, separators=(",", ":"))
+                if type(args) is dict
+                else "{}"
+            )
+        except (ValueError, RecursionError):
+            raise StreamDecodeError(
+                "function call arguments cannot be encoded", frame=data
+            ) from None
+        index = state.calls
+        state.calls += 1
+        return ToolCallDelta(
+            index,
+            nonempty_str(call.get("id")) or self._synthesized_id(),
+            FunctionCallDelta(nonempty_str(call.get("name")), arguments),
+            "function",
+            signature,
+        )
+
+    def _synthesized_id(self) -> str:
+        """A unique id for a call Gemini sent without one: the response id and the call's
+        number in the stream (a random prefix when the response has no id). Never the
+        function name: two parallel calls of one function need distinct ids."""
+        if self._call_prefix is None:
+            self._call_prefix = self._id or uuid.uuid4().hex
+        n = self._calls
+        self._calls += 1
+        return f"call_{self._call_prefix}_{n}"
+
+    @property
+    def complete(self) -> bool:
+        """True once every candidate that appeared has finished."""
+        return bool(self._candidates) and all(c.finished for c in self._candidates.values())
+
+    def usage_chunk(self) -> list[StreamingResponse]:
+        """The usage-only chunk that ends the stream (none when Gemini sent no usage)."""
+        if self._usage is None:
+            return []
+        return [StreamingResponse(self._id, self._model, (), self._usage)]
+
+    def close(self) -> list[StreamingResponse]:
+        if not self.complete:
+            raise IncompleteStreamError(
+                "the stream ended before Gemini finished the answer (no finishReason)"
+            )
+        return self.usage_chunk()
+
+
+def _check_prompt_feedback(feedback: object, raw: str) -> None:
+    """A blocked prompt gets no candidates, only ``promptFeedback.blockReason``:
+    https://ai.google.dev/api/generate-content#PromptFeedback. It raises
+    ``BadRequestError`` (code: the reason), as Azure OpenAI answers a filtered prompt with
+    a 400 ``content_filter`` error: the request was refused, there is no answer."""
+    if not isinstance(feedback, Mapping):
+        return
+    reason = nonempty_str(feedback.get("blockReason"))
+    if reason is None or reason == "BLOCK_REASON_UNSPECIFIED":
+        return
+    detail = nonempty_str(feedback.get("blockReasonMessage"))
+    message = f"Gemini blocked the prompt ({reason})" + (f": {detail}" if detail else "")
+    raise BadRequestError(
+        message,
+        status_code=400,
+        error_type="prompt_blocked",
+        code=reason,
+        body=raw,
+        in_stream=True,
+    )
+
+
+def parse_chat_response(body: bytes) -> ChatResponse:
+    """A ``generateContent`` body, read through the stream decoder so that a whole answer
+    and a streamed one come out the same.
+
+    A JSON array of responses (``streamGenerateContent`` without ``alt=sse``, which a proxy
+    that drops the query may send) is read the same way, element by element.
+    """
+    text = body.decode("utf-8", "replace")
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ResponseDecodeError("Gemini response is not valid JSON", body=text) from None
+    items = value if isinstance(value, list) else [value]
+    decoder = GeminiStreamDecoder()
+    accumulator = StreamAccumulator()
+    for item in items:
+        if not isinstance(item, dict):
+            raise ResponseDecodeError("Gemini response is not a JSON object", body=text)
+        for chunk in decoder.decode(item, text):
+            accumulator.add(chunk)
+    for chunk in decoder.usage_chunk():
+        accumulator.add(chunk)
+    return accumulator.snapshot()
