@@ -1,0 +1,12 @@
+"""The offline mock provider: scripted replies served in a real provider's wire format.
+
+``Client.mock(...)`` plugs a :class:`MockServer` into httpx as its transport, so a mock
+client runs the very codec, stream and error code a real one does: text, reasoning and
+tool calls arrive as that provider's stream events (one HTTP chunk per event, as servers
+flush them), errors as its error bodies with their HTTP status.
+"""
+
+from llm_connector._mock.reply import MockReply
+from llm_connector._mock.server import MOCK_BASE_URLS, MockServer
+
+__all__ = ["MOCK_BASE_URLS", "MockReply", "MockServer"]
