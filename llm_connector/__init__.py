@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from llm_connector._async_client import AsyncChatStream, AsyncChatStreamContext, AsyncClient
 from llm_connector._client import ChatStream, Client
+from llm_connector._timeout import Timeout
 from llm_connector._version import __version__
 from llm_connector.errors import (
     APIConnectionError,
@@ -94,6 +95,7 @@ __all__ = [
     "StreamError",
     "StreamingResponse",
     "TextPart",
+    "Timeout",
     "Tool",
     "ToolCall",
     "ToolChoice",

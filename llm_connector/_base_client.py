@@ -8,7 +8,8 @@ nothing but ``await``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from time import monotonic
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import attrs
 import httpx
@@ -17,14 +18,12 @@ from llm_connector._checks import checked_base_url, checked_headers, checked_key
 from llm_connector._constructors import ProviderConstructors
 from llm_connector._providers import ProviderSpec, provider
 from llm_connector._redact import redact_error, secrets_of
-from llm_connector._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from llm_connector._shell import USER_AGENT, add_request_id, to_timeout
+from llm_connector._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
+from llm_connector._shell import USER_AGENT, add_request_id
+from llm_connector._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
 from llm_connector.errors import LLMError, RequestValidationError, ResponseDecodeError
 from llm_connector.types import ChatRequest, EmbedRequest, Model, ModelPage
-
-if TYPE_CHECKING:
-    pass
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 _C = TypeVar("_C", bound="BaseClient[Any]")
@@ -33,10 +32,17 @@ _T = TypeVar("_T")
 
 @attrs.frozen
 class PreparedCall:
-    """A request ready to send, with the secrets to scrub from anything it produces."""
+    """A request ready to send, with the secrets to scrub from anything it produces, and
+    its limits: the client's, or the request's own (``with_timeout``, ``with_max_retries``)."""
 
     spec: RequestSpec
     secrets: tuple[str, ...] = attrs.field(repr=False)
+    timeout: Timeout = DEFAULT_TIMEOUT
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+
+    def attempts(self) -> Attempts:
+        """A fresh retry budget and deadline, for the call starting now."""
+        return Attempts(self.retry, self.timeout.total, monotonic())
 
 
 class BaseClient(ProviderConstructors, Generic[HttpT]):
@@ -52,7 +58,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         base_url: str | None = None,
         *,
         name: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: Timeout | float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: str | httpx.Proxy | None = None,
@@ -86,7 +92,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
             "User-Agent": USER_AGENT,
             **checked_headers("headers", headers or {}),
         }
-        self._timeout = to_timeout(timeout)
+        self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy(max_retries=max_retries)
         self._owns_http = http_client is None
         self._http: HttpT = (
@@ -131,7 +137,22 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
             auth=self._provider.auth,
             headers=headers,
         )
-        return endpoint, secrets_of(key, {**endpoint.auth_headers(), **headers})
+        secrets = secrets_of((key, self._api_key), {**endpoint.auth_headers(), **headers})
+        return endpoint, secrets
+
+    def _call(
+        self,
+        spec: RequestSpec,
+        secrets: tuple[str, ...],
+        request: ChatRequest | EmbedRequest | None = None,
+    ) -> PreparedCall:
+        timeout, retry = self._timeout, self._retry
+        if request is not None:
+            if request.timeout is not None:
+                timeout = request.timeout
+            if request.max_retries is not None:
+                retry = attrs.evolve(retry, max_retries=request.max_retries)
+        return PreparedCall(spec, secrets, timeout, retry)
 
     def _prepare_chat(self, request: ChatRequest, *, stream: bool) -> PreparedCall:
         if not isinstance(request, ChatRequest):
@@ -139,14 +160,16 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
                 "request", f"expected ChatRequest, got {type(request).__name__}"
             )
         endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
-        return PreparedCall(self._codec.build_chat(request, endpoint, stream=stream), secrets)
+        return self._call(
+            self._codec.build_chat(request, endpoint, stream=stream), secrets, request
+        )
 
     def _model_pages(self) -> ModelPager:
         return ModelPager(self)
 
     def _prepare_models(self, page_token: str | None) -> PreparedCall:
         endpoint, secrets = self._endpoint(None, None, {})
-        return PreparedCall(self._codec.build_models(endpoint, page_token), secrets)
+        return self._call(self._codec.build_models(endpoint, page_token), secrets)
 
     def _prepare_count_tokens(self, request: ChatRequest) -> PreparedCall:
         if not isinstance(request, ChatRequest):
@@ -154,7 +177,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
                 "request", f"expected ChatRequest, got {type(request).__name__}"
             )
         endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
-        return PreparedCall(self._codec.build_count_tokens(request, endpoint), secrets)
+        return self._call(self._codec.build_count_tokens(request, endpoint), secrets, request)
 
     def _prepare_model_operation(
         self, build: Callable[[str, Endpoint], RequestSpec], name: str
@@ -162,7 +185,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         if not isinstance(name, str) or not name.strip():
             raise RequestValidationError("name", "a model name is required")
         endpoint, secrets = self._endpoint(None, None, {})
-        return PreparedCall(build(name, endpoint), secrets)
+        return self._call(build(name, endpoint), secrets)
 
     def _prepare_embed(self, request: EmbedRequest) -> PreparedCall:
         if not isinstance(request, EmbedRequest):
@@ -170,7 +193,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
                 "request", f"expected EmbedRequest, got {type(request).__name__}"
             )
         endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
-        return PreparedCall(self._codec.build_embed(request, endpoint), secrets)
+        return self._call(self._codec.build_embed(request, endpoint), secrets, request)
 
     @staticmethod
     def _decode(call: PreparedCall, parse: Callable[[bytes], _T], response: httpx.Response) -> _T:
@@ -190,6 +213,10 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
             )
             redact_error(error, call.secrets)
             raise error from exc
+
+
+def ignore_body(body: bytes) -> None:
+    """The parser of an answer whose body says nothing (a deletion)."""
 
 
 #: A provider that pages its model list forever is broken; stop after this many pages.

@@ -2,9 +2,9 @@
 the same by construction).
 
 Each constructor is a row of the provider registry (``_providers.py``) given a friendly
-signature; every one takes the same keyword options: ``timeout``, ``max_retries``,
-``headers``, ``proxy`` and ``http_client`` (an ``httpx.Client`` for ``Client``, an
-``httpx.AsyncClient`` for ``AsyncClient``).
+signature; every one takes the same keyword options: ``timeout`` (a ``Timeout``, seconds,
+or an ``httpx.Timeout``), ``max_retries``, ``headers``, ``proxy`` and ``http_client`` (an
+``httpx.Client`` for ``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ import httpx
 
 from llm_connector._providers import MOCK_BASE_URL, vertex_base_url
 from llm_connector._retry import DEFAULT_MAX_RETRIES
+from llm_connector._timeout import Timeout
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer
 
 _C = TypeVar("_C", bound="ProviderConstructors")
 
-Timeout = float | httpx.Timeout | None
+#: A ``timeout=``: a :class:`~llm_connector.Timeout`, seconds, or an ``httpx.Timeout``
+#: (see ``Timeout`` for what the last two mean); None is the default ``Timeout()``.
+TimeoutOption = Timeout | float | httpx.Timeout | None
 Proxy = str | httpx.Proxy | None
 
 
@@ -42,7 +45,7 @@ class ProviderConstructors:
         api_key: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -68,7 +71,7 @@ class ProviderConstructors:
         base_url: str | None = None,
         name: str = "openai_compatible",
         *,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -94,7 +97,7 @@ class ProviderConstructors:
         api_key: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -119,7 +122,7 @@ class ProviderConstructors:
         api_key: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -146,7 +149,7 @@ class ProviderConstructors:
         access_token: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -172,7 +175,7 @@ class ProviderConstructors:
         api_key: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -198,7 +201,7 @@ class ProviderConstructors:
         base_url: str | None = None,
         api_key: str | None = None,
         *,
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
@@ -224,7 +227,7 @@ class ProviderConstructors:
         replies: MockServer | str | MockReply | Sequence[str | MockReply] | None = None,
         *,
         model: str = "mock-model",
-        timeout: Timeout = None,
+        timeout: TimeoutOption = None,
         max_retries: int = 0,
         headers: Mapping[str, str] | None = None,
     ) -> _C:

@@ -14,9 +14,10 @@ REDACTED = "***"
 _SECRET_QUERY = re.compile(r"([?&](?:key|api_key|api-key|access_token|signature|sig)=)[^&#]*", re.I)
 
 
-def secrets_of(api_key: str | None, headers: Mapping[str, str]) -> tuple[str, ...]:
-    """The strings to scrub for a request: its key and its credential header values."""
-    found = {api_key} if api_key else set()
+def secrets_of(keys: Iterable[str | None], headers: Mapping[str, str]) -> tuple[str, ...]:
+    """The strings to scrub for a request: the keys (the request's, and the client's it
+    replaced: a server may quote either) and its credential header values."""
+    found = {key for key in keys if key}
     for name, value in headers.items():
         if name.lower() in SECRET_HEADERS and value:
             found.add(value)

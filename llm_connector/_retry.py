@@ -2,9 +2,13 @@
 
 The shells do the sleeping; this module only decides. Retried: connection failures and
 timeouts, and the statuses providers use for transient trouble (408, 409, 429, 500, 502,
-503, 504, and Anthropic's 529). A server's ``x-should-retry`` header overrides the status
-rule, and its ``retry-after-ms`` / ``Retry-After`` wait is honoured up to a cap; a longer
-requested wait raises at once (with ``retry_after`` on the error) rather than blocking.
+503, 504, and Anthropic's 529), whether sent as an HTTP status or in-band (an error event
+or a JSON error body in an HTTP 200) before any content of the answer; a stream that breaks
+before its first content is retried too. A server's ``x-should-retry`` header overrides the
+status rule, and its ``retry-after-ms`` / ``Retry-After`` wait is honoured up to a cap; a
+longer requested wait raises at once (with ``retry_after`` on the error) rather than
+blocking. Nothing is retried once content reached the caller (``StreamCore`` decides that),
+nor past the call's ``total`` deadline.
 """
 
 from __future__ import annotations
@@ -13,6 +17,14 @@ import email.utils
 from collections.abc import Mapping
 
 import attrs
+
+from llm_connector.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    IncompleteStreamError,
+    LLMError,
+)
 
 RETRYABLE_STATUSES: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 DEFAULT_MAX_RETRIES = 2
@@ -99,3 +111,75 @@ class RetryPolicy:
         if stale_connection and attempt == 0:
             return 0.0
         return self.backoff(attempt, rand)
+
+
+def retry_delay(
+    policy: RetryPolicy, attempt: int, error: LLMError, rand: float, *, stale: bool = False
+) -> float | None:
+    """Seconds to wait before retrying after ``error``, or None to raise it.
+
+    ``stale``: the error is a pooled connection the server had already closed (see
+    :meth:`RetryPolicy.after_connection_error`). A stream whose connection broke
+    (``IncompleteStreamError.connection_lost``) is retried like a connection failure; one
+    the server ended early is not (it said it was done: asking again would most likely
+    get the same), nor a frame that cannot be decoded, nor a timeout of the whole call.
+    """
+    if isinstance(error, APIStatusError):
+        return policy.after_status(
+            attempt, error.status_code, error.headers, error.retry_after, rand
+        )
+    if isinstance(error, APITimeoutError) and error.timeout_kind == "total":
+        return None
+    if isinstance(error, APIConnectionError) or (
+        isinstance(error, IncompleteStreamError) and error.connection_lost
+    ):
+        return policy.after_connection_error(attempt, rand, stale_connection=stale)
+    return None
+
+
+@attrs.define
+class Attempts:
+    """One call's retry budget and deadline, shared by the sending of the request and the
+    stream that reads its answer (a stream that fails before its first content sends the
+    request again from the same budget).
+
+    ``started`` and ``now`` are ``time.monotonic()`` values passed in by the shells.
+    """
+
+    policy: RetryPolicy
+    #: The call's ``total`` limit in seconds (None: no deadline).
+    total: float | None
+    started: float
+    #: Retries made so far.
+    retries: int = 0
+    #: When the latest attempt was sent (the ``first_event`` limit counts from there).
+    sent_at: float = 0.0
+
+    @property
+    def deadline(self) -> float | None:
+        return None if self.total is None else self.started + self.total
+
+    def remaining(self, now: float) -> float | None:
+        """Seconds left before the deadline (None: no deadline)."""
+        deadline = self.deadline
+        return None if deadline is None else deadline - now
+
+    def can_retry(self) -> bool:
+        """Whether the budget allows another retry (a stream holds back its first chunks
+        only then)."""
+        return self.retries < self.policy.max_retries
+
+    def next_delay(
+        self, error: LLMError, rand: float, now: float, *, stale: bool = False
+    ) -> float | None:
+        """The wait before the next attempt after ``error`` (counting it as a retry), or
+        None when the error is final: not retryable, the budget is spent, or the wait
+        would run past the deadline."""
+        delay = retry_delay(self.policy, self.retries, error, rand, stale=stale)
+        if delay is None:
+            return None
+        remaining = self.remaining(now)
+        if remaining is not None and delay >= remaining:
+            return None
+        self.retries += 1
+        return delay

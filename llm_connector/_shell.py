@@ -1,18 +1,22 @@
-"""Helpers both shells share: translating httpx outcomes into llm_connector errors, and
-logging. They look at httpx objects but never do I/O themselves."""
+"""Helpers both shells share: translating httpx outcomes into llm_connector errors, the
+limits of an attempt, and logging. They look at httpx objects but never do I/O themselves."""
 
 from __future__ import annotations
 
 import logging
 import platform
+import random
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from time import monotonic
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from llm_connector._deadlines import Progress, Watch, Watchdog
 from llm_connector._redact import redact_error, redact_text, redact_url
-from llm_connector._retry import RetryPolicy, parse_retry_after
+from llm_connector._retry import Attempts, parse_retry_after
+from llm_connector._timeout import PhaseLimits, Timeout, TimeoutKind, phase_limits
 from llm_connector._version import __version__
 from llm_connector.codecs._base import RequestSpec
 from llm_connector.errors import (
@@ -26,6 +30,7 @@ from llm_connector.errors import (
 )
 
 if TYPE_CHECKING:
+    from llm_connector._stream_core import StreamCore
     from llm_connector.codecs._base import ChatCodec
 
 logger = logging.getLogger("llm_connector")
@@ -34,34 +39,57 @@ USER_AGENT = (
     f"llm-connector/{__version__} (Python {platform.python_version()}; httpx {httpx.__version__})"
 )
 
-#: Default timeouts: 10 s to connect, 10 minutes for everything else (a long answer from a
-#: reasoning model can take minutes between the request and the end of the body).
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+#: The connection pool's size. httpx's default (100) would queue the 101st concurrent
+#: stream of a client behind the others for as long as they last (minutes, for LLM
+#: answers); the official OpenAI and Anthropic SDKs allow 1000.
+POOL_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 
 # Where providers put their request id (OpenAI, Anthropic, Azure, Google).
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-goog-request-id")
 
-_TIMEOUT_KINDS: tuple[tuple[type[httpx.TimeoutException], str], ...] = (
-    (httpx.ConnectTimeout, "connect"),
-    (httpx.ReadTimeout, "read"),
-    (httpx.WriteTimeout, "write"),
-    (httpx.PoolTimeout, "pool"),
+# httpx's timeout exceptions by the phase of an attempt they belong to, and what each
+# phase's timeout means for the caller.
+_PHASES: tuple[tuple[type[httpx.TimeoutException], str, str], ...] = (
+    (httpx.ConnectTimeout, "connect", "could not connect"),
+    (httpx.ReadTimeout, "read", "no response"),
+    (httpx.WriteTimeout, "write", "could not send the request"),
+    (httpx.PoolTimeout, "pool", "no free connection in the pool"),
 )
+_STREAM_TROUBLE: Mapping[TimeoutKind, str] = {
+    "connect": "could not connect",
+    "first_event": "no content of the answer arrived",
+    "idle": "no stream event arrived",
+    "total": "the call did not finish",
+}
 
 
-def to_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    if isinstance(value, httpx.Timeout):
-        return value
-    if value is None:
-        return DEFAULT_TIMEOUT
-    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 10.0))
+def httpx_timeout(limits: PhaseLimits) -> httpx.Timeout:
+    """httpx's timeouts for one attempt (the wait for a pooled connection counts toward
+    the first event, like the wait for the response)."""
+    return httpx.Timeout(
+        connect=limits.connect, read=limits.read, write=limits.write, pool=limits.read
+    )
+
+
+def timeout_error(kind: TimeoutKind, timeout: Timeout, what: str) -> APITimeoutError:
+    seconds = getattr(timeout, kind)
+    return APITimeoutError(f"{kind} timeout ({seconds:g} s): {what}", timeout_kind=kind)
+
+
+def stream_timeout(kind: TimeoutKind, timeout: Timeout, where: str) -> APITimeoutError:
+    """The error for a limit the watchdog found run out (``where``: while doing what)."""
+    return timeout_error(kind, timeout, f"{_STREAM_TROUBLE[kind]} {where}")
 
 
 def transport_error(
-    exc: httpx.TransportError, spec: RequestSpec, secrets: Iterable[str]
+    exc: httpx.TransportError,
+    spec: RequestSpec,
+    secrets: Iterable[str],
+    timeout: Timeout,
+    limits: PhaseLimits,
 ) -> APIConnectionError:
     """The llm_connector error for a request that got no HTTP answer, scrubbed of secrets
-    (httpx messages can quote a header value).
+    (httpx messages can quote a header value). A timeout names the limit that ran out.
 
     The httpx exception is its ``__cause__``: the shells raise it after the retry loop,
     outside the ``except`` that caught ``exc``, where ``raise ... from`` is not at hand.
@@ -69,8 +97,10 @@ def transport_error(
     where = f"{spec.method} {redact_url(spec.url)}"
     error: APIConnectionError
     if isinstance(exc, httpx.TimeoutException):
-        kind = next((k for cls, k in _TIMEOUT_KINDS if isinstance(exc, cls)), "read")
-        error = APITimeoutError(f"{kind} timeout on {where}", timeout_kind=kind)
+        phase, trouble = next(
+            ((p, t) for cls, p, t in _PHASES if isinstance(exc, cls)), ("read", "no response")
+        )
+        error = timeout_error(limits.kinds[phase], timeout, f"{trouble} on {where}")
     else:
         error = APIConnectionError(f"connection error on {where}: {exc!r}")
     error.__cause__ = exc
@@ -78,12 +108,88 @@ def transport_error(
     return error
 
 
-def stream_transport_error(exc: httpx.TransportError) -> LLMError:
-    """The error for a transport failure after the stream began."""
-    if isinstance(exc, httpx.TimeoutException):
-        kind = next((k for cls, k in _TIMEOUT_KINDS if isinstance(exc, cls)), "read")
-        return APITimeoutError(f"{kind} timeout while streaming", timeout_kind=kind)
-    return IncompleteStreamError(f"the connection broke while streaming: {exc!r}")
+def is_stale(error: LLMError) -> bool:
+    """Whether ``error`` is httpx's "Server disconnected without sending a response": a
+    pooled keep-alive connection the server had already closed (llama.cpp, for one, closes
+    the connection after every streamed answer without a "Connection: close"); see
+    ``RetryPolicy.after_connection_error``."""
+    return type(error) is APIConnectionError and isinstance(
+        error.__cause__, httpx.RemoteProtocolError
+    )
+
+
+def retry_wait(attempts: Attempts, error: LLMError) -> float | None:
+    """Seconds to wait before the next attempt after ``error`` (None: raise it): the pure
+    policy, given its jitter and the clock."""
+    jitter = random.random()  # noqa: S311 - not for cryptography
+    return attempts.next_delay(error, jitter, monotonic(), stale=is_stale(error))
+
+
+def stream_error(
+    exc: httpx.TransportError | LLMError,
+    watch: Watch,
+    core: StreamCore,
+    timeout: Timeout,
+    response: httpx.Response,
+) -> LLMError:
+    """The error to raise for a failure while reading a stream, carrying what arrived in
+    ``.partial``: the limit that cut the connection, when one did (the watchdog's, or the
+    transport's byte-level backstop), caused by ``exc``; a broken connection is an
+    incomplete stream; an error of the stream itself stays as it is."""
+    kind = watch.fired
+    if kind is None and isinstance(exc, httpx.TimeoutException):
+        kind = watch.expired(monotonic()) or ("idle" if core.delivered else "first_event")
+    error: LLMError
+    if kind is not None and not isinstance(exc, APITimeoutError):
+        error = stream_timeout(kind, timeout, "while streaming")
+    elif isinstance(exc, httpx.TransportError):
+        error = IncompleteStreamError(
+            f"the connection broke while streaming: {exc!r}", connection_lost=True
+        )
+    else:
+        add_request_id(exc, response)
+        if exc.partial is None:
+            core.interrupted(exc)
+        return exc
+    error.__cause__ = exc
+    return core.interrupted(error)
+
+
+def response_socket(response: httpx.Response) -> Any:
+    """The socket under an HTTP/1.x response, for the watchdog to shut down; None where
+    there is none (a mock transport) or where other requests share it (HTTP/2)."""
+    stream = response.extensions.get("network_stream")
+    if stream is None or response.http_version not in ("HTTP/1.1", "HTTP/1.0"):
+        return None
+    try:
+        return stream.get_extra_info("socket")
+    except Exception:  # a custom transport's stream that does not know the question
+        return None
+
+
+def watch_response(
+    dog: Watchdog,
+    progress: Progress,
+    response: httpx.Response,
+    timeout: Timeout,
+    attempts: Attempts,
+    *,
+    stream: bool,
+) -> Watch:
+    """Start the watchdog on a response about to be read: a stream's event limits and the
+    call's deadline, or only the deadline for a response read whole (whose waits are
+    httpx's per-read ``first_event``)."""
+    sock = response_socket(response)
+    if not stream:
+        return dog.watch(progress, sock, first=None, idle=None, total=attempts.deadline)
+    # httpx's read timeout (first_event, for the wait for the response head) applies to
+    # the body's reads too, taken when the body is first read: raise it now to a backstop
+    # no shorter than the event-level limits, which the watchdog keeps.
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):
+        timeouts["read"] = phase_limits(timeout, attempts.remaining(monotonic())).stream_read
+    first = None if timeout.first_event is None else attempts.sent_at + timeout.first_event
+    return dog.watch(progress, sock, first=first, idle=timeout.idle, total=attempts.deadline)
 
 
 def status_error(
@@ -119,22 +225,6 @@ def add_request_id(error: LLMError, response: httpx.Response) -> None:
         error.request_id = request_id_of(response.headers)
 
 
-def retry_delay(policy: RetryPolicy, attempt: int, error: LLMError, rand: float) -> float | None:
-    """Seconds to wait before the next attempt after ``error``, or None to raise it."""
-    if isinstance(error, APIStatusError):
-        return policy.after_status(
-            attempt, error.status_code, error.headers, error.retry_after, rand
-        )
-    if isinstance(error, APIConnectionError):
-        # httpx's RemoteProtocolError "Server disconnected without sending a response":
-        # llama.cpp, for one, closes the connection after every streamed answer without a
-        # "Connection: close", so the next request on the pooled connection meets a
-        # closed socket.
-        stale = isinstance(error.__cause__, httpx.RemoteProtocolError)
-        return policy.after_connection_error(attempt, rand, stale_connection=stale)
-    return None
-
-
 def stream_framing(spec: RequestSpec, response: httpx.Response) -> str:
     """How to read a successful streaming response: the codec's framing, or "json" when the
     server answered with one JSON body instead (an error, or ``stream`` ignored)."""
@@ -145,6 +235,11 @@ def stream_framing(spec: RequestSpec, response: httpx.Response) -> str:
         raise StreamDecodeError(
             f"expected a text/event-stream response, got content-type {content_type or 'none'!r}"
         )
+    # An event stream is UTF-8 whatever charset its header names, and a byte order mark
+    # before the first line is not part of it (WHATWG HTML, "Parsing an event stream"):
+    # left in, it makes the first line's "data:" an unknown field and the first event is
+    # lost. NDJSON is JSON, UTF-8 as well (RFC 8259 section 8.1).
+    response.encoding = "utf-8-sig"
     return spec.framing
 
 

@@ -3,6 +3,14 @@
 The core feeds frames to the codec's decoder, accumulates the chunks it returns, and
 makes sure an error that interrupts the stream carries everything that arrived before it
 and never carries a secret. The shells only move frames in and chunks out.
+
+It also knows when content has reached the caller, which decides two things: until then
+a failed stream may be sent again (retried), and the ``first_event`` limit applies rather
+than ``idle``. "Content" is text, reasoning, a tool-call fragment or a finish reason; the
+chunks before it (the role-only first chunk, Anthropic's ``message_start``) carry nothing a
+caller could act on. While a retry is still possible (``hold``), those chunks are held
+back and released, in order, with the first chunk of content; if the attempt fails before
+that, they are dropped and the request is sent again, so the caller sees one clean answer.
 """
 
 from __future__ import annotations
@@ -16,18 +24,54 @@ from llm_connector.errors import IncompleteStreamError, LLMError, StreamDecodeEr
 from llm_connector.types import ChatResponse, StreamingResponse
 
 
-class StreamCore:
-    __slots__ = ("_acc", "_codec", "_decoder", "_secrets", "closed", "finished")
+def has_content(chunk: StreamingResponse) -> bool:
+    """Whether a chunk carries content (see the module docstring)."""
+    for choice in chunk.choices:
+        delta = choice.delta
+        if (
+            choice.finish_reason
+            or delta.content
+            or delta.reasoning_content
+            or delta.tool_calls
+            or delta.reasoning_signature is not None
+            or delta.redacted_reasoning is not None
+        ):
+            return True
+    return False
 
-    def __init__(self, codec: ChatCodec, secrets: Iterable[str] = ()) -> None:
+
+class StreamCore:
+    __slots__ = (
+        "_acc",
+        "_codec",
+        "_decoder",
+        "_held",
+        "_secrets",
+        "closed",
+        "delivered",
+        "finished",
+        "hold",
+    )
+
+    def __init__(
+        self, codec: ChatCodec, secrets: Iterable[str] = (), *, hold: bool = False
+    ) -> None:
         self._codec = codec
-        self._decoder = codec.new_stream_decoder()
-        self._acc = StreamAccumulator()
         self._secrets = tuple(secrets)
-        #: True once the provider's terminal event arrived and the decoder closed cleanly.
-        self.finished = False
         #: True once the caller closed the stream: a read it cuts short is no error.
         self.closed = False
+        #: Hold back the chunks before the first content (set while a retry is possible).
+        self.hold = hold
+        self._start()
+
+    def _start(self) -> None:
+        self._decoder = self._codec.new_stream_decoder()
+        self._acc = StreamAccumulator()
+        self._held: list[StreamingResponse] = []
+        #: True once the provider's terminal event arrived and the decoder closed cleanly.
+        self.finished = False
+        #: True once a chunk with content was handed out: from then on nothing is retried.
+        self.delivered = False
 
     def feed(self, frame: Frame) -> list[StreamingResponse]:
         try:
@@ -42,7 +86,24 @@ class StreamCore:
         add = self._acc.add
         for chunk in chunks:
             add(chunk)
-        return chunks
+        if self.delivered or not chunks:
+            return chunks
+        return self._before_content(chunks)
+
+    def _before_content(self, chunks: list[StreamingResponse]) -> list[StreamingResponse]:
+        content = any(map(has_content, chunks))
+        if content:
+            self.delivered = True
+        if not self.hold:
+            return chunks
+        self._held.extend(chunks)
+        return self.take_held() if content else []
+
+    def take_held(self) -> list[StreamingResponse]:
+        """The chunks held back so far (given out once): with the first content, or before
+        an error that is not retried is raised."""
+        held, self._held = self._held, []
+        return held
 
     def finish(self) -> list[StreamingResponse]:
         """The transport ended: flush the decoder (raises if the answer was cut short)."""
@@ -57,6 +118,9 @@ class StreamCore:
         for chunk in chunks:
             self._acc.add(chunk)
         self.finished = True
+        if self._held:
+            # An answer without content (an empty completion) ends here: release it whole.
+            chunks = [*self.take_held(), *chunks]
         return chunks
 
     def feed_whole_body(self, body: bytes) -> list[StreamingResponse]:
@@ -74,7 +138,19 @@ class StreamCore:
         for chunk in chunks:
             self._acc.add(chunk)
         self.finished = True
+        self.delivered = True
         return chunks
+
+    @property
+    def retryable(self) -> bool:
+        """Whether a failed stream may be sent again: only before any content reached the
+        caller (and then per the call's retry budget and deadline), and not once closed."""
+        return not (self.delivered or self.closed)
+
+    def restart(self) -> None:
+        """Forget the failed attempt (nothing of it reached the caller) for the next one."""
+        assert not self.delivered, "a stream is never restarted after content went out"
+        self._start()
 
     def interrupted(self, error: LLMError) -> LLMError:
         """Attach what arrived so far to ``error`` and scrub secrets from it."""

@@ -98,9 +98,10 @@ class APIConnectionError(LLMError):
 
 
 class APITimeoutError(APIConnectionError):
-    """A timeout fired. ``timeout_kind`` says which: connect, read, write, pool or total."""
+    """A limit of the client's (or the request's) ``Timeout`` ran out. ``timeout_kind``
+    says which: ``"connect"``, ``"first_event"``, ``"idle"`` or ``"total"``."""
 
-    def __init__(self, message: str, *, timeout_kind: str = "read") -> None:
+    def __init__(self, message: str, *, timeout_kind: str = "total") -> None:
         super().__init__(message)
         self.timeout_kind = timeout_kind
 
@@ -216,7 +217,15 @@ class StreamError(LLMError):
 
 
 class IncompleteStreamError(StreamError):
-    """The stream ended (or was closed) before the provider's terminal event."""
+    """The stream ended (or was closed) before the provider's terminal event.
+
+    ``connection_lost`` is True when the connection broke, False when the server ended its
+    answer early (or the stream was closed).
+    """
+
+    def __init__(self, message: str, *, connection_lost: bool = False) -> None:
+        super().__init__(message)
+        self.connection_lost = connection_lost
 
 
 class StreamDecodeError(StreamError, ResponseDecodeError):

@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from llm_connector._timeout import PhaseTimeouts, Timeout
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
@@ -86,6 +87,17 @@ def _check_effort(_: Any, __: Any, value: str | None) -> None:
         )
 
 
+def _to_timeout(value: Timeout | float | PhaseTimeouts | None) -> Timeout | None:
+    return None if value is None else Timeout.of(value)
+
+
+def _check_max_retries(_: Any, __: Any, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise RequestValidationError(
+            "max_retries", f"must be a non-negative integer, got {value!r}"
+        )
+
+
 def _to_extra_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
@@ -120,8 +132,10 @@ class ChatRequest:
     from the Rust crate). ``extra_body`` fields are merged into the provider's JSON body
     last (they win).
     ``api_key``, ``base_url`` and ``extra_headers`` override the client's for this request
-    only. Invalid values raise :class:`~llm_connector.errors.RequestValidationError`
-    naming the field; a request without a model or messages is rejected when sent.
+    only, as do ``timeout`` (a :class:`~llm_connector.Timeout`, or seconds) and
+    ``max_retries``; those two are never sent to the provider. Invalid values raise
+    :class:`~llm_connector.errors.RequestValidationError` naming the field; a request
+    without a model or messages is rejected when sent.
     """
 
     model: str = ""
@@ -153,6 +167,8 @@ class ChatRequest:
     extra_headers: dict[str, str] = attrs.field(
         factory=dict, converter=_to_headers, repr=_header_names, hash=False
     )
+    timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
+    max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
 
     # -- fluent builders ---------------------------------------------------------------
 
@@ -232,6 +248,15 @@ class ChatRequest:
 
     def with_header(self, name: str, value: str) -> ChatRequest:
         return attrs.evolve(self, extra_headers={**self.extra_headers, name: value})
+
+    def with_timeout(self, timeout: Timeout | float | PhaseTimeouts) -> ChatRequest:
+        """Limits for this request only: a :class:`~llm_connector.Timeout`, or seconds
+        (meaning what a client's ``timeout=`` does)."""
+        return attrs.evolve(self, timeout=timeout)
+
+    def with_max_retries(self, max_retries: int) -> ChatRequest:
+        """Retries for this request only (0: one attempt)."""
+        return attrs.evolve(self, max_retries=max_retries)
 
     # -- checks made before sending -----------------------------------------------------
 
@@ -319,6 +344,16 @@ class EmbedRequest:
     extra_headers: dict[str, str] = attrs.field(
         factory=dict, converter=_to_headers, repr=_header_names, hash=False
     )
+    timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
+    max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
+
+    def with_timeout(self, timeout: Timeout | float | PhaseTimeouts) -> EmbedRequest:
+        """Limits for this request only (see ``ChatRequest.with_timeout``)."""
+        return attrs.evolve(self, timeout=timeout)
+
+    def with_max_retries(self, max_retries: int) -> EmbedRequest:
+        """Retries for this request only (0: one attempt)."""
+        return attrs.evolve(self, max_retries=max_retries)
 
     def validate(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():

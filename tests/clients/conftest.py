@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
-import types
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol, TypeAlias
 
@@ -133,7 +132,7 @@ SleepLog: TypeAlias = list[float]
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepLog:
     """Record the shells' retry waits instead of sleeping (the async one still yields to
-    the loop once). Only the shells' own ``time`` / ``_sleep`` names are replaced."""
+    the loop once). Only the shells' own ``_sleep`` functions are replaced."""
     log: SleepLog = []
     real_sleep = asyncio.sleep
 
@@ -144,6 +143,6 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepLog:
         log.append(seconds)
         await real_sleep(0)
 
-    monkeypatch.setattr(sync_shell, "time", types.SimpleNamespace(sleep=fake_sleep))
+    monkeypatch.setattr(sync_shell, "_sleep", fake_sleep)
     monkeypatch.setattr(async_shell, "_sleep", fake_async_sleep)
     return log

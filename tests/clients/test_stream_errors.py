@@ -160,10 +160,10 @@ async def test_connection_dropped_mid_stream(api: Api, backend: Backend, mid_chu
     assert backend.count("server_dropped") == 1
 
 
-async def test_read_timeout_mid_stream(make_api: MakeApi, server: LoopbackServer) -> None:
+async def test_idle_timeout_mid_stream(make_api: MakeApi, server: LoopbackServer) -> None:
     api = make_api(server, timeout=0.3, max_retries=0)
     reply = text_stream("fast", " then slow")
-    # The third chunk (" then slow") would come 30 s late: the 0.3 s read timeout fires
+    # The third chunk (" then slow") would come 30 s late: the 0.3 s idle timeout fires
     # (and the server stops waiting when the client hangs up).
     server.script.on(CHAT, replace(reply, pauses=((2, 30.0),)))
 
@@ -172,8 +172,10 @@ async def test_read_timeout_mid_stream(make_api: MakeApi, server: LoopbackServer
 
     assert texts == ["", "fast"]
     assert type(err) is APITimeoutError
-    assert err.timeout_kind == "read"
-    assert isinstance(err.__cause__, httpx.ReadTimeout)
+    assert err.timeout_kind == "idle"
+    assert err.message == "idle timeout (0.3 s): no stream event arrived while streaming"
+    # The watchdog shut the socket down under the blocked read.
+    assert isinstance(err.__cause__, httpx.TransportError)
     assert err.partial is not None
     assert err.partial.content == "fast"
     # The client hung up on the stalled stream: the server saw it (well before its pause
@@ -182,14 +184,16 @@ async def test_read_timeout_mid_stream(make_api: MakeApi, server: LoopbackServer
     assert server.script.hits() == 1
 
 
-async def test_read_timeout_before_the_answer(make_api: MakeApi, server: LoopbackServer) -> None:
+async def test_first_event_timeout_before_the_answer(
+    make_api: MakeApi, server: LoopbackServer
+) -> None:
     api = make_api(server, timeout=0.2, max_retries=0)
     server.script.on(CHAT, replace(json_reply(completion("late")), head_delay=30.0))
 
     with pytest.raises(APITimeoutError) as caught:
         await api.chat(REQUEST)
 
-    assert caught.value.timeout_kind == "read"
+    assert caught.value.timeout_kind == "first_event"
     assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert caught.value.partial is None
     assert server.script.hits() == 1

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -134,9 +135,10 @@ def usage(prompt: int, completion: int) -> dict[str, int]:
     }
 
 
-def sse_event(data: str | Mapping[str, Any]) -> bytes:
+def sse_event(data: str | Mapping[str, Any], eol: str = "\n") -> bytes:
+    """One SSE event; ``eol`` is the line ending ("\n", "\r\n" or "\r")."""
     text = data if isinstance(data, str) else json.dumps(data)
-    return f"data: {text}\n\n".encode()
+    return f"data: {text}{eol}{eol}".encode()
 
 
 def sse(
@@ -144,13 +146,41 @@ def sse(
     done: bool = True,
     status: int = 200,
     headers: Sequence[tuple[str, str]] = (),
+    eol: str = "\n",
     **options: Any,
 ) -> Reply:
     """An SSE reply: one HTTP chunk per event, then ``data: [DONE]`` unless ``done=False``."""
-    chunks = [sse_event(e) for e in events]
+    chunks = [sse_event(e, eol) for e in events]
     if done:
-        chunks.append(sse_event("[DONE]"))
+        chunks.append(sse_event("[DONE]", eol))
     return Reply(status, (*SSE_HEADERS, *headers), tuple(chunks), **options)
+
+
+def comment(text: str = "keep-alive") -> bytes:
+    """An SSE comment line, as servers send to keep a quiet connection open."""
+    return f": {text}\n".encode()
+
+
+def interleaved(reply: Reply, between: bytes) -> Reply:
+    """``reply`` with ``between`` sent as an HTTP chunk of its own before every chunk."""
+    chunks = [piece for data in reply.chunks for piece in (between, data)]
+    return replace(reply, chunks=tuple(chunks))
+
+
+def with_bom(reply: Reply) -> Reply:
+    """``reply`` with a UTF-8 byte order mark before its first byte."""
+    first, *rest = reply.chunks
+    return replace(reply, chunks=(b"\xef\xbb\xbf" + first, *rest))
+
+
+def gzipped(reply: Reply) -> Reply:
+    """``reply`` gzip-encoded as one stream, flushed at every chunk (as a server compressing
+    an event stream must, for each event to leave at once)."""
+    compressor = zlib.compressobj(wbits=31)  # 31: the gzip container
+    chunks = [compressor.compress(c) + compressor.flush(zlib.Z_SYNC_FLUSH) for c in reply.chunks]
+    chunks[-1] += compressor.flush()
+    headers = (*reply.headers, ("content-encoding", "gzip"))
+    return replace(reply, headers=headers, chunks=tuple(chunks))
 
 
 def text_stream(*pieces: str, finish: str = "stop", **options: Any) -> Reply:

@@ -186,7 +186,10 @@ Sink = Callable[[int, Outcome], None]
 def _drive_sync(chunkings: Sequence[Sequence[bytes]], sink: Sink, server: Server) -> None:
     server.pending = iter(chunkings)
     with httpx.Client(transport=httpx.MockTransport(server.handler)) as http:
-        client = Client.openai_compatible(api_key="sk-test", base_url=BASE_URL, http_client=http)
+        # One reply is queued per body: a retry would ask for one that does not exist.
+        client = Client.openai_compatible(
+            api_key="sk-test", base_url=BASE_URL, http_client=http, max_retries=0
+        )
         for i in range(len(chunkings)):
             sink(i, _collect_sync(client))
 
@@ -196,7 +199,7 @@ def _drive_async(chunkings: Sequence[Sequence[bytes]], sink: Sink, server: Serve
         server.pending = iter(chunkings)
         async with httpx.AsyncClient(transport=httpx.MockTransport(server.handler)) as http:
             client = AsyncClient.openai_compatible(
-                api_key="sk-test", base_url=BASE_URL, http_client=http
+                api_key="sk-test", base_url=BASE_URL, http_client=http, max_retries=0
             )
             for i in range(len(chunkings)):
                 sink(i, await _collect_async(client))
