@@ -20,6 +20,7 @@ from llm_connector._deadlines import WHOLE_RESPONSE, LoopWatchdog, Watch, Watchd
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     POOL_LIMITS,
+    NDJSONLines,
     httpx_timeout,
     log_response,
     log_retry,
@@ -127,7 +128,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     async def show_model(self, name: str) -> ModelDetails:
         """What the server knows about one model (Ollama)."""
         call = self._prepare_model_operation(self._codec.build_show_model, name)
-        return await self._fetch(call, self._codec.parse_show_model)
+        return await self._fetch(call, self._parse_show_model(name))
 
     async def _fetch(self, call: PreparedCall, parse: Callable[[bytes], _T]) -> _T:
         """Send, read the whole response and parse it, with retries. An error that a
@@ -360,10 +361,13 @@ class AsyncChatStream:
 
 
 async def _ndjson(response: httpx.Response) -> AsyncGenerator[Frame, None]:
-    """NDJSON framing (Ollama): one JSON object per non-empty line."""
-    async for line in response.aiter_lines():
-        if line.strip():
+    """NDJSON framing (Ollama): one JSON object per non-empty line (see NDJSONLines)."""
+    lines = NDJSONLines()
+    async for data in response.aiter_bytes():
+        for line in lines.feed(data):
             yield SSEFrame(line)
+    for line in lines.flush():
+        yield SSEFrame(line)
 
 
 # asyncio is imported on first use: it costs ~30 ms of import time, a blocking-only program

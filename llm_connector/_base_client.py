@@ -23,7 +23,7 @@ from llm_connector._shell import USER_AGENT, add_request_id
 from llm_connector._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
 from llm_connector.errors import LLMError, RequestValidationError, ResponseDecodeError
-from llm_connector.types import ChatRequest, EmbedRequest, Model, ModelPage
+from llm_connector.types import ChatRequest, EmbedRequest, Model, ModelDetails, ModelPage
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 _C = TypeVar("_C", bound="BaseClient[Any]")
@@ -178,6 +178,16 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
             )
         endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
         return self._call(self._codec.build_count_tokens(request, endpoint), secrets, request)
+
+    def _parse_show_model(self, name: str) -> Callable[[bytes], ModelDetails]:
+        parse = self._codec.parse_show_model
+
+        def parse_named(body: bytes) -> ModelDetails:
+            details = parse(body)
+            # Ollama's /api/show answer does not name the model: it is the one asked about.
+            return details if details.id else attrs.evolve(details, id=name)
+
+        return parse_named
 
     def _prepare_model_operation(
         self, build: Callable[[str, Endpoint], RequestSpec], name: str

@@ -22,6 +22,7 @@ from llm_connector._deadlines import THREAD_WATCHDOG, WHOLE_RESPONSE, Watch, Wat
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     POOL_LIMITS,
+    NDJSONLines,
     httpx_timeout,
     log_response,
     log_retry,
@@ -127,7 +128,7 @@ class Client(BaseClient[httpx.Client]):
     def show_model(self, name: str) -> ModelDetails:
         """What the server knows about one model (Ollama)."""
         call = self._prepare_model_operation(self._codec.build_show_model, name)
-        return self._fetch(call, self._codec.parse_show_model)
+        return self._fetch(call, self._parse_show_model(name))
 
     def _fetch(self, call: PreparedCall, parse: Callable[[bytes], _T]) -> _T:
         """Send, read the whole response and parse it, with retries. An error that a
@@ -334,10 +335,13 @@ class ChatStream:
 
 
 def _ndjson(response: httpx.Response) -> Generator[Frame, None, None]:
-    """NDJSON framing (Ollama): one JSON object per non-empty line."""
-    for line in response.iter_lines():
-        if line.strip():
+    """NDJSON framing (Ollama): one JSON object per non-empty line (see NDJSONLines)."""
+    lines = NDJSONLines()
+    for data in response.iter_bytes():
+        for line in lines.feed(data):
             yield SSEFrame(line)
+    for line in lines.flush():
+        yield SSEFrame(line)
 
 
 def _watchdog() -> Watchdog:

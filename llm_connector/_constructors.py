@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from llm_connector._providers import MOCK_BASE_URL, vertex_base_url
+from llm_connector._providers import vertex_base_url
 from llm_connector._retry import DEFAULT_MAX_RETRIES
 from llm_connector._timeout import Timeout
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer
+    from llm_connector._mock.server import Wire as MockWire
 
 _C = TypeVar("_C", bound="ProviderConstructors")
 
@@ -226,16 +227,20 @@ class ProviderConstructors:
         cls: type[_C],
         replies: MockServer | str | MockReply | Sequence[str | MockReply] | None = None,
         *,
+        provider: MockWire = "openai",
         model: str = "mock-model",
         timeout: TimeoutOption = None,
         max_retries: int = 0,
         headers: Mapping[str, str] | None = None,
     ) -> _C:
-        """An offline client: scripted replies served as real OpenAI wire bodies through an
-        in-process transport, so the same codec and stream code run as against a server.
+        """An offline client: scripted replies served in a real provider's wire format
+        through an in-process transport, so the same codec and stream code run as against
+        a server.
 
-        ``replies`` are used in order, one per request; the last one repeats. Pass a
-        :class:`~llm_connector.MockServer` to inspect the requests it received.
+        ``provider`` picks the wire and the codec: "openai" (the default), "anthropic",
+        "google" or "ollama". ``replies`` are used in order, one per request; the last
+        one repeats. Pass a :class:`~llm_connector.MockServer` (which names its own
+        provider) to inspect the requests it received.
 
         Unlike the network constructors, ``max_retries`` defaults to 0: a scripted error
         reply is raised to the caller as scripted (at once, without backoff waits) instead
@@ -244,11 +249,19 @@ class ProviderConstructors:
         """
         from llm_connector._mock import MockServer
 
-        server = replies if isinstance(replies, MockServer) else MockServer(replies, model=model)
+        server = (
+            replies
+            if isinstance(replies, MockServer)
+            else MockServer(replies, model=model, provider=provider)
+        )
+        # The OpenAI wire goes through the "mock" row (the compatible dialect, no key);
+        # the others through their provider's own row, so its real codec decodes them.
+        row = "mock" if server.provider == "openai" else server.provider
         return cls._from_registry(
-            "mock",
-            None,
-            MOCK_BASE_URL,
+            row,
+            None if row == "mock" else "mock-key",
+            server.base_url,
+            name="mock" if row == "mock" else f"mock ({row})",
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,

@@ -113,6 +113,7 @@ class ProviderSpec:
         return self.default_base_url
 
 
+# The OpenAI-wire mock's URL (each wire's is in llm_connector._mock.MOCK_BASE_URLS).
 MOCK_BASE_URL = "https://mock.llm-connector.invalid/v1"
 
 PROVIDERS: Mapping[str, ProviderSpec] = {

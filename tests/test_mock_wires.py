@@ -4,9 +4,6 @@ streamed and whole."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import httpx
 import pytest
 
 from llm_connector import (
@@ -18,7 +15,6 @@ from llm_connector import (
     NotFoundError,
     RateLimitError,
 )
-from llm_connector._mock import MOCK_BASE_URLS
 from llm_connector._mock.server import Wire
 from llm_connector.types import ChatRequest, ChatResponse, Message, Tool
 
@@ -32,43 +28,33 @@ def request(wire: Wire) -> ChatRequest:
 
 
 def sync_client(wire: Wire, server: MockServer) -> Client:
-    # No retries: a scripted error must reach the test as scripted.
-    http = httpx.Client(transport=server.transport())
-    base = MOCK_BASE_URLS[wire]
-    make: dict[str, Callable[[], Client]] = {
-        "openai": lambda: Client.openai_compatible("k", base, http_client=http, max_retries=0),
-        "anthropic": lambda: Client.anthropic("k", base, http_client=http, max_retries=0),
-        "google": lambda: Client.google("k", base, http_client=http, max_retries=0),
-        "ollama": lambda: Client.ollama(base, http_client=http, max_retries=0),
-    }
-    return make[wire]()
+    return Client.mock(server)
 
 
 async def answers(
     wire: Wire, reply: MockReply, *, stream: bool
 ) -> tuple[ChatResponse, ChatResponse]:
     """The reply through the sync client and through the async client."""
-    server = MockServer([reply], provider=wire)
-    sync = sync_client(wire, server)
+    sync = Client.mock([reply], provider=wire)
     out_sync = (
         sync.chat_stream(request(wire)).final_response() if stream else sync.chat(request(wire))
     )
-    async with httpx.AsyncClient(transport=server.transport()) as http:
-        aclient = {
-            "openai": lambda: AsyncClient.openai_compatible(
-                "k", MOCK_BASE_URLS["openai"], http_client=http
-            ),
-            "anthropic": lambda: AsyncClient.anthropic(
-                "k", MOCK_BASE_URLS["anthropic"], http_client=http
-            ),
-            "google": lambda: AsyncClient.google("k", MOCK_BASE_URLS["google"], http_client=http),
-            "ollama": lambda: AsyncClient.ollama(MOCK_BASE_URLS["ollama"], http_client=http),
-        }[wire]()
+    async with AsyncClient.mock([reply], provider=wire) as aclient:
         if stream:
             out_async = await (await aclient.chat_stream(request(wire))).final_response()
         else:
             out_async = await aclient.chat(request(wire))
     return out_sync, out_async
+
+
+def test_each_wire_uses_its_providers_codec() -> None:
+    # The mock is a provider's server, not a different client: the client is that
+    # provider's (its registry row and codec), named as a mock.
+    names = {wire: repr(Client.mock(provider=wire)) for wire in WIRES}
+    assert names["openai"].startswith("Client(provider='mock'")
+    assert names["anthropic"].startswith("Client(provider='mock (anthropic)'")
+    assert Client.mock(provider="google").provider == "google"
+    assert Client.mock(MockServer(provider="ollama")).provider == "ollama"
 
 
 @pytest.mark.parametrize("stream", [True, False])

@@ -126,6 +126,11 @@ class ErrorInfo:
     error_type: str | None = None
     code: str | int | None = None
     param: str | None = None
+    #: The HTTP status the error stands for, when the answer's own status says less:
+    #: Gemini answers a wrong key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID, an
+    #: authentication failure (401). It picks the exception class; ``status_code`` stays
+    #: the status the server sent.
+    status: int | None = None
 
 
 class ChatCodec(abc.ABC):
@@ -284,7 +289,10 @@ _TYPE_TO_STATUS: Mapping[str, int] = {
 
 
 def status_for_error(info: ErrorInfo, default: int) -> int:
-    """The HTTP status an in-band error stands for: its numeric code, else its type."""
+    """The HTTP status an in-band error stands for: the codec's say, else its numeric
+    code, else its type."""
+    if info.status is not None:
+        return info.status
     code = info.code
     if isinstance(code, str) and code.isdigit():
         code = int(code)

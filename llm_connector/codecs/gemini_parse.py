@@ -141,6 +141,9 @@ def _reason(details: object) -> str | None:
     return None
 
 
+_KEY_REASONS = frozenset({"API_KEY_INVALID", "API_KEY_EXPIRED"})
+
+
 def gemini_error_info(error: object, fallback: str) -> ErrorInfo:
     """Google's error object, ``{"code": 429, "message", "status": "RESOURCE_EXHAUSTED",
     "details": [...]}`` (https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes).
@@ -152,10 +155,14 @@ def gemini_error_info(error: object, fallback: str) -> ErrorInfo:
         return ErrorInfo(message=nonempty_str(error) or fallback)
     code = error.get("code")
     numeric = code if type(code) is int else None
+    reason = _reason(error.get("details"))
     return ErrorInfo(
         message=nonempty_str(error.get("message")) or fallback,
         error_type=nonempty_str(error.get("status")),
-        code=_reason(error.get("details")) or numeric,
+        code=reason or numeric,
+        # A wrong or expired key comes as 400 INVALID_ARGUMENT; the reason says what it is:
+        # https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
+        status=401 if reason in _KEY_REASONS else None,
     )
 
 

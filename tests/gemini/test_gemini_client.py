@@ -208,19 +208,14 @@ async def test_a_quota_error_names_its_reason(gemini: Api, backend: Backend) -> 
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Gemini answers a wrong API key with HTTP 400 INVALID_ARGUMENT / API_KEY_INVALID; the "
-        "shells pick the class from the HTTP status alone (_shell.status_error), so this is "
-        "a BadRequestError. Needs ErrorInfo to be able to name the status an error stands for."
-    ),
-)
 async def test_a_wrong_api_key_is_an_authentication_error(gemini: Api, backend: Backend) -> None:
     details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}]
     body = google_error(
         400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", details=details
     )
     backend.script.on(GENERATE, json_reply(body, 400))
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(AuthenticationError) as caught:
         await gemini.chat(REQUEST)
+    # The class says what it is; the status is what the server sent.
+    assert caught.value.status_code == 400
+    assert caught.value.code == "API_KEY_INVALID"

@@ -168,6 +168,8 @@ def test_the_reason_in_the_details_is_the_code() -> None:
         message="API key not valid. Please pass a valid API key.",
         error_type="INVALID_ARGUMENT",
         code="API_KEY_INVALID",
+        # A 400 whose reason is a bad key stands for 401: it raises AuthenticationError.
+        status=401,
     )
 
 

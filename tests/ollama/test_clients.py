@@ -232,11 +232,6 @@ async def test_show_model(ollama: Api, backend: Backend) -> None:
     assert backend.requests[0].json() == {"model": "llama3.2"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/api/show's answer does not name the model and parse_show_model(body) is not "
-    "told it; the shells' show_model should fill in the name it asked about",
-)
 async def test_show_model_names_the_model(ollama: Api, backend: Backend) -> None:
     backend.script.on("/api/show", json_reply(SHOW))
     details = await call(ollama, "show_model", "llama3.2")
@@ -267,11 +262,6 @@ async def test_delete_model(ollama: Api, backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("backend", ["loopback"], indirect=True)
-@pytest.mark.xfail(
-    strict=True,
-    raises=errors.APIStatusError,
-    reason="tests/support/loopback.py answers only GET and POST (no do_DELETE: 501)",
-)
 async def test_delete_model_over_loopback(ollama: Api, backend: Backend) -> None:
     await delete_and_check(ollama, backend)
 

@@ -222,12 +222,6 @@ def test_a_json_answer_to_a_stream_request_is_replayed(mode: Mode) -> None:
 
 
 @ALL_MODES
-@pytest.mark.xfail(
-    strict=True,
-    reason="the shells' _ndjson frames lines with httpx iter_lines, which splits at U+2028, "
-    "U+2029, U+0085 and other str.splitlines breaks that JSON strings may hold raw; "
-    "NDJSON lines end at LF only",
-)
 @pytest.mark.parametrize("char", ["\u2028", "\u0085"])
 def test_a_raw_line_separator_inside_a_json_string_is_text(mode: Mode, char: str) -> None:
     # Go's encoding/json escapes U+2028 but not U+0085; other servers escape neither.

@@ -84,6 +84,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve()
 
+    def do_DELETE(self) -> None:
+        self._serve()
+
     def _serve(self) -> None:
         owner = self.server.owner
         length = int(self.headers.get("Content-Length") or 0)
