@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from time import monotonic
+from time import time as wall_clock
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import attrs
@@ -136,6 +137,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
             api_key=key,
             auth=self._provider.auth,
             headers=headers,
+            timestamp=wall_clock(),
         )
         secrets = secrets_of((key, self._api_key), {**endpoint.auth_headers(), **headers})
         return endpoint, secrets

@@ -87,6 +87,9 @@ class ProviderSpec:
     requires_api_key: bool = True
     #: Rewrites a base URL taken from the environment into a full URL.
     normalize_base_url: Callable[[str], str] | None = None
+    #: Whether the provider may serve OpenAI's Responses API (``/responses``) itself;
+    #: otherwise ``invoke_responses`` goes straight to its chat protocol.
+    native_responses: bool = False
 
     def resolve_api_key(self, api_key: str | None) -> str | None:
         """The explicit key, else the first set environment variable of this provider."""
@@ -126,10 +129,19 @@ PROVIDERS: Mapping[str, ProviderSpec] = {
             "https://api.openai.com/v1",
             api_key_env=("OPENAI_API_KEY",),
             base_url_env=("OPENAI_BASE_URL",),
+            native_responses=True,
         ),
         # Any server speaking OpenAI chat completions (vLLM, llama.cpp, LM Studio, ...):
         # no official URL, and local servers often need no key.
-        ProviderSpec("openai_compatible", _compatible_codec, None, requires_api_key=False),
+        # Many (vLLM, llama.cpp, LM Studio, OpenRouter) serve /responses too; the others
+        # answer 404 and the client falls back to chat completions.
+        ProviderSpec(
+            "openai_compatible",
+            _compatible_codec,
+            None,
+            requires_api_key=False,
+            native_responses=True,
+        ),
         # https://docs.anthropic.com/en/api/overview#authentication
         ProviderSpec(
             "anthropic",

@@ -56,6 +56,9 @@ class Endpoint:
     headers: Mapping[str, str] = attrs.field(
         factory=dict, repr=lambda h: repr(sorted(h)), hash=False
     )
+    #: The Unix time the request is built at, read by the shell: codecs never read the
+    #: clock, and request signing (Tencent Cloud's TC3-HMAC-SHA256) needs it.
+    timestamp: float | None = None
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
