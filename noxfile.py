@@ -1,4 +1,5 @@
-"""Developer and CI sessions. `python -m nox` runs lint, typecheck, tests and e2e.
+"""Developer and CI sessions. `python -m nox` runs lint, typecheck, tests, e2e and docs;
+`stress` (full-size load) and `bench` (performance) run on request.
 
 Every session installs what it needs from the package index into its own virtualenv, so
 a fresh machine with only Python and pip can run all of them.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "tests", "e2e"]
+nox.options.sessions = ["lint", "typecheck", "tests", "e2e", "docs"]
 nox.options.error_on_external_run = True
 
 # The real LLM server for the end-to-end tests: llama.cpp's server in a prebuilt wheel, and
@@ -66,3 +67,18 @@ def stress(session: nox.Session) -> None:
         env={"LLM_CONNECTOR_LOAD": "full", "LLM_CONNECTOR_LOAD_FIGURES": figures},
     )
     session.log(f"figures written to {figures}")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs-material, strict: a broken link fails)."""
+    session.install("mkdocs-material>=9.5")
+    session.run("mkdocs", "build", "--strict", "--quiet", env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Cost per streamed chunk against raw httpx + httpx-sse + json.loads and the official
+    SDKs, import time and memory; writes docs/performance.md. Pass --quick for a smoke run."""
+    session.install("-e", ".", "openai", "anthropic", "google-genai", "ollama")
+    session.run("python", "bench/run.py", "--out", "docs/performance.md", *session.posargs)
