@@ -9,12 +9,13 @@ or an ``httpx.Timeout``), ``max_retries``, ``headers``, ``proxy`` and ``http_cli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
 
-from llm_connector._providers import vertex_base_url
+from llm_connector._constructors_compat import CompatConstructors, _options
+from llm_connector._providers import compatible_preset, provider_variant, vertex_base_url
 from llm_connector._retry import DEFAULT_MAX_RETRIES
 from llm_connector._timeout import Timeout
 
@@ -28,17 +29,14 @@ _C = TypeVar("_C", bound="ProviderConstructors")
 #: (see ``Timeout`` for what the last two mean); None is the default ``Timeout()``.
 TimeoutOption = Timeout | float | httpx.Timeout | None
 Proxy = str | httpx.Proxy | None
+#: ``think_tags=`` of openai_compatible: split ``<think>`` blocks off the answer text; with
+#: "implicit", the model's output starts inside the block (the template opened it).
+ThinkTags = bool | Literal["implicit"] | None
 
 
-class ProviderConstructors:
-    """The provider constructors, as classmethods of both clients."""
-
-    @classmethod
-    def _from_registry(cls: type[_C], *args: Any, **options: Any) -> _C:
-        # Mixed into BaseClient only, whose __init__ takes (provider name, api key, base
-        # URL, keyword options).
-        factory: Callable[..., _C] = cls
-        return factory(*args, **options)
+class ProviderConstructors(CompatConstructors):
+    """The provider constructors, as classmethods of both clients (the OpenAI-compatible
+    and the Chinese providers' are in _constructors_compat.py)."""
 
     @classmethod
     def openai(
@@ -58,11 +56,7 @@ class ProviderConstructors:
             "openai",
             api_key,
             base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod
@@ -72,6 +66,7 @@ class ProviderConstructors:
         base_url: str | None = None,
         name: str = "openai_compatible",
         *,
+        think_tags: ThinkTags = None,
         timeout: TimeoutOption = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
@@ -79,17 +74,30 @@ class ProviderConstructors:
         http_client: Any = None,
     ) -> _C:
         """Any server that speaks OpenAI chat completions at ``base_url`` (e.g.
-        ``http://localhost:8080/v1``). The key is optional; ``name`` labels the client."""
+        ``http://localhost:8080/v1``). The key is optional; ``name`` labels the client.
+
+        A ``name`` the registry knows picks that service's dialect, official URL and key
+        variable: "openrouter", "groq", "mistral", "xai", "siliconflow", "longcat",
+        "minimax", "xinference", "vllm", "llamacpp", "lmstudio" (README, Providers).
+
+        ``think_tags=True`` moves a ``<think>...</think>`` block at the start of each answer
+        into ``reasoning_content`` (for servers that leave reasoning in the text);
+        ``"implicit"`` when the prompt template opens the block, so that only
+        ``</think>`` appears; ``False`` turns it off for a preset that has it on.
+        """
+        row = compatible_preset(name) or "openai_compatible"
+        knobs: dict[str, Any] = {}
+        if think_tags is not None:
+            knobs = {
+                "think_tags": bool(think_tags),
+                "think_tags_implicit_open": think_tags == "implicit",
+            }
         return cls._from_registry(
-            "openai_compatible",
+            provider_variant(row, **knobs),
             api_key,
             base_url,
             name=name,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod
@@ -110,11 +118,7 @@ class ProviderConstructors:
             "anthropic",
             api_key,
             base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod
@@ -135,11 +139,7 @@ class ProviderConstructors:
             "longcat_anthropic",
             api_key,
             base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod
@@ -163,11 +163,7 @@ class ProviderConstructors:
             "anthropic_vertex",
             access_token,
             base_url or vertex_base_url(project, region),
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod
@@ -189,11 +185,7 @@ class ProviderConstructors:
             "google",
             api_key,
             base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod
@@ -215,11 +207,7 @@ class ProviderConstructors:
             "ollama",
             api_key,
             base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            proxy=proxy,
-            http_client=http_client,
+            **_options(timeout, max_retries, headers, proxy, http_client),
         )
 
     @classmethod

@@ -7,8 +7,11 @@ Adding an OpenAI-compatible provider is one row plus its dialect knobs.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
 
 import attrs
 
@@ -16,16 +19,34 @@ from llm_connector.codecs._base import AuthStyle, ChatCodec
 from llm_connector.errors import RequestValidationError
 
 
-def _openai_codec() -> ChatCodec:
-    from llm_connector.codecs.openai_chat import OPENAI_DIALECT, OpenAIChatCodec
+def _openai_dialect_codec(row: str) -> Callable[..., ChatCodec]:
+    """A codec factory for an OpenAI-compatible row: its dialect (openai_compat_dialects.py),
+    with the knobs a constructor overrides (``think_tags=...``)."""
 
-    return OpenAIChatCodec(OPENAI_DIALECT)
+    def make(**knobs: Any) -> ChatCodec:
+        from llm_connector.codecs.openai_chat import OpenAIChatCodec
+        from llm_connector.codecs.openai_compat_dialects import DIALECTS
+
+        dialect = DIALECTS[row]
+        return OpenAIChatCodec(attrs.evolve(dialect, **knobs) if knobs else dialect)
+
+    return make
 
 
 def _compatible_codec() -> ChatCodec:
-    from llm_connector.codecs.openai_chat import COMPATIBLE_DIALECT, OpenAIChatCodec
+    return _openai_dialect_codec("openai_compatible")()
 
-    return OpenAIChatCodec(COMPATIBLE_DIALECT)
+
+def _dashscope_codec(**options: Any) -> ChatCodec:
+    from llm_connector.codecs.dashscope import DashScopeCodec
+
+    return DashScopeCodec(**options)
+
+
+def _hunyuan_codec() -> ChatCodec:
+    from llm_connector.codecs.hunyuan import HunyuanCodec
+
+    return HunyuanCodec()
 
 
 def _anthropic_codec() -> ChatCodec:
@@ -74,12 +95,20 @@ def _ollama_host(value: str) -> str:
     return value
 
 
+def _azure_endpoint(value: str) -> str:
+    """``$AZURE_OPENAI_ENDPOINT`` (the resource URL, as Azure's portal and the openai SDK
+    give it) as a base URL: the ``/openai/v1`` form, which needs no api-version.
+    https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle"""
+    return azure_base_url(value, None)
+
+
 @attrs.frozen
 class ProviderSpec:
     """What the clients need to know about one provider."""
 
     name: str
-    codec: Callable[[], ChatCodec]
+    #: Builds the row's codec; keyword options come from a constructor (provider_variant).
+    codec: Callable[..., ChatCodec]
     default_base_url: str | None
     api_key_env: tuple[str, ...] = ()
     base_url_env: tuple[str, ...] = ()
@@ -90,11 +119,22 @@ class ProviderSpec:
     #: Whether the provider may serve OpenAI's Responses API (``/responses``) itself;
     #: otherwise ``invoke_responses`` goes straight to its chat protocol.
     native_responses: bool = False
+    #: The official base URL of each region the provider serves, by region name.
+    region_urls: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    #: The key is a pair (Tencent Cloud's SecretId and SecretKey), carried as one
+    #: "id:key" string; ``api_key_env`` names the two variables, id first.
+    key_pair: bool = False
+    #: Reachable as ``openai_compatible(..., name=<this row's name>)``.
+    compatible_preset: bool = False
 
     def resolve_api_key(self, api_key: str | None) -> str | None:
-        """The explicit key, else the first set environment variable of this provider."""
+        """The explicit key, else the first set environment variable of this provider (for
+        a key pair: both of its variables, joined)."""
         if api_key:
             return api_key
+        if self.key_pair:
+            parts = [os.environ.get(name) for name in self.api_key_env]
+            return join_key_pair(parts[0], parts[1]) if all(parts) else None
         for name in self.api_key_env:
             value = os.environ.get(name)
             if value:
@@ -115,19 +155,55 @@ class ProviderSpec:
             raise RequestValidationError("base_url", f"the {self.name} provider needs a base_url")
         return self.default_base_url
 
+    def region_url(self, region: str) -> str:
+        """The official base URL for ``region``; raises RequestValidationError naming the
+        regions there are."""
+        try:
+            return self.region_urls[region]
+        except KeyError:
+            raise RequestValidationError(
+                "region",
+                f"{self.name} has no region {region!r}; use one of {sorted(self.region_urls)}",
+            ) from None
+
+
+def join_key_pair(first: str | None, second: str | None) -> str:
+    """Tencent Cloud's SecretId and SecretKey as the one key string a client carries."""
+    if not first or not second:
+        missing = "secret_id" if not first else "secret_key"
+        raise RequestValidationError(missing, "Tencent Cloud signs with a SecretId and a SecretKey")
+    for field, value in (("secret_id", first), ("secret_key", second)):
+        if ":" in value:
+            raise RequestValidationError(field, "must not contain ':'")
+    return f"{first}:{second}"
+
 
 # The OpenAI-wire mock's URL (each wire's is in llm_connector._mock.MOCK_BASE_URLS).
 MOCK_BASE_URL = "https://mock.llm-connector.invalid/v1"
+
+
+def _openai_row(
+    name: str, default_base_url: str | None, *api_key_env: str, **fields: Any
+) -> ProviderSpec:
+    """A row speaking OpenAI chat completions in the dialect of the same name."""
+    return ProviderSpec(
+        name, _openai_dialect_codec(name), default_base_url, api_key_env=api_key_env, **fields
+    )
+
+
+def _preset(name: str, default_base_url: str, *api_key_env: str, **fields: Any) -> ProviderSpec:
+    """A service reached through ``openai_compatible(..., name=name)``."""
+    return _openai_row(name, default_base_url, *api_key_env, compatible_preset=True, **fields)
+
 
 PROVIDERS: Mapping[str, ProviderSpec] = {
     spec.name: spec
     for spec in (
         # https://platform.openai.com/docs/api-reference/authentication
-        ProviderSpec(
+        _openai_row(
             "openai",
-            _openai_codec,
             "https://api.openai.com/v1",
-            api_key_env=("OPENAI_API_KEY",),
+            "OPENAI_API_KEY",
             base_url_env=("OPENAI_BASE_URL",),
             native_responses=True,
         ),
@@ -135,12 +211,144 @@ PROVIDERS: Mapping[str, ProviderSpec] = {
         # no official URL, and local servers often need no key.
         # Many (vLLM, llama.cpp, LM Studio, OpenRouter) serve /responses too; the others
         # answer 404 and the client falls back to chat completions.
-        ProviderSpec(
-            "openai_compatible",
-            _compatible_codec,
+        _openai_row("openai_compatible", None, requires_api_key=False, native_responses=True),
+        # Azure OpenAI: the resource's endpoint; the api-key header.
+        # https://learn.microsoft.com/azure/ai-foundry/openai/reference#authentication
+        # The variables are the ones the official openai SDK's AzureOpenAI reads.
+        _openai_row(
+            "azure_openai",
             None,
+            "AZURE_OPENAI_API_KEY",
+            base_url_env=("AZURE_OPENAI_ENDPOINT",),
+            normalize_base_url=_azure_endpoint,
+            auth="api-key",
+        ),
+        # https://api-docs.deepseek.com/ (base_url https://api.deepseek.com)
+        _openai_row(
+            "deepseek",
+            "https://api.deepseek.com",
+            "DEEPSEEK_API_KEY",
+            # It serves /responses too (recorded: tests/data/openai-responses/deepseek-*).
+            native_responses=True,
+        ),
+        # China: https://platform.moonshot.cn/docs/api/chat; international:
+        # https://platform.moonshot.ai/docs/api/chat (keys are not interchangeable).
+        _openai_row(
+            "moonshot",
+            "https://api.moonshot.cn/v1",
+            "MOONSHOT_API_KEY",
+            region_urls={
+                "china": "https://api.moonshot.cn/v1",
+                "international": "https://api.moonshot.ai/v1",
+            },
+        ),
+        # Zhipu's v4 API: https://docs.bigmodel.cn/cn/guide/develop/http/introduction
+        # (the official SDK reads $ZHIPUAI_API_KEY).
+        _openai_row(
+            "zhipu",
+            "https://open.bigmodel.cn/api/paas/v4",
+            "ZHIPUAI_API_KEY",
+            "ZHIPU_API_KEY",
+        ),
+        # The same API through OpenAI's SDK conventions
+        # (https://docs.bigmodel.cn/cn/guide/develop/openai/introduction), and as Z.ai
+        # outside China, with its own keys (https://docs.z.ai/guides/develop/http/introduction).
+        _openai_row(
+            "zhipu_openai_compatible",
+            "https://open.bigmodel.cn/api/paas/v4",
+            "ZHIPUAI_API_KEY",
+            "ZHIPU_API_KEY",
+        ),
+        _openai_row("zai", "https://api.z.ai/api/paas/v4", "ZAI_API_KEY"),
+        # DashScope (Alibaba Cloud Model Studio), its own protocol:
+        # https://help.aliyun.com/zh/model-studio/qwen-api-via-dashscope
+        ProviderSpec(
+            "aliyun",
+            _dashscope_codec,
+            "https://dashscope.aliyuncs.com/api/v1",
+            api_key_env=("DASHSCOPE_API_KEY",),
+            region_urls={
+                "china": "https://dashscope.aliyuncs.com/api/v1",
+                "international": "https://dashscope-intl.aliyuncs.com/api/v1",
+            },
+        ),
+        # DashScope's OpenAI-compatible mode:
+        # https://help.aliyun.com/zh/model-studio/compatibility-of-openai-with-dashscope
+        _openai_row(
+            "aliyun_openai_compatible",
+            "https://dashscope.aliyuncs.com/compatible-mode/v1",
+            "DASHSCOPE_API_KEY",
+            region_urls={
+                "china": "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                "international": "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            },
+        ),
+        # Volcengine Ark: https://www.volcengine.com/docs/82379/1494384 ($ARK_API_KEY:
+        # https://www.volcengine.com/docs/82379/1399008)
+        _openai_row("volcengine", "https://ark.cn-beijing.volces.com/api/v3", "ARK_API_KEY"),
+        # Xiaomi MiMo: https://platform.xiaomimimo.com/docs/en-US/quick-start/first-api-call
+        _openai_row("xiaomi", "https://api.xiaomimimo.com/v1", "MIMO_API_KEY", "XIAOMI_API_KEY"),
+        # Tencent Hunyuan's native API 3.0, signed with the account's SecretId/SecretKey
+        # (the variables Tencent's SDKs and CLI read):
+        # https://cloud.tencent.com/document/api/1729/105701
+        ProviderSpec(
+            "tencent",
+            _hunyuan_codec,
+            "https://hunyuan.tencentcloudapi.com",
+            api_key_env=("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
+            auth="tc3-hmac-sha256",
+            key_pair=True,
+        ),
+        # Hunyuan's OpenAI-compatible API: https://cloud.tencent.com/document/product/1729/111007
+        _openai_row(
+            "tencent_openai_compatible",
+            "https://api.hunyuan.cloud.tencent.com/v1",
+            "HUNYUAN_API_KEY",
+        ),
+        # -- openai_compatible presets ----------------------------------------------------
+        # https://openrouter.ai/docs/api-reference/authentication
+        # It serves /responses (recorded: tests/data/openai-responses/openrouter-*;
+        # https://openrouter.ai/docs/client-sdks/typescript/sdks/responses/README)
+        _preset(
+            "openrouter",
+            "https://openrouter.ai/api/v1",
+            "OPENROUTER_API_KEY",
+            native_responses=True,
+        ),
+        # https://console.groq.com/docs/openai
+        _preset("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
+        # https://docs.mistral.ai/api/
+        _preset("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
+        # https://docs.x.ai/docs/api-reference
+        # It serves /responses, unstored (no previous_response_id), as gateways document:
+        # https://ngrok.com/docs/ai-gateway/providers/xai
+        _preset("xai", "https://api.x.ai/v1", "XAI_API_KEY", native_responses=True),
+        # https://docs.siliconflow.cn/cn/userguide/quickstart
+        _preset("siliconflow", "https://api.siliconflow.cn/v1", "SILICONFLOW_API_KEY"),
+        # https://longcat.chat/platform/docs/ (OpenAI format: /openai/v1/chat/completions)
+        _preset("longcat", "https://api.longcat.chat/openai/v1", "LONGCAT_API_KEY"),
+        # https://platform.minimax.io/docs/api-reference/text-openai-api
+        _preset("minimax", "https://api.minimax.io/v1", "MINIMAX_API_KEY"),
+        # Local servers, at their documented default ports; a key only if started with one.
+        # https://inference.readthedocs.io/en/latest/getting_started/using_xinference.html
+        _preset("xinference", "http://127.0.0.1:9997/v1", requires_api_key=False),
+        # https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html
+        _preset(
+            "vllm",
+            "http://localhost:8000/v1",
+            "VLLM_API_KEY",
             requires_api_key=False,
             native_responses=True,
+        ),
+        # https://github.com/ggml-org/llama.cpp/tree/master/tools/server
+        # (/v1/responses too: tests/e2e/test_llama_responses.py uses it)
+        _preset(
+            "llamacpp", "http://localhost:8080/v1", requires_api_key=False, native_responses=True
+        ),
+        # https://lmstudio.ai/docs/app/api/endpoints/openai
+        # (/v1/responses too: recorded, tests/data/openai-responses/lmstudio-tool-call.sse)
+        _preset(
+            "lmstudio", "http://localhost:1234/v1", requires_api_key=False, native_responses=True
         ),
         # https://docs.anthropic.com/en/api/overview#authentication
         ProviderSpec(
@@ -192,7 +400,63 @@ def provider(name: str) -> ProviderSpec:
     try:
         return PROVIDERS[name]
     except KeyError:
+        pass
+    try:
+        return _VARIANTS[name]
+    except KeyError:
         raise RequestValidationError("provider", f"unknown provider {name!r}") from None
+
+
+#: Rows with codec options a constructor set (think_tags=..., incremental_output=...), by
+#: the key provider_variant() gave them. Built on first use; a key is always the same row.
+_VARIANTS: dict[str, ProviderSpec] = {}
+
+
+def provider_variant(name: str, **options: Any) -> str:
+    """The registry key of row ``name`` with its codec built with ``options`` (the row's
+    own name when there are none); the clients look it up like any row."""
+    options = {k: v for k, v in sorted(options.items()) if v is not None}
+    if not options:
+        return name
+    spec = provider(name)
+    key = name + "[" + ",".join(f"{k}={v!r}" for k, v in options.items()) + "]"
+    if key not in _VARIANTS:
+        _VARIANTS.setdefault(
+            key, attrs.evolve(spec, codec=functools.partial(spec.codec, **options))
+        )
+    return key
+
+
+def compatible_preset(name: str) -> str | None:
+    """The row ``openai_compatible(..., name=name)`` stands for, if ``name`` is a preset."""
+    spec = PROVIDERS.get(name.lower().replace("-", "").replace(".", "").replace(" ", ""))
+    return spec.name if spec is not None and spec.compatible_preset else None
+
+
+def azure_base_url_from_env(endpoint: str | None, api_version: str | None) -> str:
+    """azure_base_url() with the variables the official openai SDK reads for what is not
+    given: ``$AZURE_OPENAI_ENDPOINT`` and ``$OPENAI_API_VERSION``."""
+    endpoint = endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
+    if not endpoint:
+        raise RequestValidationError(
+            "endpoint", "the Azure OpenAI resource URL is required (or $AZURE_OPENAI_ENDPOINT)"
+        )
+    return azure_base_url(endpoint, api_version or os.environ.get("OPENAI_API_VERSION"))
+
+
+def azure_base_url(endpoint: str, api_version: str | None) -> str:
+    """The base URL for an Azure OpenAI resource: ``{endpoint}/openai?api-version=...``
+    (deployments in the path), or with no api-version the ``{endpoint}/openai/v1`` form.
+    ``endpoint`` is the resource URL; a trailing ``/openai`` or ``/openai/v1`` is accepted.
+    https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle"""
+    base = endpoint.strip().rstrip("/")
+    for suffix in ("/openai/v1", "/openai"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+            break
+    if api_version:
+        return f"{base}/openai?api-version={quote(api_version, safe='-.')}"
+    return f"{base}/openai/v1"
 
 
 def vertex_base_url(project: str | None, region: str | None) -> str:

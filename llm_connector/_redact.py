@@ -10,6 +10,10 @@ from llm_connector.types._request import SECRET_HEADERS
 
 REDACTED = "***"
 
+# The parts of a "first:second" key scrubbed on their own: credential-sized only, so that a
+# short word (a key "user:pass" has "user") is not blanked from every message.
+_MIN_PAIR_PART = 8
+
 # Query parameters that carry credentials in some APIs (Gemini's legacy ?key=, signed URLs).
 _SECRET_QUERY = re.compile(r"([?&](?:key|api_key|api-key|access_token|signature|sig)=)[^&#]*", re.I)
 
@@ -18,6 +22,10 @@ def secrets_of(keys: Iterable[str | None], headers: Mapping[str, str]) -> tuple[
     """The strings to scrub for a request: the keys (the request's, and the client's it
     replaced: a server may quote either) and its credential header values."""
     found = {key for key in keys if key}
+    for key in list(found):
+        # A key pair in one string (Tencent Cloud's "SecretId:SecretKey"): the secret key
+        # alone must go too, should anything quote it without the id.
+        found.update(part for part in key.split(":") if len(part) >= _MIN_PAIR_PART)
     for name, value in headers.items():
         if name.lower() in SECRET_HEADERS and value:
             found.add(value)

@@ -35,7 +35,11 @@ from llm_connector.types import (
 )
 
 Framing: TypeAlias = Literal["json", "sse", "ndjson"]
-AuthStyle: TypeAlias = Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "none"]
+#: How the key is sent. "tc3-hmac-sha256" (Tencent Cloud) sends no key at all: the codec
+#: signs each request with it (codecs/tc3.py), so auth_headers() gives nothing.
+AuthStyle: TypeAlias = Literal[
+    "bearer", "api-key", "x-api-key", "x-goog-api-key", "tc3-hmac-sha256", "none"
+]
 
 
 def _mask(value: object) -> str:
@@ -65,7 +69,7 @@ class Endpoint:
 
     def auth_headers(self) -> dict[str, str]:
         """The credential header for this endpoint's auth style (none without a key)."""
-        if not self.api_key or self.auth == "none":
+        if not self.api_key or self.auth in ("none", "tc3-hmac-sha256"):
             return {}
         if self.auth == "bearer":
             return {"Authorization": f"Bearer {self.api_key}"}

@@ -94,21 +94,79 @@ def content_text(value: object) -> str | None:
     """A message or delta ``content``: a string, or a list of typed parts whose text we join."""
     if value is None or type(value) is str:
         return value
+    return content_parts(value)[0]
+
+
+def _part_texts(value: object) -> str:
+    """The text of a ``thinking`` part's body: a string, or a list of text parts."""
+    if type(value) is str:
+        return value
     if isinstance(value, list):
-        texts = [p.get("text") for p in value if isinstance(p, Mapping) and p.get("type") == "text"]
-        return "".join(t for t in texts if type(t) is str) or None
-    return None
+        texts = [p.get("text") for p in value if isinstance(p, Mapping)]
+        return "".join(t for t in texts if type(t) is str)
+    return ""
+
+
+def content_parts(value: object) -> tuple[str | None, str | None]:
+    """(text, reasoning) of a ``content`` given as a list of typed parts.
+
+    Mistral's reasoning models stream their thinking as ``{"type": "thinking", "thinking":
+    [{"type": "text", "text": ...}]}`` parts beside ``{"type": "text"}`` ones
+    (https://docs.mistral.ai/capabilities/reasoning/); the thinking is reasoning, never
+    answer text. Other part types (references, images) carry no text of the answer.
+    """
+    if not isinstance(value, list):
+        return None, None
+    texts: list[str] = []
+    thoughts: list[str] = []
+    for part in value:
+        if not isinstance(part, Mapping):
+            continue
+        kind = part.get("type")
+        if kind == "text":
+            text = part.get("text")
+            if type(text) is str:
+                texts.append(text)
+        elif kind == "thinking":
+            thoughts.append(_part_texts(part.get("thinking")))
+    return "".join(texts) or None, "".join(thoughts) or None
 
 
 def reasoning_text(delta: Mapping[str, Any]) -> str | None:
-    """Reasoning text under either name servers use (the first that is non-empty text).
+    """Reasoning text under any name servers use (the first that is non-empty text).
 
     ``reasoning_content``: DeepSeek, llama.cpp, vLLM (older), Moonshot, Zhipu
     (https://api-docs.deepseek.com/guides/reasoning_model); ``reasoning``: OpenRouter, Groq,
     vLLM (newer) (https://openrouter.ai/docs/use-cases/reasoning-tokens). Servers moving
-    from one name to the other send both with the same text; it counts once.
+    from one name to the other send both with the same text; it counts once. OpenRouter's
+    ``reasoning_details`` repeat ``reasoning`` as typed entries; they are read only when
+    neither name has text (a model that sends details alone):
+    https://openrouter.ai/docs/use-cases/reasoning-tokens#reasoning-details-api-shape
     """
-    return nonempty_str(delta.get("reasoning_content")) or nonempty_str(delta.get("reasoning"))
+    text = nonempty_str(delta.get("reasoning_content")) or nonempty_str(delta.get("reasoning"))
+    if text is None:
+        details = delta.get("reasoning_details")
+        if details:
+            return reasoning_details_text(details)
+    return text
+
+
+def reasoning_details_text(details: object) -> str | None:
+    """The readable text of OpenRouter ``reasoning_details``: ``reasoning.text`` entries'
+    ``text`` and ``reasoning.summary`` entries' ``summary`` (``reasoning.encrypted`` has
+    none)."""
+    if not isinstance(details, list):
+        return None
+    texts = []
+    for entry in details:
+        if isinstance(entry, Mapping):
+            kind = entry.get("type")
+            value = entry.get("text") if kind == "reasoning.text" else None
+            if kind == "reasoning.summary":
+                value = entry.get("summary")
+            if type(value) is str:
+                texts.append(value)
+    return "".join(texts) or None
 
 
 def arguments_text(value: object) -> str:
@@ -185,13 +243,19 @@ def _choice(raw: Mapping[str, Any], n: int) -> Choice:
             )
         )
     index = raw.get("index")
+    content = message.get("content")
+    reasoning = reasoning_text(message)
+    if content is not None and type(content) is not str:
+        content, thinking = content_parts(content)
+        if thinking:
+            reasoning = (reasoning or "") + thinking
     return Choice(
         index=index if type(index) is int else n,
         message=Message(
             "assistant",
-            content_text(message.get("content")),
+            content if type(content) is str else None,
             tool_calls=tool_calls,
-            reasoning_content=reasoning_text(message),
+            reasoning_content=reasoning,
         ),
         finish_reason=nonempty_str(raw.get("finish_reason")),
         native_finish_reason=nonempty_str(raw.get("native_finish_reason")),

@@ -13,13 +13,14 @@ import json
 from llm_connector.codecs._base import Frame, in_stream_error, load_frame_object
 from llm_connector.codecs.openai_chat_parse import (
     arguments_text,
-    content_text,
+    content_parts,
     nonempty_str,
     opt_str,
     parse_usage,
     provider_error_info,
     reasoning_text,
 )
+from llm_connector.codecs.think_tags import ThinkTagRewriter
 from llm_connector.errors import IncompleteStreamError, StreamDecodeError
 from llm_connector.types import (
     Delta,
@@ -39,12 +40,25 @@ class OpenAIChatStreamDecoder:
     ``finish_reason``. A choice never reopens once finished: an OpenAI-compatible relay was
     recorded resending ``{"index": 0, "delta": {}}`` with the usage after the finish chunk
     (tests/data/openai-compat/openai-via-relay-parallel-tool-calls.sse).
+
+    With ``think_tags`` (a dialect setting), ``<think>...</think>`` at the start of a
+    choice's text is moved to its reasoning (think_tags.py); off, no chunk is touched.
     """
 
-    __slots__ = ("_done", "_finished_choices", "_open_choices", "_seen_choice", "_tool_slots")
+    __slots__ = (
+        "_choice_usage",
+        "_done",
+        "_finished_choices",
+        "_open_choices",
+        "_seen_choice",
+        "_think",
+        "_tool_slots",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, *, think_tags: bool = False, implicit_open: bool = False) -> None:
+        self._think = ThinkTagRewriter(implicit_open=implicit_open) if think_tags else None
         self._done = False
+        self._choice_usage: object = None
         self._seen_choice = False
         self._open_choices: set[int] = set()
         self._finished_choices: set[int] = set()
@@ -73,17 +87,19 @@ class OpenAIChatStreamDecoder:
                 raise StreamDecodeError("chunk 'choices' is not a list", frame=data)
             choices = tuple(self._choice(c, data) for c in raw_choices)
         usage = obj.get("usage")
+        if self._choice_usage is not None:
+            usage = usage or self._choice_usage
+            self._choice_usage = None
         created = obj.get("created")
-        return [
-            StreamingResponse(
-                opt_str(obj.get("id")) or "",
-                opt_str(obj.get("model")) or "",
-                choices,
-                parse_usage(usage) if usage else None,
-                created if type(created) is int else None,
-                opt_str(obj.get("system_fingerprint")),
-            )
-        ]
+        chunk = StreamingResponse(
+            opt_str(obj.get("id")) or "",
+            opt_str(obj.get("model")) or "",
+            choices,
+            parse_usage(usage) if usage else None,
+            created if type(created) is int else None,
+            opt_str(obj.get("system_fingerprint")),
+        )
+        return [chunk if self._think is None else self._think.rewrite(chunk)]
 
     @staticmethod
     def _error_event(frame: Frame) -> Exception:
@@ -107,6 +123,9 @@ class OpenAIChatStreamDecoder:
         if finish_reason:
             self._open_choices.discard(index)
             self._finished_choices.add(index)
+            # Moonshot puts the usage of a stream into its finishing choice:
+            # https://platform.moonshot.ai/docs/api/chat (choices[0].usage)
+            self._choice_usage = raw.get("usage") or None
         elif index not in self._finished_choices:
             self._open_choices.add(index)
         # OpenRouter adds the upstream provider's own reason:
@@ -119,12 +138,18 @@ class OpenAIChatStreamDecoder:
             raise StreamDecodeError("chunk 'delta' is not an object", frame=data)
         raw_calls = delta.get("tool_calls")
         content = delta.get("content")
+        reasoning = reasoning_text(delta)
+        if content is not None and type(content) is not str:
+            # Typed parts (Mistral): their thinking is reasoning, never answer text.
+            content, thinking = content_parts(content)
+            if thinking:
+                reasoning = (reasoning or "") + thinking
         return StreamChoice(
             index,
             Delta(
                 opt_str(delta.get("role")),
-                content if content is None or type(content) is str else content_text(content),
-                reasoning_text(delta),
+                content,
+                reasoning,
                 self._tool_calls(index, raw_calls, data) if raw_calls else _NO_TOOL_CALLS,
             ),
             finish_reason,
@@ -174,7 +199,7 @@ class OpenAIChatStreamDecoder:
 
     def close(self) -> list[StreamingResponse]:
         if self._done or (self._seen_choice and not self._open_choices):
-            return []
+            return [] if self._think is None else self._think.flush()
         raise IncompleteStreamError(
             "the stream ended before the server finished the answer (no finish_reason, no [DONE])"
         )

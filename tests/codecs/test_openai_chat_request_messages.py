@@ -219,7 +219,7 @@ def test_reasoning_content_is_sent_back_only_when_the_dialect_asks() -> None:
     assert plain[1] == {"role": "assistant", "content": "Hello"}
     assert plain[2] == {"role": "assistant", "content": None, "tool_calls": [CALL_WIRE]}
 
-    deepseek = messages(*turns, dialect=OpenAIDialect(send_reasoning_content=True))
+    deepseek = messages(*turns, dialect=OpenAIDialect(reasoning_round_trip="always"))
     assert deepseek[1] == {
         "role": "assistant",
         "content": "Hello",

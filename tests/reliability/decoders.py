@@ -14,16 +14,26 @@ business, and a decoder must decode whatever the server sends).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector._providers import provider
-from llm_connector.codecs._base import ChatCodec, Endpoint, ErrorInfo, RequestSpec, StreamDecoder
+from llm_connector.codecs._base import (
+    ChatCodec,
+    Endpoint,
+    ErrorInfo,
+    Frame,
+    RequestSpec,
+    StreamDecoder,
+)
+from llm_connector.codecs.openai_chat_parse import parse_error_body
+from llm_connector.codecs.openai_responses import OpenAIResponsesCodec
+from llm_connector.codecs.openai_responses_stream import ResponsesStreamDecoder
 from llm_connector.errors import (
     APIStatusError,
     LLMError,
@@ -31,7 +41,18 @@ from llm_connector.errors import (
     StreamError,
     UnsupportedFeatureError,
 )
-from llm_connector.types import ChatRequest, ChatResponse, Message, StreamingResponse
+from llm_connector.responses import ResponsesStreamEvent, chat_response_for
+from llm_connector.types import (
+    ChatRequest,
+    ChatResponse,
+    Delta,
+    FunctionCallDelta,
+    Message,
+    StreamChoice,
+    StreamingResponse,
+    ToolCallDelta,
+    Usage,
+)
 
 DATA = Path(__file__).parent.parent / "data"
 Framing = Literal["sse", "ndjson"]
@@ -45,8 +66,12 @@ class DecoderRow:
     #: Transcripts, relative to tests/data.
     transcripts: str
     framing: Framing
+    #: A codec of the row's own, for a decoder that is not a registry row's chat codec.
+    make_codec: Callable[[], ChatCodec] | None = None
 
     def codec(self) -> ChatCodec:
+        if self.make_codec is not None:
+            return self.make_codec()
         return provider(self.provider).codec()
 
     def paths(self) -> list[Path]:
@@ -69,6 +94,17 @@ DECODERS: tuple[DecoderRow, ...] = (
     DecoderRow("anthropic", "anthropic", "anthropic/*.sse", "sse"),
     DecoderRow("gemini", "google", "gemini/*.sse", "sse"),
     DecoderRow("ollama", "ollama", "ollama/*.ndjson", "ndjson"),
+    DecoderRow("dashscope", "aliyun", "dashscope/*.sse", "sse"),
+    DecoderRow("hunyuan", "tencent", "hunyuan/*.sse", "sse"),
+    # The Responses API's decoder yields events, not chunks: ResponsesAsChat (below) sees
+    # each event as the chunk it amounts to, so the generic properties apply to it.
+    DecoderRow(
+        "openai-responses",
+        "openai",
+        "openai-responses/*.sse",
+        "sse",
+        make_codec=lambda: ResponsesAsChat(),
+    ),
 )
 
 CONTENT_TYPES: dict[Framing, str] = {
@@ -190,3 +226,78 @@ def run(row: DecoderRow, mode: Literal["sync", "async"], pieces: Sequence[bytes]
                 return Outcome.failed(chunks, exc)
 
     return asyncio.run(main())
+
+
+# -- the Responses decoder, seen as a chat decoder ------------------------------------------
+
+
+def _int(value: object) -> int:
+    return value if type(value) is int else 0
+
+
+def _str(value: object) -> str | None:
+    return value if type(value) is str else None
+
+
+class _EventsAsChunks:
+    """The Responses stream decoder, each event it yields made the chunk it amounts to
+    (text, reasoning, a function call's name or arguments, the finish and usage)."""
+
+    def __init__(self) -> None:
+        self._events = ResponsesStreamDecoder()
+
+    def feed(self, frame: Frame) -> list[StreamingResponse]:
+        return [self._chunk(event) for event in self._events.feed(frame)]
+
+    def close(self) -> list[StreamingResponse]:
+        return [self._chunk(event) for event in self._events.close()]
+
+    @staticmethod
+    def _chunk(event: ResponsesStreamEvent) -> StreamingResponse:
+        kind, data = event.event_type, event.data
+        delta = Delta()
+        finish: str | None = None
+        usage: Usage | None = None
+        if kind == "response.output_text.delta":
+            delta = Delta(content=event.delta)
+        elif kind in ("response.reasoning_text.delta", "response.reasoning_summary_text.delta"):
+            delta = Delta(reasoning_content=event.delta)
+        elif kind == "response.function_call_arguments.delta":
+            call = ToolCallDelta(
+                _int(data.get("output_index")), None, FunctionCallDelta(None, event.delta or "")
+            )
+            delta = Delta(tool_calls=(call,))
+        elif kind == "response.output_item.added":
+            item: Any = data.get("item")
+            if isinstance(item, dict) and item.get("type") == "function_call":
+                name = FunctionCallDelta(_str(item.get("name")) or None)
+                call = ToolCallDelta(
+                    _int(data.get("output_index")), _str(item.get("call_id")) or None, name
+                )
+                delta = Delta(tool_calls=(call,))
+        elif event.is_terminal:
+            response = event.response
+            answer = chat_response_for(response) if response is not None else None
+            finish = answer.finish_reason if answer is not None else None
+            usage = answer.usage if answer is not None else None
+        return StreamingResponse(choices=(StreamChoice(0, delta, finish),), usage=usage)
+
+
+class ResponsesAsChat(ChatCodec):
+    """A chat codec over the Responses decoder and whole-body parser (for the fuzzing)."""
+
+    name = "responses-as-chat"
+
+    def build_chat(self, request: ChatRequest, endpoint: Endpoint, *, stream: bool) -> RequestSpec:
+        return RequestSpec(
+            "POST", endpoint.url("/responses"), {}, b"{}", "sse" if stream else "json"
+        )
+
+    def parse_chat(self, body: bytes) -> ChatResponse:
+        return chat_response_for(OpenAIResponsesCodec().parse_response(body))
+
+    def new_stream_decoder(self) -> StreamDecoder:
+        return _EventsAsChunks()
+
+    def parse_error(self, status_code: int, body: bytes) -> ErrorInfo:
+        return parse_error_body(status_code, body)

@@ -1,0 +1,100 @@
+"""How one OpenAI-compatible server differs from api.openai.com: the dialect knobs.
+
+A provider row in ``_providers.py`` names a dialect (the table is in
+``openai_compat_dialects.py``); the request builder (``openai_chat_request.py``), the stream
+decoder and the response parser read its knobs. Every knob defaults to what
+api.openai.com does, so an unknown server gets plain OpenAI chat completions.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import attrs
+
+#: How a request switches reasoning on or off and sets its effort:
+#: - "reasoning_effort": OpenAI's ``reasoning_effort`` string (a budget maps onto a level);
+#: - "thinking_type": ``thinking: {"type": "enabled" | "disabled"}`` (Zhipu, Volcengine,
+#:   DeepSeek, Moonshot, Xiaomi MiMo), plus ``reasoning_effort`` where the dialect takes it;
+#: - "enable_thinking": ``enable_thinking: bool`` and ``thinking_budget`` (DashScope,
+#:   SiliconFlow);
+#: - "reasoning_object": OpenRouter's ``reasoning: {"effort" | "max_tokens"}``;
+#: - "none": the provider switches reasoning by model alone; the settings are not sent.
+ThinkingSwitch: TypeAlias = Literal[
+    "reasoning_effort", "thinking_type", "enable_thinking", "reasoning_object", "none"
+]
+
+#: When an assistant turn's ``reasoning_content`` is sent back in later requests:
+#: - "never": the provider rejects or ignores it (OpenAI rejects the unknown field);
+#: - "tool_turns": only for the assistant messages of a user turn in which the model called
+#:   tools (DeepSeek's thinking mode requires exactly those and ignores the rest);
+#: - "always": every assistant message that has reasoning (Moonshot, Zhipu, Xiaomi MiMo).
+ReasoningRoundTrip: TypeAlias = Literal["never", "tool_turns", "always"]
+
+
+@attrs.frozen
+class OpenAIDialect:
+    """How one OpenAI-compatible server differs from api.openai.com.
+
+    Each knob names the behaviour it covers; provider rows in ``_providers.py`` pick a
+    dialect from ``openai_compat_dialects.py``, where every setting links its provider doc.
+    """
+
+    #: The provider's name, for log lines and error messages.
+    name: str = "openai_compatible"
+    # OpenAI deprecated ``max_tokens`` for ``max_completion_tokens``, and its reasoning
+    # models reject the old name (see the recorded 400 "Unsupported parameter: 'max_tokens'").
+    # https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
+    # Most compatible servers only know ``max_tokens``.
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    # Ask for the usage-only final chunk: https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
+    stream_usage: bool = True
+    #: Which assistant turns carry their ``reasoning_content`` back (see ReasoningRoundTrip).
+    reasoning_round_trip: ReasoningRoundTrip = "never"
+    # OpenAI has no top_k and rejects unknown parameters; vLLM, llama.cpp, SGLang and most
+    # compatible servers take it: https://docs.vllm.ai/en/latest/api/vllm/sampling_params.html
+    top_k: bool = True
+    #: How reasoning is switched on (see ThinkingSwitch).
+    thinking: ThinkingSwitch = "reasoning_effort"
+    #: Whether ``reasoning_effort`` is accepted beside a "thinking_type" switch.
+    effort_with_thinking: bool = False
+    #: Request fields the provider rejects: left out of the body (logged at DEBUG), so that
+    #: a request known to fail is never sent. ``extra_body`` is the caller's and is kept.
+    rejected_fields: frozenset[str] = frozenset()
+    #: Fields the provider spells differently, as (OpenAI's name, the provider's) pairs.
+    renamed_fields: tuple[tuple[str, str], ...] = ()
+    #: The ``tool_choice`` modes the provider accepts (None: all); another is refused
+    #: before anything is sent.
+    tool_choices: frozenset[str] | None = None
+    #: Move ``<think>...</think>`` at the start of the answer text into the reasoning
+    #: (think_tags.py), for providers documented to inline reasoning in the content.
+    think_tags: bool = False
+    #: The prompt template opens the think block, so the answer starts inside it.
+    think_tags_implicit_open: bool = False
+    #: Azure OpenAI: the model names a deployment in the path, and the base URL carries the
+    #: ``api-version`` query (``.../openai?api-version=...``); without a query (the
+    #: ``/openai/v1`` form) paths are OpenAI's.
+    deployment_paths: bool = False
+    chat_path: str = "/chat/completions"
+    models_path: str = "/models"
+    embeddings_path: str = "/embeddings"
+
+
+OPENAI_DIALECT = OpenAIDialect(name="openai", max_tokens_field="max_completion_tokens", top_k=False)
+COMPATIBLE_DIALECT = OpenAIDialect()
+
+# Without a native thinking budget, a budget maps onto OpenAI's effort levels. The
+# thresholds follow the budgets the effort levels roughly correspond to on models that
+# accept both (Anthropic and Gemini document 1024 as the smallest useful budget).
+_BUDGET_TO_EFFORT: tuple[tuple[int, str], ...] = ((0, "none"), (1024, "low"), (8192, "medium"))
+
+
+def effort_for_budget(budget: int) -> str:
+    """The ``reasoning_effort`` a thinking budget stands for.
+
+    0 is none, up to 1024 low, up to 8192 medium, more is high.
+    """
+    for ceiling, effort in _BUDGET_TO_EFFORT:
+        if budget <= ceiling:
+            return effort
+    return "high"
