@@ -15,8 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from llm_connector._async_client import AsyncChatStream, AsyncChatStreamContext, AsyncClient
-from llm_connector._client import ChatStream, Client
+from llm_connector._async_client import (
+    AsyncChatStream,
+    AsyncChatStreamContext,
+    AsyncClient,
+    AsyncResponsesStream,
+    AsyncResponsesStreamContext,
+)
+from llm_connector._client import ChatStream, Client, ResponsesStream
 from llm_connector._timeout import Timeout
 from llm_connector._version import __version__
 from llm_connector.errors import (
@@ -49,6 +55,9 @@ from llm_connector.types import (
     ImagePart,
     Message,
     ResponseFormat,
+    ResponsesRequest,
+    ResponsesResponse,
+    ResponsesStreamEvent,
     StreamingResponse,
     TextPart,
     Tool,
@@ -67,6 +76,8 @@ __all__ = [
     "AsyncChatStream",
     "AsyncChatStreamContext",
     "AsyncClient",
+    "AsyncResponsesStream",
+    "AsyncResponsesStreamContext",
     "AuthenticationError",
     "BadRequestError",
     "ChatRequest",
@@ -91,6 +102,10 @@ __all__ = [
     "RequestValidationError",
     "ResponseDecodeError",
     "ResponseFormat",
+    "ResponsesRequest",
+    "ResponsesResponse",
+    "ResponsesStream",
+    "ResponsesStreamEvent",
     "StreamDecodeError",
     "StreamError",
     "StreamingResponse",

@@ -7,6 +7,8 @@ nothing but ``await``.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Mapping
 from time import monotonic
 from time import time as wall_clock
@@ -18,13 +20,22 @@ import httpx
 from llm_connector._checks import checked_base_url, checked_headers, checked_key
 from llm_connector._constructors import ProviderConstructors
 from llm_connector._providers import ProviderSpec, provider
-from llm_connector._redact import redact_error, secrets_of
+from llm_connector._redact import redact_error, redact_text, redact_url, secrets_of
 from llm_connector._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
 from llm_connector._shell import USER_AGENT, add_request_id
+from llm_connector._stream_core import StreamSource
 from llm_connector._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
-from llm_connector.errors import LLMError, RequestValidationError, ResponseDecodeError
+from llm_connector.errors import (
+    APIStatusError,
+    LLMError,
+    RequestValidationError,
+    ResponseDecodeError,
+)
+from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
 from llm_connector.types import ChatRequest, EmbedRequest, Model, ModelDetails, ModelPage
+
+logger = logging.getLogger("llm_connector")
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 _C = TypeVar("_C", bound="BaseClient[Any]")
@@ -44,6 +55,22 @@ class PreparedCall:
     def attempts(self) -> Attempts:
         """A fresh retry budget and deadline, for the call starting now."""
         return Attempts(self.retry, self.timeout.total, monotonic())
+
+
+@attrs.frozen
+class ResponsesCall:
+    """A Responses API call ready to send: to ``/responses`` (``native``), or translated to
+    the provider's chat protocol, with what reads its answer either way."""
+
+    call: PreparedCall
+    #: What a stream of the answer decodes with.
+    source: StreamSource[ResponsesStreamEvent, ResponsesResponse]
+    #: Reads a whole (non-streamed) answer.
+    parse: Callable[[bytes], ResponsesResponse]
+    native: bool
+    request: ResponsesRequest
+    endpoint: Endpoint
+    secrets: tuple[str, ...] = attrs.field(repr=False)
 
 
 class BaseClient(ProviderConstructors, Generic[HttpT]):
@@ -99,6 +126,10 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         self._http: HttpT = (
             http_client if http_client is not None else self._new_http_client(proxy, _transport)
         )
+        # The base URLs found to have no /responses (their Responses calls go to chat
+        # completions from then on). Threads may share a client: a lock guards the set.
+        self._without_responses: set[str] = set()
+        self._responses_lock = threading.Lock()
 
     def _new_http_client(self, proxy: str | httpx.Proxy | None, transport: Any) -> HttpT:
         raise NotImplementedError
@@ -146,7 +177,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         self,
         spec: RequestSpec,
         secrets: tuple[str, ...],
-        request: ChatRequest | EmbedRequest | None = None,
+        request: ChatRequest | EmbedRequest | ResponsesRequest | None = None,
     ) -> PreparedCall:
         timeout, retry = self._timeout, self._retry
         if request is not None:
@@ -164,6 +195,78 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
         return self._call(
             self._codec.build_chat(request, endpoint, stream=stream), secrets, request
+        )
+
+    def _prepare_responses(self, request: ResponsesRequest, *, stream: bool) -> ResponsesCall:
+        """The call for a Responses request: to ``/responses`` when the provider may serve
+        it and this base URL has not been found without it, else translated to chat."""
+        if not isinstance(request, ResponsesRequest):
+            raise RequestValidationError(
+                "request", f"expected ResponsesRequest, got {type(request).__name__}"
+            )
+        endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
+        if not self._provider.native_responses or self._lacks_responses(endpoint.base_url):
+            return self._translated_responses(request, endpoint, secrets, stream=stream)
+        from llm_connector.codecs.openai_responses import NativeSource, OpenAIResponsesCodec
+
+        codec = OpenAIResponsesCodec()
+        spec = codec.build_responses(request, endpoint, stream=stream)
+        call = self._call(spec, secrets, request)
+        return ResponsesCall(
+            call, NativeSource(codec), codec.parse_response, True, request, endpoint, secrets
+        )
+
+    def _translated_responses(
+        self,
+        request: ResponsesRequest,
+        endpoint: Endpoint,
+        secrets: tuple[str, ...],
+        *,
+        stream: bool,
+    ) -> ResponsesCall:
+        from llm_connector.codecs.openai_responses_synth import (
+            TranslatedSource,
+            responses_response_of,
+        )
+        from llm_connector.responses import chat_request_for
+
+        request.validate()
+        chat = chat_request_for(request)
+        spec = self._codec.build_chat(chat, endpoint, stream=stream)
+        created = endpoint.timestamp
+        parse_chat = self._codec.parse_chat
+
+        def parse(body: bytes) -> ResponsesResponse:
+            return responses_response_of(parse_chat(body), request.model, created)
+
+        source = TranslatedSource(self._codec, request.model, created)
+        call = self._call(spec, secrets, chat)
+        return ResponsesCall(call, source, parse, False, request, endpoint, secrets)
+
+    def _lacks_responses(self, base_url: str) -> bool:
+        with self._responses_lock:
+            return base_url in self._without_responses
+
+    def _responses_fallback(self, call: ResponsesCall, error: LLMError) -> ResponsesCall | None:
+        """The translated call to make after a native call failed with ``error``, when the
+        error says the server has no ``/responses`` (the base URL is remembered); None when
+        the error is the answer."""
+        from llm_connector.codecs.openai_responses import lacks_responses_route
+
+        if not call.native or not isinstance(error, APIStatusError):
+            return None
+        if not lacks_responses_route(error):
+            return None
+        base_url = call.endpoint.base_url
+        with self._responses_lock:
+            self._without_responses.add(base_url)
+        logger.info(
+            "%s has no /responses (%s): using chat completions from now on",
+            redact_url(base_url),
+            redact_text(str(error), call.secrets),
+        )
+        return self._translated_responses(
+            call.request, call.endpoint, call.secrets, stream=call.call.spec.framing != "json"
         )
 
     def _model_pages(self) -> ModelPager:

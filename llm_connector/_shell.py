@@ -30,7 +30,7 @@ from llm_connector.errors import (
 )
 
 if TYPE_CHECKING:
-    from llm_connector._stream_core import StreamCore
+    from llm_connector._stream_core import BaseStreamCore
     from llm_connector.codecs._base import ChatCodec
 
 logger = logging.getLogger("llm_connector")
@@ -128,7 +128,7 @@ def retry_wait(attempts: Attempts, error: LLMError) -> float | None:
 def stream_error(
     exc: httpx.TransportError | LLMError,
     watch: Watch,
-    core: StreamCore,
+    core: BaseStreamCore[Any, Any],
     timeout: Timeout,
     response: httpx.Response,
 ) -> LLMError:

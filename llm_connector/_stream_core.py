@@ -1,8 +1,8 @@
-"""What a stream does between frames, shared by ChatStream and AsyncChatStream (pure).
+"""What a stream does between frames, shared by the sync and async streams (pure).
 
-The core feeds frames to the codec's decoder, accumulates the chunks it returns, and
-makes sure an error that interrupts the stream carries everything that arrived before it
-and never carries a secret. The shells only move frames in and chunks out.
+The core feeds frames to a decoder, accumulates the items it returns, and makes sure an
+error that interrupts the stream carries everything that arrived before it and never
+carries a secret. The shells only move frames in and items out.
 
 It also knows when content has reached the caller, which decides two things: until then
 a failed stream may be sent again (retried), and the ``first_event`` limit applies rather
@@ -11,17 +11,64 @@ chunks before it (the role-only first chunk, Anthropic's ``message_start``) carr
 caller could act on. While a retry is still possible (``hold``), those chunks are held
 back and released, in order, with the first chunk of content; if the attempt fails before
 that, they are dropped and the request is sent again, so the caller sees one clean answer.
+
+What a stream decodes into is its :class:`StreamSource`: chat streams yield
+``StreamingResponse`` chunks and accumulate a ``ChatResponse`` (:class:`StreamCore`);
+Responses streams yield ``ResponsesStreamEvent``s and accumulate a ``ResponsesResponse``
+(their sources live in ``codecs/openai_responses*.py``). The logic above is the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Generic, Protocol, TypeVar
 
 from llm_connector._accumulate import StreamAccumulator, response_as_chunks
 from llm_connector._redact import redact_error
-from llm_connector.codecs._base import ChatCodec, Frame
+from llm_connector.codecs._base import ChatCodec, Frame, StreamDecoder
 from llm_connector.errors import IncompleteStreamError, LLMError, StreamDecodeError
 from llm_connector.types import ChatResponse, StreamingResponse
+
+ItemT = TypeVar("ItemT")
+AnswerT = TypeVar("AnswerT")
+_ItemT_contra = TypeVar("_ItemT_contra", contravariant=True)
+_AnswerT_co = TypeVar("_AnswerT_co", covariant=True)
+
+
+class ItemDecoder(Protocol[ItemT]):
+    """A stream decoder (see ``codecs._base.StreamDecoder``), whatever it yields."""
+
+    def feed(self, frame: Frame) -> list[ItemT]: ...
+
+    def close(self) -> list[ItemT]: ...
+
+
+class Accumulator(Protocol[_ItemT_contra, _AnswerT_co]):
+    """Adds up a stream's items into its answer."""
+
+    def add(self, item: _ItemT_contra) -> None: ...
+
+    def snapshot(self) -> _AnswerT_co: ...
+
+
+class StreamSource(Protocol[ItemT, AnswerT]):
+    """What a stream decodes into, and how."""
+
+    def new_decoder(self) -> ItemDecoder[ItemT]: ...
+
+    def new_accumulator(self) -> Accumulator[ItemT, AnswerT]: ...
+
+    def has_content(self, item: ItemT) -> bool:
+        """Whether an item carries content (see the module docstring)."""
+        ...
+
+    def whole_body(self, body: bytes) -> list[ItemT]:
+        """The items of an answer that came as one JSON body (raises its error)."""
+        ...
+
+    def partial_of(self, answer: AnswerT) -> ChatResponse:
+        """What an error interrupting the stream carries in ``.partial``."""
+        ...
 
 
 def has_content(chunk: StreamingResponse) -> bool:
@@ -40,13 +87,39 @@ def has_content(chunk: StreamingResponse) -> bool:
     return False
 
 
-class StreamCore:
+class ChatSource:
+    """Chat streams: the codec's decoder, ``StreamingResponse`` chunks, a ``ChatResponse``."""
+
+    def __init__(self, codec: ChatCodec) -> None:
+        self._codec = codec
+
+    def new_decoder(self) -> StreamDecoder:
+        return self._codec.new_stream_decoder()
+
+    def new_accumulator(self) -> StreamAccumulator:
+        return StreamAccumulator()
+
+    @staticmethod
+    def has_content(item: StreamingResponse) -> bool:
+        return has_content(item)
+
+    def whole_body(self, body: bytes) -> list[StreamingResponse]:
+        return response_as_chunks(self._codec.parse_chat(body))
+
+    @staticmethod
+    def partial_of(answer: ChatResponse) -> ChatResponse:
+        return answer
+
+
+class BaseStreamCore(Generic[ItemT, AnswerT]):
+    """The core of a stream of any source; see the module docstring."""
+
     __slots__ = (
         "_acc",
-        "_codec",
         "_decoder",
         "_held",
         "_secrets",
+        "_source",
         "closed",
         "delivered",
         "finished",
@@ -54,9 +127,13 @@ class StreamCore:
     )
 
     def __init__(
-        self, codec: ChatCodec, secrets: Iterable[str] = (), *, hold: bool = False
+        self,
+        source: StreamSource[ItemT, AnswerT],
+        secrets: Iterable[str] = (),
+        *,
+        hold: bool = False,
     ) -> None:
-        self._codec = codec
+        self._source = source
         self._secrets = tuple(secrets)
         #: True once the caller closed the stream: a read it cuts short is no error.
         self.closed = False
@@ -65,15 +142,15 @@ class StreamCore:
         self._start()
 
     def _start(self) -> None:
-        self._decoder = self._codec.new_stream_decoder()
-        self._acc = StreamAccumulator()
-        self._held: list[StreamingResponse] = []
+        self._decoder: ItemDecoder[ItemT] = self._source.new_decoder()
+        self._acc: Accumulator[ItemT, AnswerT] = self._source.new_accumulator()
+        self._held: list[ItemT] = []
         #: True once the provider's terminal event arrived and the decoder closed cleanly.
         self.finished = False
         #: True once a chunk with content was handed out: from then on nothing is retried.
         self.delivered = False
 
-    def feed(self, frame: Frame) -> list[StreamingResponse]:
+    def feed(self, frame: Frame) -> list[ItemT]:
         try:
             chunks = self._decoder.feed(frame)
         except LLMError as exc:
@@ -90,8 +167,8 @@ class StreamCore:
             return chunks
         return self._before_content(chunks)
 
-    def _before_content(self, chunks: list[StreamingResponse]) -> list[StreamingResponse]:
-        content = any(map(has_content, chunks))
+    def _before_content(self, chunks: list[ItemT]) -> list[ItemT]:
+        content = any(map(self._source.has_content, chunks))
         if content:
             self.delivered = True
         if not self.hold:
@@ -99,13 +176,13 @@ class StreamCore:
         self._held.extend(chunks)
         return self.take_held() if content else []
 
-    def take_held(self) -> list[StreamingResponse]:
+    def take_held(self) -> list[ItemT]:
         """The chunks held back so far (given out once): with the first content, or before
         an error that is not retried is raised."""
         held, self._held = self._held, []
         return held
 
-    def finish(self) -> list[StreamingResponse]:
+    def finish(self) -> list[ItemT]:
         """The transport ended: flush the decoder (raises if the answer was cut short)."""
         try:
             chunks = self._decoder.close()
@@ -123,18 +200,17 @@ class StreamCore:
             chunks = [*self.take_held(), *chunks]
         return chunks
 
-    def feed_whole_body(self, body: bytes) -> list[StreamingResponse]:
+    def feed_whole_body(self, body: bytes) -> list[ItemT]:
         """The server answered a stream request with one JSON body (an error, or a server
         that ignores ``stream: true``): raise its error, or replay the answer as chunks."""
         try:
-            response = self._codec.parse_chat(body)
+            chunks = self._source.whole_body(body)
         except LLMError as exc:
             raise self.interrupted(exc) from None
         except Exception as exc:
             text = body.decode("utf-8", "replace")
             error = StreamDecodeError(f"could not decode the response body ({exc!r})", frame=text)
             raise self.interrupted(error) from exc
-        chunks = response_as_chunks(response)
         for chunk in chunks:
             self._acc.add(chunk)
         self.finished = True
@@ -154,14 +230,18 @@ class StreamCore:
 
     def interrupted(self, error: LLMError) -> LLMError:
         """Attach what arrived so far to ``error`` and scrub secrets from it."""
-        error.partial = self._acc.snapshot()
+        error.partial = self._source.partial_of(self._acc.snapshot())
         redact_error(error, self._secrets)
         return error
 
     def partial(self) -> ChatResponse:
+        return self._source.partial_of(self._acc.snapshot())
+
+    def snapshot(self) -> AnswerT:
+        """The answer so far (never raises)."""
         return self._acc.snapshot()
 
-    def final_response(self) -> ChatResponse:
+    def final_response(self) -> AnswerT:
         """The accumulated answer; raises if the stream was closed before it finished."""
         if not self.finished:
             raise self.interrupted(
@@ -171,3 +251,14 @@ class StreamCore:
                 )
             )
         return self._acc.snapshot()
+
+
+class StreamCore(BaseStreamCore[StreamingResponse, ChatResponse]):
+    """The core of a chat stream (``ChatStream``, ``AsyncChatStream``)."""
+
+    __slots__ = ()
+
+    def __init__(
+        self, codec: ChatCodec, secrets: Iterable[str] = (), *, hold: bool = False
+    ) -> None:
+        super().__init__(ChatSource(codec), secrets, hold=hold)

@@ -4,25 +4,33 @@ file, and the functions are never called."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llm_connector import (
     APIStatusError,
     AsyncChatStream,
     AsyncClient,
+    AsyncResponsesStream,
     ChatStream,
     Client,
     LLMError,
     MockReply,
+    ResponsesStream,
 )
 from llm_connector.types import (
     ChatRequest,
     ChatResponse,
     EmbedRequest,
     EmbedResponse,
+    FunctionCallItem,
     Message,
     Model,
     ModelDetails,
+    ResponsesItem,
+    ResponsesRequest,
+    ResponsesResponse,
+    ResponsesStreamEvent,
+    ResponsesUsage,
     StreamingResponse,
     Tool,
     ToolCall,
@@ -100,4 +108,48 @@ async def async_usage() -> None:
         assert_type(managed, AsyncChatStream)
     assert_type(await client.models(), list[Model])
     assert_type(await client.count_tokens(request), int)
+    await client.aclose()
+
+
+def responses_usage() -> None:
+    client = Client.openai("sk-...")
+    request = ResponsesRequest(model="gpt-4.1", input="Count from 1 to 5", stream=True)
+    assert_type(request.with_max_output_tokens(50), ResponsesRequest)
+
+    response = client.invoke_responses(request)
+    assert_type(response, ResponsesResponse)
+    assert_type(response.output_text, str)
+    assert_type(response.output, tuple[ResponsesItem, ...])
+    assert_type(response.function_calls, tuple[FunctionCallItem, ...])
+    assert_type(response.usage, ResponsesUsage | None)
+    assert_type(response.status, str | None)
+
+    stream = client.invoke_responses_stream(request)
+    assert_type(stream, ResponsesStream)
+    for event in stream:
+        assert_type(event, ResponsesStreamEvent)
+        assert_type(event.event_type, str)
+        assert_type(event.data, dict[str, Any])
+        assert_type(event.delta, str | None)
+        assert_type(event.sequence_number, int | None)
+    assert_type(stream.final_response(), ResponsesResponse)
+    assert_type(stream.snapshot(), ResponsesResponse)
+    with client.invoke_responses_stream(request) as managed:
+        assert_type(managed, ResponsesStream)
+    # The next turn: the output items and a result go back as input.
+    follow_up = request.add_input(*response.output)
+    assert_type(follow_up, ResponsesRequest)
+
+
+async def async_responses_usage() -> None:
+    client = AsyncClient.openai("sk-...")
+    request = ResponsesRequest(model="gpt-4.1", input="Hi")
+    assert_type(await client.invoke_responses(request), ResponsesResponse)
+    stream = await client.invoke_responses_stream(request)
+    assert_type(stream, AsyncResponsesStream)
+    async for event in stream:
+        assert_type(event, ResponsesStreamEvent)
+    assert_type(await stream.final_response(), ResponsesResponse)
+    async with client.invoke_responses_stream(request) as managed:
+        assert_type(managed, AsyncResponsesStream)
     await client.aclose()

@@ -15,8 +15,8 @@ from typing import Any, Protocol, TypeAlias
 
 import pytest
 
-import llm_connector._async_client as async_shell
-import llm_connector._client as sync_shell
+import llm_connector._async_streams as async_shell
+import llm_connector._sync_streams as sync_shell
 from llm_connector import AsyncClient, Client
 from tests.support.facade import Api, Mode, wrap
 from tests.support.loopback import SERVER_THREADS, LoopbackServer
@@ -132,7 +132,7 @@ SleepLog: TypeAlias = list[float]
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepLog:
     """Record the shells' retry waits instead of sleeping (the async one still yields to
-    the loop once). Only the shells' own ``_sleep`` functions are replaced."""
+    the loop once). Only the shells' own ``sleep`` functions are replaced."""
     log: SleepLog = []
     real_sleep = asyncio.sleep
 
@@ -143,6 +143,6 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepLog:
         log.append(seconds)
         await real_sleep(0)
 
-    monkeypatch.setattr(sync_shell, "_sleep", fake_sleep)
-    monkeypatch.setattr(async_shell, "_sleep", fake_async_sleep)
+    monkeypatch.setattr(sync_shell, "sleep", fake_sleep)
+    monkeypatch.setattr(async_shell, "sleep", fake_async_sleep)
     return log

@@ -4,8 +4,9 @@
     close <-> aclose, __iter__ <-> __aiter__, __next__ <-> __anext__,
     __enter__/__exit__ <-> __aenter__/__aexit__,
     Client -> AsyncClient, ChatStream -> AsyncChatStreamContext (what chat_stream returns)
-    or AsyncChatStream (what a stream's own context manager returns),
-    Iterator -> AsyncIterator.
+    or AsyncChatStream (what a stream's own context manager returns), ResponsesStream ->
+    AsyncResponsesStreamContext (what invoke_responses_stream returns) or
+    AsyncResponsesStream, Iterator -> AsyncIterator.
 
 A method added to one side only fails ``test_same_public_names``.
 """
@@ -19,7 +20,16 @@ from typing import Any, Generic
 
 import pytest
 
-from llm_connector import AsyncChatStream, AsyncChatStreamContext, AsyncClient, ChatStream, Client
+from llm_connector import (
+    AsyncChatStream,
+    AsyncChatStreamContext,
+    AsyncClient,
+    AsyncResponsesStream,
+    AsyncResponsesStreamContext,
+    ChatStream,
+    Client,
+    ResponsesStream,
+)
 
 NAME_MAP = {
     "close": "aclose",
@@ -30,24 +40,59 @@ NAME_MAP = {
 }
 PROTOCOL_DUNDERS = frozenset(NAME_MAP) | frozenset(NAME_MAP.values()) | {"__await__"}
 
-CLIENT_TYPES = {"Client": "AsyncClient", "ChatStream": "AsyncChatStreamContext"}
-STREAM_TYPES = {"ChatStream": "AsyncChatStream", "Iterator": "AsyncIterator"}
+CLIENT_TYPES = {
+    "Client": "AsyncClient",
+    "ChatStream": "AsyncChatStreamContext",
+    "ResponsesStream": "AsyncResponsesStreamContext",
+}
+STREAM_TYPES = {
+    "ChatStream": "AsyncChatStream",
+    "ResponsesStream": "AsyncResponsesStream",
+    "Iterator": "AsyncIterator",
+}
 
 PAIRS = [
     pytest.param(Client, AsyncClient, CLIENT_TYPES, id="Client-AsyncClient"),
     pytest.param(ChatStream, AsyncChatStream, STREAM_TYPES, id="ChatStream-AsyncChatStream"),
+    pytest.param(
+        ResponsesStream,
+        AsyncResponsesStream,
+        STREAM_TYPES,
+        id="ResponsesStream-AsyncResponsesStream",
+    ),
 ]
 # Names the documentation promises on the async side (so the comparison is not vacuous).
 DOCUMENTED = {
-    AsyncClient: {"chat", "chat_stream", "models", "embed", "aclose", "openai", "mock"},
+    AsyncClient: {
+        "chat",
+        "chat_stream",
+        "models",
+        "embed",
+        "aclose",
+        "openai",
+        "mock",
+        "invoke_responses",
+        "invoke_responses_stream",
+    },
     AsyncChatStream: {"final_response", "aclose", "__aiter__", "__anext__", "__aenter__"},
+    AsyncResponsesStream: {
+        "final_response",
+        "snapshot",
+        "aclose",
+        "__aiter__",
+        "__anext__",
+        "__aenter__",
+    },
 }
 
 # What the async twin of a sync member is: an I/O method becomes a coroutine function; the
 # exceptions are listed.
 ASYNC_KIND_EXCEPTIONS = {
     (AsyncClient, "chat_stream"): "function",  # returns an awaitable context, sends on await
+    (AsyncClient, "invoke_responses_stream"): "function",  # the same
     (AsyncChatStream, "__aiter__"): "asyncgen",
+    (AsyncResponsesStream, "__aiter__"): "asyncgen",
+    (AsyncResponsesStream, "snapshot"): "function",  # no I/O: what has arrived so far
 }
 
 
@@ -140,12 +185,23 @@ def test_async_twins_are_async(sync_cls: type, async_cls: type, types: Mapping[s
         assert kind(async_members[async_name]) == expected, async_name
 
 
-def test_async_stream_context_is_awaitable_and_an_async_context() -> None:
-    members = public_members(AsyncChatStreamContext)
+@pytest.mark.parametrize(
+    ("context", "stream"),
+    [
+        (AsyncChatStreamContext, AsyncChatStream),
+        (AsyncResponsesStreamContext, AsyncResponsesStream),
+    ],
+)
+def test_async_stream_context_is_awaitable_and_an_async_context(
+    context: type, stream: type
+) -> None:
+    members = public_members(context)
     assert set(members) == {"__await__", "__aenter__", "__aexit__"}
     assert kind(members["__aenter__"]) == "coroutine"
     assert kind(members["__aexit__"]) == "coroutine"
-    assert signature_of(members["__aenter__"]).return_annotation == "AsyncChatStream"
+    # The contexts share one generic implementation; each names its stream class.
+    assert signature_of(members["__aenter__"]).return_annotation == "_StreamT"
+    assert [base.__args__ for base in getattr(context, "__orig_bases__", ())] == [(stream,)]
     assert described(signature_of(members["__aexit__"])) == described(
         signature_of(public_members(ChatStream)["__exit__"])
     )
@@ -157,5 +213,15 @@ def test_the_translation_is_not_vacuous() -> None:
     assert translate(signature_of(sync_members["chat_stream"]).return_annotation, CLIENT_TYPES) == (
         "AsyncChatStreamContext"
     )
+    assert translate(
+        signature_of(sync_members["invoke_responses_stream"]).return_annotation, CLIENT_TYPES
+    ) == ("AsyncResponsesStreamContext")
+    # The stream classes share a generic implementation over what they yield.
     iter_return = signature_of(public_members(ChatStream)["__iter__"]).return_annotation
-    assert translate(iter_return, STREAM_TYPES) == "AsyncIterator[StreamingResponse]"
+    assert translate(iter_return, STREAM_TYPES) == "AsyncIterator[ItemT]"
+    enter_return = signature_of(public_members(ResponsesStream)["__enter__"]).return_annotation
+    assert (
+        enter_return
+        == "_S"
+        == signature_of(public_members(AsyncResponsesStream)["__aenter__"]).return_annotation
+    )

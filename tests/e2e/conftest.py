@@ -12,6 +12,7 @@ import importlib.util
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from llm_connector import AsyncClient, Client
@@ -121,3 +122,122 @@ async def _anthropic(mode: str, server: LlamaServer) -> AsyncIterator[Client | A
     else:
         async with AsyncClient.anthropic(API_KEY, origin) as aclient:
             yield aclient
+
+
+# -- the Responses API: llama.cpp's /v1/responses, and the same server without it ----------
+
+
+#: What llama.cpp answers for a route it does not have (GET or POST /v1/anything).
+LLAMA_NOT_FOUND = {"error": {"message": "File Not Found", "type": "not_found_error", "code": 404}}
+
+
+class _NoResponsesRoute:
+    """Answers ``POST .../responses`` as llama.cpp answers a route it does not have, and
+    passes every other request to the real server: the client's fallback to chat
+    completions meets a genuine 404 and then a genuine chat server."""
+
+    def __init__(self) -> None:
+        self.refused = 0
+
+    def refuses(self, request: httpx.Request) -> bool:
+        if request.method == "POST" and request.url.path.endswith("/responses"):
+            self.refused += 1
+            return True
+        return False
+
+
+class NoResponsesTransport(httpx.HTTPTransport):
+    def __init__(self, route: _NoResponsesRoute) -> None:
+        super().__init__()
+        self.route = route
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.route.refuses(request):
+            return httpx.Response(404, json=LLAMA_NOT_FOUND)
+        return super().handle_request(request)
+
+
+class AsyncNoResponsesTransport(httpx.AsyncHTTPTransport):
+    def __init__(self, route: _NoResponsesRoute) -> None:
+        super().__init__()
+        self.route = route
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.route.refuses(request):
+            return httpx.Response(404, json=LLAMA_NOT_FOUND)
+        return await super().handle_async_request(request)
+
+
+async def _generic_client(mode: str, server: LlamaServer) -> AsyncIterator[Client | AsyncClient]:
+    # The llama.cpp preset, which tries /responses first.
+    if mode == "sync":
+        with Client.openai_compatible(API_KEY, server.base_url, name="llamacpp") as client:
+            yield client
+    else:
+        async with AsyncClient.openai_compatible(
+            API_KEY, server.base_url, name="llamacpp"
+        ) as aclient:
+            yield aclient
+
+
+@pytest.fixture
+async def responses_client(
+    mode: str, tools_server: LlamaServer
+) -> AsyncIterator[Client | AsyncClient]:
+    """A client of the tools server that uses its /v1/responses."""
+    async for client in _generic_client(mode, tools_server):
+        yield client
+
+
+@pytest.fixture
+async def reasoning_responses_client(
+    mode: str, reasoning_server: LlamaServer
+) -> AsyncIterator[Client | AsyncClient]:
+    """A client of the reasoning server that uses its /v1/responses."""
+    async for client in _generic_client(mode, reasoning_server):
+        yield client
+
+
+@pytest.fixture
+def no_responses_route() -> _NoResponsesRoute:
+    """Counts the /responses requests the fallback clients' servers refused."""
+    return _NoResponsesRoute()
+
+
+async def _fallback_client(
+    mode: str, server: LlamaServer, route: _NoResponsesRoute
+) -> AsyncIterator[Client | AsyncClient]:
+    if mode == "sync":
+        with (
+            httpx.Client(transport=NoResponsesTransport(route)) as http,
+            Client.openai_compatible(
+                API_KEY, server.base_url, name="llamacpp", http_client=http
+            ) as client,
+        ):
+            yield client
+    else:
+        async with (
+            httpx.AsyncClient(transport=AsyncNoResponsesTransport(route)) as ahttp,
+            AsyncClient.openai_compatible(
+                API_KEY, server.base_url, name="llamacpp", http_client=ahttp
+            ) as aclient,
+        ):
+            yield aclient
+
+
+@pytest.fixture
+async def fallback_client(
+    mode: str, tools_server: LlamaServer, no_responses_route: _NoResponsesRoute
+) -> AsyncIterator[Client | AsyncClient]:
+    """A client of the tools server as if it had no /responses (see NoResponsesTransport)."""
+    async for client in _fallback_client(mode, tools_server, no_responses_route):
+        yield client
+
+
+@pytest.fixture
+async def reasoning_fallback_client(
+    mode: str, reasoning_server: LlamaServer, no_responses_route: _NoResponsesRoute
+) -> AsyncIterator[Client | AsyncClient]:
+    """A client of the reasoning server as if it had no /responses."""
+    async for client in _fallback_client(mode, reasoning_server, no_responses_route):
+        yield client

@@ -1,0 +1,183 @@
+"""The Responses API stream decoder: SSE frames in, :class:`ResponsesStreamEvent` out.
+
+https://platform.openai.com/docs/api-reference/responses-streaming
+
+Every event passes through as the provider sent it, those of unknown types included. The
+answer is whole after a terminal event (``response.completed``, ``.incomplete``,
+``.failed``); a stream that ends before one raises ``IncompleteStreamError``. A failure is
+an ``error`` event or a ``response.failed`` event: the event is returned like any other,
+and its typed error is raised at the next frame or at the end of the stream, so a caller
+sees the event and then the exception. (Only a ``response.failed`` may follow an ``error``
+event: OpenAI sends the pair.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from llm_connector.codecs._base import ErrorInfo, Frame, load_frame_object, status_for_error
+from llm_connector.codecs.openai_chat_parse import provider_error_info
+from llm_connector.codecs.openai_responses_accumulate import ResponsesAccumulator
+from llm_connector.errors import (
+    APIStatusError,
+    IncompleteStreamError,
+    StreamDecodeError,
+    status_error_class,
+)
+from llm_connector.responses import (
+    TERMINAL_EVENTS,
+    ResponsesResponse,
+    ResponsesStreamEvent,
+    chat_response_for,
+)
+from llm_connector.types import ChatResponse
+
+#: The HTTP status each error code of a failed response stands for (the codes of
+#: https://platform.openai.com/docs/api-reference/responses/object#responses/object-error),
+#: plus the rate-limit code OpenAI sends in stream ``error`` events in practice
+#: (``too_many_requests``: https://github.com/openai/openai-dotnet/issues/881).
+_CODE_STATUS: Mapping[str, int] = {
+    "server_error": 500,
+    "rate_limit_exceeded": 429,
+    "too_many_requests": 429,
+    "vector_store_timeout": 504,
+    "invalid_prompt": 400,
+    "bio_policy": 400,
+    "data_residency_mismatch": 400,
+}
+
+
+def error_status(info: ErrorInfo) -> int:
+    """The HTTP status an in-band Responses error stands for: its code, else what the shared
+    table says of its type; an image code (``invalid_image_url``, ``image_too_large``, ...)
+    is the request's fault."""
+    for key in (info.code, info.error_type):
+        if isinstance(key, str):
+            if key in _CODE_STATUS:
+                return _CODE_STATUS[key]
+            if "image" in key:
+                return 400
+    return status_for_error(info, 500)
+
+
+def responses_error(info: ErrorInfo, raw: str) -> APIStatusError:
+    """The typed exception for an error inside a 200 answer (an ``error`` event, a
+    ``response.failed`` event, a failed response body)."""
+    status = error_status(info)
+    return status_error_class(status)(
+        info.message,
+        status_code=status,
+        error_type=info.error_type,
+        code=info.code,
+        param=info.param,
+        body=raw,
+        in_stream=True,
+    )
+
+
+def failed_response_error(response: Mapping[str, Any], raw: str) -> APIStatusError:
+    """The error of a response whose status is ``failed``."""
+    error = response.get("error")
+    info = provider_error_info(error, "the response failed") if error else None
+    if info is None:
+        info = ErrorInfo(message="the response failed")
+    return responses_error(info, raw)
+
+
+def error_event_error(obj: Mapping[str, Any], raw: str) -> APIStatusError:
+    """The error of an ``error`` event. The reference documents its fields at the top level
+    (https://platform.openai.com/docs/api-reference/responses-streaming/error); the live API
+    nests them under ``error`` (https://github.com/BerriAI/litellm/issues/15785): both are
+    read."""
+    nested = obj.get("error")
+    source = nested if isinstance(nested, Mapping) else obj
+    return responses_error(provider_error_info(source, "stream error"), raw)
+
+
+class ResponsesStreamDecoder:
+    """Decodes one Responses stream; complete after its terminal event."""
+
+    __slots__ = ("_failure", "_terminal")
+
+    def __init__(self) -> None:
+        self._terminal = False
+        #: The error of an ``error`` / ``response.failed`` event, raised after the event.
+        self._failure: APIStatusError | None = None
+
+    def feed(self, frame: Frame) -> list[ResponsesStreamEvent]:
+        data = frame.data
+        if not data or data == "[DONE]":
+            # Keep-alives; OpenRouter ends its stream with a chat-style [DONE] (see
+            # tests/data/openai-responses/openrouter-reasoning-text.sse).
+            return []
+        obj = load_frame_object(frame)
+        kind = obj.get("type")
+        if type(kind) is not str or not kind:
+            if obj.get("error"):
+                # llama.cpp fails inside a Responses stream with a bare chat-style error
+                # object, no event type: data: {"error": {"code": 500, ...}}
+                raise responses_error(provider_error_info(obj["error"], "stream error"), data)
+            if frame.event in ("", "message"):
+                raise StreamDecodeError("stream event has no type", frame=data)
+            kind = frame.event  # the SSE event name, when the JSON does not repeat it
+        failure = self._failure
+        if failure is not None:
+            if kind == "response.failed" and not self._terminal:
+                self._terminal = True
+                return [ResponsesStreamEvent(kind, obj)]
+            raise failure
+        if kind in TERMINAL_EVENTS:
+            self._terminal = True
+            if kind == "response.failed":
+                response = obj.get("response")
+                self._failure = failed_response_error(
+                    response if isinstance(response, Mapping) else {}, data
+                )
+        elif kind == "error":
+            self._failure = error_event_error(obj, data)
+        return [ResponsesStreamEvent(kind, obj)]
+
+    def close(self) -> list[ResponsesStreamEvent]:
+        if self._failure is not None:
+            raise self._failure
+        if not self._terminal:
+            raise IncompleteStreamError(
+                "the stream ended before the response finished "
+                "(no response.completed, response.incomplete or response.failed)"
+            )
+        return []
+
+
+#: The events that carry nothing a caller could act on: until the first event of another
+#: type reaches the caller, a stream that fails may be sent again (see ``StreamCore``). A
+#: failure event is held back too, so that a retryable failure before the answer began
+#: (``rate_limit_exceeded``, ``server_error``) is retried rather than shown.
+PRELUDE_EVENTS: frozenset[str] = frozenset(
+    {
+        "response.created",
+        "response.queued",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+        "response.reasoning_summary_part.added",
+        "response.failed",
+        "error",
+    }
+)
+
+
+class ResponsesSource:
+    """What a Responses stream shares however its frames are decoded: the accumulator, what
+    counts as content, and the ``ChatResponse`` an interrupting error carries."""
+
+    def new_accumulator(self) -> ResponsesAccumulator:
+        return ResponsesAccumulator()
+
+    @staticmethod
+    def has_content(event: ResponsesStreamEvent) -> bool:
+        return event.event_type not in PRELUDE_EVENTS
+
+    @staticmethod
+    def partial_of(answer: ResponsesResponse) -> ChatResponse:
+        return chat_response_for(answer)

@@ -1,0 +1,210 @@
+"""ResponsesRequest: a request to OpenAI's Responses API (or, through the translation, to
+any provider's chat protocol).
+
+https://platform.openai.com/docs/api-reference/responses/create
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from llm_connector._timeout import PhaseTimeouts, Timeout
+from llm_connector.errors import RequestValidationError
+from llm_connector.responses._inputs import (
+    HostedTool,
+    Reasoning,
+    ResponsesTool,
+    SummaryMode,
+    items_of_message,
+    to_input,
+    to_reasoning,
+    to_text_format,
+    to_tool_choice,
+    to_tools,
+)
+from llm_connector.responses._items import ResponsesItem
+from llm_connector.types._message import Message
+from llm_connector.types._request import (
+    ReasoningEffort,
+    _check_max_retries,
+    _check_positive,
+    _check_range,
+    _header_names,
+    _mask_secret,
+    _to_extra_body,
+    _to_headers,
+    _to_timeout,
+)
+from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
+
+
+def _to_include(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@attrs.frozen
+class ResponsesRequest:
+    """A Responses API request, neutral across providers.
+
+    ``input`` is text or a list of items: :class:`MessageItem`, :class:`FunctionCallItem`,
+    :class:`FunctionCallOutputItem`, :class:`ReasoningItem` (a previous response's
+    ``output`` can be appended as it is), neutral :class:`~llm_connector.types.Message`
+    objects (converted to items), or the API's JSON items. ``tools`` are
+    :class:`~llm_connector.types.Tool` functions (sent in the Responses API's flat shape)
+    and :class:`HostedTool` specs. ``text_format`` is ``text.format``.
+
+    Build it with keywords (``ResponsesRequest(model="gpt-4.1", input="Hi", stream=True)``)
+    or fluently (every ``with_*`` returns a new request). As with ``ChatRequest``, the call
+    decides whether the answer streams (``stream`` is kept for code ported from the Rust
+    crate); ``extra_body`` fields are merged into the JSON body last; ``api_key``,
+    ``base_url``, ``extra_headers``, ``timeout`` and ``max_retries`` override the client's
+    for this request. Invalid values raise ``RequestValidationError`` naming the field.
+    """
+
+    model: str = ""
+    input: str | tuple[ResponsesItem, ...] | None = attrs.field(default=None, converter=to_input)
+    instructions: str | None = None
+    tools: tuple[ResponsesTool, ...] = attrs.field(default=(), converter=to_tools)
+    tool_choice: ToolChoice | None = attrs.field(default=None, converter=to_tool_choice)
+    parallel_tool_calls: bool | None = None
+    reasoning: Reasoning | None = attrs.field(default=None, converter=to_reasoning)
+    max_output_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    previous_response_id: str | None = None
+    store: bool | None = None
+    text_format: ResponseFormat | None = attrs.field(default=None, converter=to_text_format)
+    #: Extra output to include, e.g. ``["reasoning.encrypted_content"]``.
+    include: tuple[str, ...] | None = attrs.field(default=None, converter=_to_include)
+    stream: bool | None = None
+    extra_body: dict[str, Any] | None = attrs.field(
+        default=None, converter=_to_extra_body, hash=False
+    )
+    api_key: str | None = attrs.field(default=None, repr=_mask_secret)
+    base_url: str | None = None
+    extra_headers: dict[str, str] = attrs.field(
+        factory=dict, converter=_to_headers, repr=_header_names, hash=False
+    )
+    timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
+    max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
+
+    # -- fluent builders ---------------------------------------------------------------
+
+    def with_input(
+        self, input: str | Iterable[ResponsesItem | Message | Mapping[str, Any]]
+    ) -> ResponsesRequest:
+        return attrs.evolve(self, input=input)
+
+    def add_input(self, *items: ResponsesItem | Message | Mapping[str, Any]) -> ResponsesRequest:
+        """Append items (a text ``input`` becomes a user message first)."""
+        current: tuple[ResponsesItem, ...] = ()
+        if isinstance(self.input, str):
+            current = tuple(items_of_message(Message.user(self.input)))
+        elif self.input is not None:
+            current = self.input
+        return attrs.evolve(self, input=(*current, *items))
+
+    def with_model(self, model: str) -> ResponsesRequest:
+        return attrs.evolve(self, model=model)
+
+    def with_instructions(self, instructions: str) -> ResponsesRequest:
+        return attrs.evolve(self, instructions=instructions)
+
+    def with_tools(
+        self, tools: Iterable[Tool | HostedTool | Mapping[str, Any]]
+    ) -> ResponsesRequest:
+        return attrs.evolve(self, tools=tools)
+
+    def with_tool_choice(
+        self, tool_choice: ToolChoice | str | Mapping[str, Any]
+    ) -> ResponsesRequest:
+        return attrs.evolve(self, tool_choice=tool_choice)
+
+    def with_parallel_tool_calls(self, enabled: bool) -> ResponsesRequest:
+        return attrs.evolve(self, parallel_tool_calls=enabled)
+
+    def with_reasoning(
+        self, effort: ReasoningEffort | None = None, summary: SummaryMode | None = None
+    ) -> ResponsesRequest:
+        return attrs.evolve(self, reasoning=Reasoning(effort, summary))
+
+    def with_max_output_tokens(self, max_output_tokens: int) -> ResponsesRequest:
+        return attrs.evolve(self, max_output_tokens=max_output_tokens)
+
+    def with_temperature(self, temperature: float) -> ResponsesRequest:
+        return attrs.evolve(self, temperature=temperature)
+
+    def with_top_p(self, top_p: float) -> ResponsesRequest:
+        return attrs.evolve(self, top_p=top_p)
+
+    def with_previous_response_id(self, response_id: str) -> ResponsesRequest:
+        return attrs.evolve(self, previous_response_id=response_id)
+
+    def with_store(self, store: bool) -> ResponsesRequest:
+        return attrs.evolve(self, store=store)
+
+    def with_text_format(self, text_format: ResponseFormat | Mapping[str, Any]) -> ResponsesRequest:
+        return attrs.evolve(self, text_format=text_format)
+
+    def with_include(self, include: Iterable[str]) -> ResponsesRequest:
+        return attrs.evolve(self, include=include)
+
+    def with_stream(self, stream: bool) -> ResponsesRequest:
+        return attrs.evolve(self, stream=stream)
+
+    def with_extra_body(self, extra_body: Mapping[str, Any]) -> ResponsesRequest:
+        """Merge these fields into the JSON body (on top of any earlier extra_body)."""
+        if not isinstance(extra_body, Mapping):
+            raise RequestValidationError("extra_body", "must be a mapping of top-level body fields")
+        return attrs.evolve(self, extra_body={**(self.extra_body or {}), **extra_body})
+
+    def with_api_key(self, api_key: str) -> ResponsesRequest:
+        return attrs.evolve(self, api_key=api_key)
+
+    def with_base_url(self, base_url: str) -> ResponsesRequest:
+        return attrs.evolve(self, base_url=base_url)
+
+    def with_header(self, name: str, value: str) -> ResponsesRequest:
+        return attrs.evolve(self, extra_headers={**self.extra_headers, name: value})
+
+    def with_timeout(self, timeout: Timeout | float | PhaseTimeouts) -> ResponsesRequest:
+        """Limits for this request only (see ``ChatRequest.with_timeout``)."""
+        return attrs.evolve(self, timeout=timeout)
+
+    def with_max_retries(self, max_retries: int) -> ResponsesRequest:
+        """Retries for this request only (0: one attempt)."""
+        return attrs.evolve(self, max_retries=max_retries)
+
+    # -- checks made before sending -----------------------------------------------------
+
+    def validate(self) -> None:
+        """Raise ``RequestValidationError`` for what no provider would accept."""
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise RequestValidationError("model", "a model name is required")
+        if not self.input and not self.previous_response_id:
+            raise RequestValidationError("input", "give some input (text or items)")
+        names = [tool.name for tool in self.tools if isinstance(tool, Tool)]
+        for i, name in enumerate(names):
+            if names.index(name) != i:
+                raise RequestValidationError("tools", f"duplicate tool name {name!r}")
+        choice = self.tool_choice
+        if choice is not None and not self.tools:
+            raise RequestValidationError("tool_choice", "is only allowed together with tools")
+        if choice is not None and choice.mode == "function" and choice.name not in names:
+            raise RequestValidationError(
+                "tool_choice.name", f"{choice.name!r} is not one of the tools {names}"
+            )
+        if self.parallel_tool_calls is not None and not self.tools:
+            raise RequestValidationError(
+                "parallel_tool_calls", "is only allowed together with tools"
+            )
+        _check_range("temperature", self.temperature, 0.0, 2.0)
+        _check_range("top_p", self.top_p, 0.0, 1.0)
+        _check_positive("max_output_tokens", self.max_output_tokens)
