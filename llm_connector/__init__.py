@@ -23,6 +23,7 @@ from llm_connector._async_client import (
     AsyncResponsesStreamContext,
 )
 from llm_connector._client import ChatStream, Client, ResponsesStream
+from llm_connector._hooks import Hooks, RequestInfo, ResponseInfo, RetryInfo
 from llm_connector._timeout import Timeout
 from llm_connector._version import __version__
 from llm_connector.errors import (
@@ -88,6 +89,7 @@ __all__ = [
     "DocumentPart",
     "EmbedRequest",
     "EmbedResponse",
+    "Hooks",
     "ImagePart",
     "IncompleteStreamError",
     "InternalServerError",
@@ -99,13 +101,16 @@ __all__ = [
     "OverloadedError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestInfo",
     "RequestValidationError",
     "ResponseDecodeError",
     "ResponseFormat",
+    "ResponseInfo",
     "ResponsesRequest",
     "ResponsesResponse",
     "ResponsesStream",
     "ResponsesStreamEvent",
+    "RetryInfo",
     "StreamDecodeError",
     "StreamError",
     "StreamingResponse",

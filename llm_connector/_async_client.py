@@ -22,12 +22,11 @@ from llm_connector._async_streams import (
 )
 from llm_connector._base_client import BaseClient, PreparedCall, ResponsesCall, ignore_body
 from llm_connector._deadlines import WHOLE_RESPONSE
+from llm_connector._hooks import afire
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     POOL_LIMITS,
     httpx_timeout,
-    log_response,
-    log_retry,
     retry_wait,
     status_error,
     stream_timeout,
@@ -64,6 +63,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     """
 
     _http_client_class = httpx.AsyncClient
+    _awaits_hooks = True
 
     def _new_http_client(
         self, proxy: str | httpx.Proxy | None, transport: Any
@@ -186,7 +186,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
                 delay = retry_wait(attempts, exc)
                 if delay is None:
                     raise
-                log_retry(call.spec, exc, delay, call.secrets)
+                await self._note_retry(call, attempts, exc, delay, stream=False)
             await _async_streams.sleep(delay)
 
     async def _send(
@@ -196,6 +196,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         when streaming."""
         spec = call.spec
         while True:
+            attempt = self._attempt(call, attempts, stream=stream)
+            await afire(attempt.hooks.on_request, attempt.info)
             attempts.sent_at = now = monotonic()
             limits = phase_limits(call.timeout, attempts.remaining(now))
             request = self._http.build_request(
@@ -211,7 +213,12 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             except httpx.TransportError as exc:
                 error = transport_error(exc, spec, call.secrets, call.timeout, limits)
             else:
-                log_response(spec, response, attempts.retries)
+                if (answer := attempt.answered(response)) is not None:
+                    try:
+                        await afire(attempt.hooks.on_response, answer)
+                    except BaseException:
+                        await response.aclose()  # a cancellation (a hook's Exception is logged)
+                        raise
                 if stream and response.is_success:
                     return response
                 error = await self._read_whole(call, attempts, limits, response)
@@ -220,8 +227,22 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             delay = retry_wait(attempts, error)
             if delay is None:
                 raise error
-            log_retry(spec, error, delay, call.secrets)
+            await self._note_retry(call, attempts, error, delay, stream=stream)
             await _async_streams.sleep(delay)
+
+    async def _note_retry(
+        self,
+        call: PreparedCall,
+        attempts: Attempts,
+        error: LLMError,
+        delay: float,
+        *,
+        stream: bool,
+    ) -> None:
+        """Log that the failed attempt is retried after ``delay`` seconds and tell the
+        ``on_retry`` hooks (the streams call it for a failure before the first content)."""
+        info = self._retrying(call, attempts, error, delay, stream=stream)
+        await afire(self._hooks.on_retry, info)
 
     async def _read_whole(
         self, call: PreparedCall, attempts: Attempts, limits: PhaseLimits, response: httpx.Response

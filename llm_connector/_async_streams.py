@@ -17,7 +17,6 @@ from llm_connector._deadlines import LoopWatchdog, Watch, Watchdog
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     NDJSONLines,
-    log_retry,
     retry_wait,
     stream_error,
     stream_framing,
@@ -90,8 +89,11 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
                 )
                 try:
                     async for frame in frames:
+                        # Not idle time from here until the next stamp: the frame is being
+                        # decoded (its content may begin now, and the watchdog must not then
+                        # measure idle time from before it), then the caller holds chunks.
+                        watch.since = None
                         if chunks := core.feed(frame):
-                            watch.since = None  # the caller holds the stream: not idle time
                             for chunk in chunks:
                                 yield chunk
                         if watch.fired:  # a limit ran out where there is no socket to cut
@@ -115,7 +117,7 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
                 for chunk in core.take_held():
                     yield chunk
                 raise error
-            log_retry(call.spec, error, delay, call.secrets)
+            await self._client._note_retry(call, attempts, error, delay, stream=True)
             await sleep(delay)
             core.restart()
             try:

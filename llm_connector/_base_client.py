@@ -8,6 +8,7 @@ nothing but ``await``.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Mapping
 from time import monotonic
@@ -19,10 +20,11 @@ import httpx
 
 from llm_connector._checks import checked_base_url, checked_headers, checked_key
 from llm_connector._constructors import ProviderConstructors
+from llm_connector._hooks import HookRegistry, Hooks
 from llm_connector._providers import ProviderSpec, provider
 from llm_connector._redact import redact_error, redact_text, redact_url, secrets_of
 from llm_connector._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
-from llm_connector._shell import USER_AGENT, add_request_id
+from llm_connector._shell import USER_AGENT, Attempt, add_request_id
 from llm_connector._stream_core import StreamSource
 from llm_connector._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
@@ -51,6 +53,8 @@ class PreparedCall:
     secrets: tuple[str, ...] = attrs.field(repr=False)
     timeout: Timeout = DEFAULT_TIMEOUT
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    #: The model asked for, for the hooks (None: a call about no model).
+    model: str | None = None
 
     def attempts(self) -> Attempts:
         """A fresh retry budget and deadline, for the call starting now."""
@@ -73,7 +77,7 @@ class ResponsesCall:
     secrets: tuple[str, ...] = attrs.field(repr=False)
 
 
-class BaseClient(ProviderConstructors, Generic[HttpT]):
+class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
     """Shared configuration of the two clients. Use ``Client`` or ``AsyncClient``."""
 
     #: The httpx client class this shell drives (an injected ``http_client`` must be one).
@@ -91,6 +95,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         headers: Mapping[str, str] | None = None,
         proxy: str | httpx.Proxy | None = None,
         http_client: HttpT | None = None,
+        hooks: Hooks | None = None,
         _transport: Any = None,
     ) -> None:
         spec = provider(provider_name)
@@ -111,6 +116,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
                 f"{type(self).__name__} needs an {expected.__module__}.{expected.__name__}, "
                 f"got {type(http_client).__module__}.{type(http_client).__name__}",
             )
+        self._init_hooks(hooks)
         self._provider: ProviderSpec = spec
         self.name = name or spec.name
         self._codec = spec.codec()
@@ -141,6 +147,11 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
     @property
     def provider(self) -> str:
         return self._provider.name
+
+    def _attempt(self, call: PreparedCall, attempts: Attempts, *, stream: bool) -> Attempt:
+        """The attempt about to be sent (its request line is logged)."""
+        info = self._request_info(call, attempts.retries + 1, stream=stream)
+        return Attempt(info, self._hooks, call.secrets, attempts)
 
     def __repr__(self) -> str:
         # Never the key: only whether one is set.
@@ -185,7 +196,8 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
                 timeout = request.timeout
             if request.max_retries is not None:
                 retry = attrs.evolve(retry, max_retries=request.max_retries)
-        return PreparedCall(spec, secrets, timeout, retry)
+        model = None if request is None else request.model
+        return PreparedCall(spec, signed_secrets(secrets, spec), timeout, retry, model)
 
     def _prepare_chat(self, request: ChatRequest, *, stream: bool) -> PreparedCall:
         if not isinstance(request, ChatRequest):
@@ -300,7 +312,7 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
         if not isinstance(name, str) or not name.strip():
             raise RequestValidationError("name", "a model name is required")
         endpoint, secrets = self._endpoint(None, None, {})
-        return self._call(build(name, endpoint), secrets)
+        return attrs.evolve(self._call(build(name, endpoint), secrets), model=name)
 
     def _prepare_embed(self, request: EmbedRequest) -> PreparedCall:
         if not isinstance(request, EmbedRequest):
@@ -328,6 +340,22 @@ class BaseClient(ProviderConstructors, Generic[HttpT]):
             )
             redact_error(error, call.secrets)
             raise error from exc
+
+
+# The signature in a credential header the codec computed (Tencent Cloud's TC3-HMAC-SHA256:
+# "..., Signature=<hex>"): it authorizes this very request, so it is a secret of its own.
+_SIGNATURE = re.compile(r"\bSignature=([0-9A-Za-z+/_=-]{16,})")
+
+
+def signed_secrets(secrets: tuple[str, ...], spec: RequestSpec) -> tuple[str, ...]:
+    """``secrets`` and the credentials a codec put in the request itself (a request it
+    signed carries a header made from the key, unknown until the body was built)."""
+    found = set(secrets_of((), spec.headers))
+    for value in list(found):
+        found.update(_SIGNATURE.findall(value))
+    if found.issubset(secrets):
+        return secrets
+    return tuple(sorted({*secrets, *found}, key=len, reverse=True))
 
 
 def ignore_body(body: bytes) -> None:

@@ -18,12 +18,11 @@ import httpx
 from llm_connector import _sync_streams
 from llm_connector._base_client import BaseClient, PreparedCall, ResponsesCall, ignore_body
 from llm_connector._deadlines import WHOLE_RESPONSE
+from llm_connector._hooks import fire
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     POOL_LIMITS,
     httpx_timeout,
-    log_response,
-    log_retry,
     retry_wait,
     status_error,
     stream_timeout,
@@ -184,7 +183,7 @@ class Client(BaseClient[httpx.Client]):
                 delay = retry_wait(attempts, exc)
                 if delay is None:
                     raise
-                log_retry(call.spec, exc, delay, call.secrets)
+                self._note_retry(call, attempts, exc, delay, stream=False)
             _sync_streams.sleep(delay)
 
     def _send(self, call: PreparedCall, attempts: Attempts, *, stream: bool) -> httpx.Response:
@@ -192,6 +191,8 @@ class Client(BaseClient[httpx.Client]):
         when streaming."""
         spec = call.spec
         while True:
+            attempt = self._attempt(call, attempts, stream=stream)
+            fire(attempt.hooks.on_request, attempt.info)
             attempts.sent_at = now = monotonic()
             limits = phase_limits(call.timeout, attempts.remaining(now))
             request = self._http.build_request(
@@ -207,7 +208,12 @@ class Client(BaseClient[httpx.Client]):
             except httpx.TransportError as exc:
                 error = transport_error(exc, spec, call.secrets, call.timeout, limits)
             else:
-                log_response(spec, response, attempts.retries)
+                if (answer := attempt.answered(response)) is not None:
+                    try:
+                        fire(attempt.hooks.on_response, answer)
+                    except BaseException:
+                        response.close()  # a KeyboardInterrupt (a hook's Exception is logged)
+                        raise
                 if stream and response.is_success:
                     return response
                 error = self._read_whole(call, attempts, limits, response)
@@ -216,8 +222,22 @@ class Client(BaseClient[httpx.Client]):
             delay = retry_wait(attempts, error)
             if delay is None:
                 raise error
-            log_retry(spec, error, delay, call.secrets)
+            self._note_retry(call, attempts, error, delay, stream=stream)
             _sync_streams.sleep(delay)
+
+    def _note_retry(
+        self,
+        call: PreparedCall,
+        attempts: Attempts,
+        error: LLMError,
+        delay: float,
+        *,
+        stream: bool,
+    ) -> None:
+        """Log that the failed attempt is retried after ``delay`` seconds and tell the
+        ``on_retry`` hooks (the streams call it for a failure before the first content)."""
+        info = self._retrying(call, attempts, error, delay, stream=stream)
+        fire(self._hooks.on_retry, info)
 
     def _read_whole(
         self, call: PreparedCall, attempts: Attempts, limits: PhaseLimits, response: httpx.Response

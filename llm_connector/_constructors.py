@@ -3,8 +3,9 @@ the same by construction).
 
 Each constructor is a row of the provider registry (``_providers.py``) given a friendly
 signature; every one takes the same keyword options: ``timeout`` (a ``Timeout``, seconds,
-or an ``httpx.Timeout``), ``max_retries``, ``headers``, ``proxy`` and ``http_client`` (an
-``httpx.Client`` for ``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``).
+or an ``httpx.Timeout``), ``max_retries``, ``headers``, ``proxy``, ``http_client`` (an
+``httpx.Client`` for ``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``) and
+``hooks`` (a :class:`~llm_connector.Hooks`: callbacks around each HTTP attempt).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from llm_connector._retry import DEFAULT_MAX_RETRIES
 from llm_connector._timeout import Timeout
 
 if TYPE_CHECKING:
+    from llm_connector._hooks import Hooks
     from llm_connector._mock import MockReply, MockServer
     from llm_connector._mock.server import Wire as MockWire
 
@@ -49,6 +51,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """OpenAI. ``api_key`` defaults to ``$OPENAI_API_KEY``, ``base_url`` to
         ``$OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
@@ -56,7 +59,7 @@ class ProviderConstructors(CompatConstructors):
             "openai",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -72,6 +75,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Any server that speaks OpenAI chat completions at ``base_url`` (e.g.
         ``http://localhost:8080/v1``). The key is optional; ``name`` labels the client.
@@ -97,7 +101,7 @@ class ProviderConstructors(CompatConstructors):
             api_key,
             base_url,
             name=name,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -111,6 +115,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Anthropic's Messages API. ``api_key`` defaults to ``$ANTHROPIC_API_KEY``,
         ``base_url`` to ``$ANTHROPIC_BASE_URL`` or ``https://api.anthropic.com``."""
@@ -118,7 +123,7 @@ class ProviderConstructors(CompatConstructors):
             "anthropic",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -132,6 +137,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """LongCat's Anthropic-compatible endpoint (Bearer auth). ``api_key`` defaults to
         ``$LONGCAT_API_KEY``."""
@@ -139,7 +145,7 @@ class ProviderConstructors(CompatConstructors):
             "longcat_anthropic",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -155,6 +161,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Claude on Google Cloud Vertex AI. ``project`` and ``region`` default to
         ``$ANTHROPIC_VERTEX_PROJECT_ID`` and ``$CLOUD_ML_REGION``; ``access_token`` is an
@@ -163,7 +170,7 @@ class ProviderConstructors(CompatConstructors):
             "anthropic_vertex",
             access_token,
             base_url or vertex_base_url(project, region),
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -177,6 +184,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Google Gemini. ``api_key`` defaults to ``$GEMINI_API_KEY`` then
         ``$GOOGLE_API_KEY``; ``base_url`` to
@@ -185,7 +193,7 @@ class ProviderConstructors(CompatConstructors):
             "google",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -199,6 +207,7 @@ class ProviderConstructors(CompatConstructors):
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Ollama's native API. ``base_url`` defaults to ``$OLLAMA_HOST`` or
         ``http://localhost:11434``; a key (``$OLLAMA_API_KEY``, for hosted Ollama) is
@@ -207,7 +216,7 @@ class ProviderConstructors(CompatConstructors):
             "ollama",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -217,18 +226,28 @@ class ProviderConstructors(CompatConstructors):
         *,
         provider: MockWire = "openai",
         model: str = "mock-model",
+        responses_api: bool = False,
         timeout: TimeoutOption = None,
         max_retries: int = 0,
         headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """An offline client: scripted replies served in a real provider's wire format
         through an in-process transport, so the same codec and stream code run as against
         a server.
 
-        ``provider`` picks the wire and the codec: "openai" (the default), "anthropic",
-        "google" or "ollama". ``replies`` are used in order, one per request; the last
-        one repeats. Pass a :class:`~llm_connector.MockServer` (which names its own
-        provider) to inspect the requests it received.
+        ``provider`` picks the wire and the codec: "openai" (the default), an
+        OpenAI-compatible provider with its quirks ("openai_compatible", "deepseek",
+        "moonshot", "zhipu", "zhipu_openai_compatible", "aliyun_openai_compatible",
+        "volcengine", "xiaomi", "tencent_openai_compatible"), "anthropic", "google",
+        "ollama" or "tencent" (Hunyuan's native, signed API). ``replies`` are used in
+        order, one per request; the last one repeats. Pass a
+        :class:`~llm_connector.MockServer` (which names its own provider) to inspect the
+        requests it received.
+
+        ``responses_api=True`` serves OpenAI's Responses API at ``/responses`` (OpenAI wire
+        only), so ``invoke_responses`` goes there; otherwise it is answered through chat
+        completions (see :class:`~llm_connector.MockServer`).
 
         Unlike the network constructors, ``max_retries`` defaults to 0: a scripted error
         reply is raised to the caller as scripted (at once, without backoff waits) instead
@@ -240,18 +259,17 @@ class ProviderConstructors(CompatConstructors):
         server = (
             replies
             if isinstance(replies, MockServer)
-            else MockServer(replies, model=model, provider=provider)
+            else MockServer(replies, model=model, provider=provider, responses_api=responses_api)
         )
-        # The OpenAI wire goes through the "mock" row (the compatible dialect, no key);
-        # the others through their provider's own row, so its real codec decodes them.
-        row = "mock" if server.provider == "openai" else server.provider
+        row, key, name = server.client_row()
         return cls._from_registry(
             row,
-            None if row == "mock" else "mock-key",
+            key,
             server.base_url,
-            name="mock" if row == "mock" else f"mock ({row})",
+            name=name,
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            hooks=hooks,
             _transport=server.transport(),
         )

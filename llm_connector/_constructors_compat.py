@@ -19,6 +19,7 @@ from llm_connector.errors import RequestValidationError
 
 if TYPE_CHECKING:
     from llm_connector._constructors import Proxy, TimeoutOption
+    from llm_connector._hooks import Hooks
 
 _C = TypeVar("_C", bound="CompatConstructors")
 
@@ -32,6 +33,7 @@ def _options(
     headers: Mapping[str, str] | None,
     proxy: Proxy,
     http_client: Any,
+    hooks: Hooks | None,
 ) -> dict[str, Any]:
     return {
         "timeout": timeout,
@@ -39,6 +41,7 @@ def _options(
         "headers": headers,
         "proxy": proxy,
         "http_client": http_client,
+        "hooks": hooks,
     }
 
 
@@ -77,6 +80,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Azure OpenAI. ``endpoint`` is the resource URL
         (``https://{resource}.openai.azure.com``, default ``$AZURE_OPENAI_ENDPOINT``);
@@ -88,7 +92,7 @@ class CompatConstructors:
             "azure_openai",
             api_key,
             azure_base_url_from_env(endpoint, api_version),
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -102,6 +106,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """DeepSeek. ``api_key`` defaults to ``$DEEPSEEK_API_KEY``, ``base_url`` to
         ``https://api.deepseek.com``."""
@@ -109,7 +114,7 @@ class CompatConstructors:
             "deepseek",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -124,6 +129,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Moonshot (Kimi). ``api_key`` defaults to ``$MOONSHOT_API_KEY``; ``base_url`` to
         ``https://api.moonshot.cn/v1``, or ``https://api.moonshot.ai/v1`` with
@@ -132,7 +138,7 @@ class CompatConstructors:
             "moonshot",
             api_key,
             _regional("moonshot", base_url, region),
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -146,6 +152,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Zhipu GLM, its v4 API. ``api_key`` defaults to ``$ZHIPUAI_API_KEY`` (then
         ``$ZHIPU_API_KEY``), ``base_url`` to ``https://open.bigmodel.cn/api/paas/v4``."""
@@ -153,7 +160,7 @@ class CompatConstructors:
             "zhipu",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -168,6 +175,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Zhipu's OpenAI-compatible API: ``https://open.bigmodel.cn/api/paas/v4``
         (``$ZHIPUAI_API_KEY``), or Z.ai's ``https://api.z.ai/api/paas/v4``
@@ -177,7 +185,7 @@ class CompatConstructors:
             "zai" if region == "international" else "zhipu_openai_compatible",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -193,6 +201,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Alibaba Cloud DashScope, its native API. ``api_key`` defaults to
         ``$DASHSCOPE_API_KEY``; ``base_url`` to ``https://dashscope.aliyuncs.com/api/v1``,
@@ -203,7 +212,7 @@ class CompatConstructors:
             provider_variant("aliyun", incremental_output=None if incremental_output else False),
             api_key,
             _regional("aliyun", base_url, region),
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -218,6 +227,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """DashScope's OpenAI-compatible mode. ``api_key`` defaults to
         ``$DASHSCOPE_API_KEY``; ``base_url`` to
@@ -227,7 +237,7 @@ class CompatConstructors:
             "aliyun_openai_compatible",
             api_key,
             _regional("aliyun_openai_compatible", base_url, region),
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -241,6 +251,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Volcengine Ark (Doubao). ``api_key`` defaults to ``$ARK_API_KEY``, ``base_url``
         to ``https://ark.cn-beijing.volces.com/api/v3``; ``model`` is a model or an
@@ -249,7 +260,7 @@ class CompatConstructors:
             "volcengine",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -263,6 +274,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Xiaomi MiMo. ``api_key`` defaults to ``$MIMO_API_KEY`` (then
         ``$XIAOMI_API_KEY``), ``base_url`` to ``https://api.xiaomimimo.com/v1``."""
@@ -270,7 +282,7 @@ class CompatConstructors:
             "xiaomi",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -287,6 +299,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Tencent Hunyuan's native API (Tencent Cloud API 3.0, requests signed with
         TC3-HMAC-SHA256). ``secret_id`` and ``secret_key`` default to
@@ -303,7 +316,7 @@ class CompatConstructors:
             "tencent",
             api_key,
             base_url or f"https://{host}",
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )
 
     @classmethod
@@ -317,6 +330,7 @@ class CompatConstructors:
         headers: Mapping[str, str] | None = None,
         proxy: Proxy = None,
         http_client: Any = None,
+        hooks: Hooks | None = None,
     ) -> _C:
         """Tencent Hunyuan's OpenAI-compatible API. ``api_key`` defaults to
         ``$HUNYUAN_API_KEY``, ``base_url`` to ``https://api.hunyuan.cloud.tencent.com/v1``."""
@@ -324,5 +338,5 @@ class CompatConstructors:
             "tencent_openai_compatible",
             api_key,
             base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client),
+            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
         )

@@ -111,7 +111,8 @@ class Watch:
     """The deadlines of one response being read (monotonic seconds; None: no such limit).
 
     The shell keeps :attr:`since` current: the moment it began waiting for the next frame,
-    or None while the caller holds a chunk (that time is not idle time).
+    or None while it decodes a frame and while the caller holds a chunk (that time is not
+    idle time; and content that begins during a decode never finds a stale stamp).
     """
 
     __slots__ = (

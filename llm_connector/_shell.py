@@ -7,13 +7,14 @@ import logging
 import platform
 import random
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from llm_connector._deadlines import Progress, Watch, Watchdog
+from llm_connector._hooks import BodyTimer, Hooks, RequestInfo, ResponseInfo, public_headers
 from llm_connector._redact import redact_error, redact_text, redact_url
 from llm_connector._retry import Attempts, parse_retry_after
 from llm_connector._timeout import PhaseLimits, Timeout, TimeoutKind, phase_limits
@@ -243,26 +244,113 @@ def stream_framing(spec: RequestSpec, response: httpx.Response) -> str:
     return spec.framing
 
 
-def log_response(spec: RequestSpec, response: httpx.Response, attempt: int) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug(
-            "%s %s -> %d (attempt %d)",
-            spec.method,
-            redact_url(spec.url),
-            response.status_code,
-            attempt + 1,
-        )
+class Attempt:
+    """One HTTP attempt as the log and the hooks see it: made by the clients' ``_attempt``
+    just before the request is sent (its request line is logged at DEBUG then)."""
+
+    __slots__ = ("_attempts", "_secrets", "hooks", "info")
+
+    def __init__(
+        self, info: RequestInfo, hooks: Hooks, secrets: tuple[str, ...], attempts: Attempts
+    ) -> None:
+        self.info = info
+        #: The client's hooks when the attempt began (one registered meanwhile waits for
+        #: the next attempt, so the request and response events reach the same hooks).
+        self.hooks = hooks
+        self._secrets = secrets
+        self._attempts = attempts
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "sending %s %s (attempt %d%s)",
+                info.method,
+                info.url,
+                info.attempt,
+                ", streamed" if info.stream else "",
+            )
+
+    def answered(self, response: httpx.Response) -> ResponseInfo | None:
+        """Note the arrival of the response head (``attempts.sent_at`` is when the request
+        went out): log its status, and time its body, at DEBUG; the value for the
+        ``on_response`` hooks, None when there are none."""
+        sent_at = self._attempts.sent_at
+        elapsed = monotonic() - sent_at
+        info = self.info
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if not (debug or self.hooks.on_response):
+            return None
+        request_id = request_id_of(response.headers)
+        if request_id is not None:
+            request_id = redact_text(request_id, self._secrets)
+        if debug:
+            logger.debug(
+                "%s %s -> %d after %.3fs (attempt %d, request id %s)",
+                info.method,
+                info.url,
+                response.status_code,
+                elapsed,
+                info.attempt,
+                request_id,
+            )
+            _time_body(response, BodyTimer(info, sent_at, self._attempts.started))
+        if not self.hooks.on_response:
+            return None
+        headers = public_headers(response.headers, self._secrets)
+        return ResponseInfo(info, response.status_code, headers, elapsed, request_id)
 
 
-def log_retry(spec: RequestSpec, error: LLMError, delay: float, secrets: Iterable[str]) -> None:
-    if logger.isEnabledFor(logging.INFO):
-        logger.info(
-            "retrying %s %s in %.2fs after: %s",
-            spec.method,
-            redact_url(spec.url),
-            delay,
-            redact_text(str(error), secrets),
-        )
+def _time_body(response: httpx.Response, timer: BodyTimer) -> None:
+    """Wrap the response's byte stream so that its first bytes and its close are timed
+    (only while DEBUG is on: it adds a generator step per network read)."""
+    stream = response.stream
+    if isinstance(stream, httpx.SyncByteStream):
+        response.stream = _TimedSyncBody(stream, timer)
+    elif isinstance(stream, httpx.AsyncByteStream):
+        response.stream = _TimedAsyncBody(stream, timer)
+
+
+class _TimedSyncBody(httpx.SyncByteStream):
+    """A response body that notes its first bytes, its end and its close (see BodyTimer)."""
+
+    def __init__(self, stream: httpx.SyncByteStream, timer: BodyTimer) -> None:
+        self._stream = stream
+        self._timer = timer
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = iter(self._stream)
+        for chunk in chunks:
+            self._timer.first = monotonic()
+            yield chunk
+            break
+        yield from chunks  # the rest, delegated: no line of this generator runs per chunk
+        self._timer.ended = True
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            self._timer.closed(monotonic())
+
+
+class _TimedAsyncBody(httpx.AsyncByteStream):
+    """The asyncio twin of _TimedSyncBody."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, timer: BodyTimer) -> None:
+        self._stream = stream
+        self._timer = timer
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        timer = self._timer
+        async for chunk in self._stream:
+            if timer.first is None:
+                timer.first = monotonic()
+            yield chunk
+        timer.ended = True
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            self._timer.closed(monotonic())
 
 
 class NDJSONLines:

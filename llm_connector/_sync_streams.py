@@ -18,7 +18,6 @@ from llm_connector._deadlines import THREAD_WATCHDOG, Watch, Watchdog
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     NDJSONLines,
-    log_retry,
     retry_wait,
     stream_error,
     stream_framing,
@@ -86,8 +85,11 @@ class _Stream(Generic[ItemT, AnswerT]):
                 )
                 try:
                     for frame in frames:
+                        # Not idle time from here until the next stamp: the frame is being
+                        # decoded (its content may begin now, and the watchdog must not then
+                        # measure idle time from before it), then the caller holds chunks.
+                        watch.since = None
                         if chunks := core.feed(frame):
-                            watch.since = None  # the caller holds the stream: not idle time
                             yield from chunks
                         if watch.fired:  # a limit ran out where there is no socket to cut
                             raise stream_timeout(watch.fired, call.timeout, "while streaming")
@@ -108,7 +110,7 @@ class _Stream(Generic[ItemT, AnswerT]):
             if delay is None:
                 yield from core.take_held()
                 raise error
-            log_retry(call.spec, error, delay, call.secrets)
+            self._client._note_retry(call, attempts, error, delay, stream=True)
             sleep(delay)
             core.restart()
             try:

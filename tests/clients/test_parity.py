@@ -93,6 +93,10 @@ ASYNC_KIND_EXCEPTIONS = {
     (AsyncChatStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "snapshot"): "function",  # no I/O: what has arrived so far
+    # Registering a hook does no I/O (the hooks are shared code: one definition for both).
+    (AsyncClient, "on_request"): "function",
+    (AsyncClient, "on_response"): "function",
+    (AsyncClient, "on_retry"): "function",
 }
 
 

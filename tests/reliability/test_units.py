@@ -219,14 +219,18 @@ def test_a_watch_is_never_due_after_a_limit_runs_out(
     content_at: float | None,
     stamps: list[float],
 ) -> None:
-    # Whatever happens after `now` (content begins at `content_at`, the shell stamps
-    # `since` at later moments), no limit runs out before the watchdog's next look.
+    # Whatever happens after `now` (content begins at `content_at`, while the shell decodes
+    # a frame with `since` cleared; the shell stamps `since` at later moments), no limit
+    # runs out before the watchdog's next look.
     watch = make_watch(delivered, first, idle, total)
     watch.since = since if since is None else min(since, now)
     due = watch.due(now)
     later = sorted(t for t in [*stamps, 100.0] if t >= now)
     for t in later:
         if content_at is not None and content_at >= now and t >= content_at:
+            if not watch._progress.delivered:
+                # Content begins inside the shell's feed(), while `since` is cleared.
+                watch.since = None
             watch._progress = Progress(True)
         if watch.expired(t) is not None:
             assert due is not None
