@@ -20,7 +20,19 @@ from examples.quickstart import OFFLINE_STORY
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 # Variables that would make an example go online instead of to the mock.
-ONLINE = ("OPENAI_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "OLLAMA_", "LLM_CONNECTOR_")
+ONLINE = (
+    "OPENAI_",
+    "ANTHROPIC_",
+    "GEMINI_",
+    "GOOGLE_",
+    "OLLAMA_",
+    "LLM_CONNECTOR_",
+    "MOONSHOT_",
+    "ZHIPU",
+    "TENCENTCLOUD_",
+    "HUNYUAN_",
+)
+DIM, RESET = "\x1b[2m", "\x1b[0m"
 
 
 def offline_env() -> dict[str, str]:
@@ -63,8 +75,8 @@ def test_quickstart_streams_offline_without_a_key() -> None:
         ),
         (
             "anthropic.py",
-            "\x1b[2mSunlight scatters off air molecules; "
-            "shorter wavelengths scatter most.\x1b[0m\n\n"
+            f"{DIM}Sunlight scatters off air molecules; "
+            f"shorter wavelengths scatter most.{RESET}\n\n"
             "Because air scatters blue light more than red (Rayleigh scattering).\n"
             "[stop; usage Usage(prompt_tokens=5, completion_tokens=19, total_tokens=24, "
             "reasoning_tokens=None, cached_tokens=None, cache_creation_tokens=None)]\n",
@@ -80,6 +92,45 @@ def test_quickstart_streams_offline_without_a_key() -> None:
             "'sky': 'light rain'}]\nIt is 14 C with light rain in Paris: take a raincoat.\n",
         ),
         ("multimodal.py", "A single red pixel.\n"),
+        (
+            # The tool turn's reasoning went back with it: the mock, as Moonshot, would
+            # have refused the second request otherwise.
+            "moonshot_thinking.py",
+            f"{DIM}Packing depends on the weather, so I should look it up first.{RESET}\n"
+            "[get_weather({\"city\": \"Beijing\"}) -> {'city': 'Beijing', 'temperature_c': 12, "
+            "'wind': 'strong'}]\n"
+            f"{DIM}12 C with strong wind: layers, and something windproof.{RESET}\n"
+            "Pack layers and a windproof jacket: Beijing stays around 12 C with strong wind.\n",
+        ),
+        (
+            # GLM-4.6 streams reasoning_content; GLM-Z1's <think> text is split off.
+            "zhipu_thinking.py",
+            f"[glm-4.6]\n{DIM}2027 is odd and ends in 7; it is not a multiple of 3, 7, 11, 13, "
+            f"17, 19, 23, 29, 31, 37, 41 or 43, and 47 squared is past it.{RESET}\n"
+            "Yes: 2027 is prime.\n"
+            f"[glm-z1-flash]\n{DIM}No prime up to 45 divides 2027.{RESET}\n"
+            "Yes, 2027 is a prime number.\n",
+        ),
+        (
+            "tencent.py",
+            f"{DIM}A couplet: two matching lines, autumn images on both sides.{RESET}\n"
+            "Maple leaves burn red on the hill; wild geese write lines across the sky.\n"
+            "[stop; 5 prompt + 24 completion tokens]\n",
+        ),
+        (
+            # The same events and answer natively and through the fallback, whose 404 at
+            # /responses is remembered for the second request.
+            "responses.py",
+            "== native ==\n1, 2, 3, 4, 5\n"
+            "[13 events, response.created ... response.completed; status completed]\n"
+            "[asked: POST /v1/responses]\n"
+            "== fallback ==\n1, 2, 3, 4, 5\n"
+            "[13 events, response.created ... response.completed; status completed]\n"
+            "[asked: POST /v1/responses, POST /v1/chat/completions]\n"
+            "again: 1, 2, 3, 4, 5\n"
+            "[asked: POST /v1/chat/completions]\n"
+            "same answer: True\n",
+        ),
         (
             "async_many.py",
             "".join(
@@ -117,3 +168,12 @@ def test_the_notebook_runs_inside_a_running_event_loop() -> None:
     assert lines[0] == "Hello from inside a notebook!"
     assert lines[1] == "Hello from inside a notebook!"
     assert lines[2].startswith("Usage(prompt_tokens=2, completion_tokens=8,")
+
+
+def test_every_example_is_tested() -> None:
+    tested = {"quickstart.py"} | {
+        mark.args[1][i][0]
+        for mark in test_every_example_runs_offline.pytestmark  # type: ignore[attr-defined]
+        for i in range(len(mark.args[1]))
+    }
+    assert tested == {p.name for p in EXAMPLES.glob("*.py") if p.name != "__init__.py"}

@@ -4,6 +4,11 @@
 client runs the very codec, stream and error code a real one does: text, reasoning and
 tool calls arrive as that provider's stream events (one HTTP chunk per event, as servers
 flush them), errors as its error bodies with their HTTP status.
+
+``reply.py`` holds the scripted replies, ``server.py`` the server and its dispatch; each
+wire has a module: ``openai_wire.py`` (with ``openai_profiles.py``, the quirks of the
+OpenAI-compatible providers, and ``responses_wire.py``, the Responses API),
+``anthropic_wire.py``, ``gemini_wire.py``, ``ollama_wire.py`` and ``hunyuan_wire.py``.
 """
 
 from llm_connector._mock.reply import MockReply

@@ -1,5 +1,7 @@
 """The mock's OpenAI wire: chat completions (JSON and ``chat.completion.chunk`` SSE),
-``/models`` and ``/embeddings``, errors in OpenAI's envelope.
+``/models``, ``/embeddings`` and, when the server has it, ``/responses``
+(``responses_wire.py``); errors in OpenAI's envelope. The OpenAI-compatible providers
+speak it with the differences of their profile (``openai_profiles.py``).
 
 https://platform.openai.com/docs/api-reference/chat-streaming
 """
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from llm_connector._mock.openai_profiles import PROFILES, ChatWireProfile
 from llm_connector._mock.reply import (
     MockReply,
     completion_tokens,
@@ -34,6 +37,10 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
     path = request.url.path
     if request.method == "POST" and path.endswith("/chat/completions"):
         return _chat(server, body)
+    if request.method == "POST" and path.endswith("/responses") and server.responses_api:
+        from llm_connector._mock import responses_wire
+
+        return responses_wire.handle(server, body)
     if request.method == "GET" and path.endswith("/models"):
         model = {
             "id": server.model,
@@ -64,33 +71,85 @@ def _last_user_text(body: Mapping[str, Any]) -> str:
     return ""
 
 
+def _missing_reasoning(
+    server: MockServer, profile: ChatWireProfile, body: Mapping[str, Any]
+) -> httpx.Response | None:
+    """The provider's 400 when an assistant tool-call message came back without the
+    reasoning this server sent with it (None when all is well)."""
+    message_format = profile.missing_reasoning_error
+    if message_format is None:
+        return None
+    thinking = body.get("thinking")
+    if (
+        profile.check_only_when_thinking
+        and isinstance(thinking, dict)
+        and thinking.get("type") == "disabled"
+    ):
+        return None
+    for index, message in enumerate(body.get("messages") or []):
+        if message.get("role") != "assistant" or message.get("reasoning_content"):
+            continue
+        ids = {call.get("id") for call in message.get("tool_calls") or []}
+        if ids & server.reasoned_calls:
+            return json_response(
+                400,
+                {
+                    "error": {
+                        "message": message_format.format(index=index),
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": "invalid_request_error",
+                    }
+                },
+            )
+    return None
+
+
+def _usage(profile: ChatWireProfile, reply: MockReply, body: Mapping[str, Any]) -> dict[str, Any]:
+    prompt = token_count(json.dumps(m.get("content")) for m in body.get("messages") or [])
+    completion = completion_tokens(reply)
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+    if profile.reasoning_tokens:
+        reasoning = token_count([reply.reasoning_content or ""])
+        usage["completion_tokens_details"] = {"reasoning_tokens": reasoning}
+    return usage
+
+
 def _chat(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
+    profile = PROFILES[server.provider]
+    refusal = _missing_reasoning(server, profile, body)
+    if refusal is not None:
+        return refusal
     reply = server.next_reply(_last_user_text(body))
     stream = bool(body.get("stream"))
     if reply.error_status is not None and not (stream and is_mid_stream_error(reply)):
         return error(
             reply.error_status, reply.error_message, error_type(reply), retry_after_headers(reply)
         )
+    if reply.reasoning_content:
+        server.reasoned_calls.update(call.id for call in reply.tool_calls)
     meta = {
         "id": f"chatcmpl-mock{server.next_id()}",
         "created": int(time.time()),
         "model": body.get("model") or server.model,
     }
-    prompt = token_count(json.dumps(m.get("content")) for m in body.get("messages") or [])
-    completion = completion_tokens(reply)
-    usage = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-    }
+    usage = _usage(profile, reply, body)
     if not stream:
         return json_response(200, _completion(meta, reply, usage))
-    include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-    return sse_response([(None, e) for e in _chunks(meta, reply, usage if include_usage else None)])
+    if profile.stream_usage == "chunk":
+        asked = bool((body.get("stream_options") or {}).get("include_usage"))
+        chunks = _chunks(profile, meta, reply, usage if asked else None)
+    else:
+        chunks = _chunks(profile, meta, reply, usage)
+    return sse_response([(None, e) for e in chunks])
 
 
 def _completion(
-    meta: Mapping[str, Any], reply: MockReply, usage: Mapping[str, int]
+    meta: Mapping[str, Any], reply: MockReply, usage: Mapping[str, Any]
 ) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.content or None}
     if reply.reasoning_content:
@@ -111,16 +170,31 @@ def _completion(
 
 
 def _chunks(
-    meta: Mapping[str, Any], reply: MockReply, usage: Mapping[str, int] | None
+    profile: ChatWireProfile,
+    meta: Mapping[str, Any],
+    reply: MockReply,
+    usage: Mapping[str, Any] | None,
 ) -> list[str]:
-    """The SSE data payloads of a streamed reply, in the order OpenAI sends them."""
+    """The SSE data payloads of a streamed reply, in the order the provider sends them."""
 
-    def chunk(delta: Mapping[str, Any], finish: str | None = None) -> str:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return json.dumps({**meta, "object": "chat.completion.chunk", "choices": [choice]})
+    def chunk(delta: Mapping[str, Any], finish: str | None = None, *, last: bool = False) -> str:
+        if profile.role_on_every_delta:
+            delta = {"role": "assistant", **delta}
+        choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": finish}
+        extra: dict[str, Any] = {}
+        if last and usage is not None and profile.stream_usage == "choice":
+            choice["usage"] = usage
+        elif last and usage is not None and profile.stream_usage == "inline":
+            extra["usage"] = usage
+        elif profile.explicit_nulls:
+            extra["usage"] = None
+        return json.dumps({**meta, "object": "chat.completion.chunk", "choices": [choice], **extra})
 
-    events = [chunk({"role": "assistant", "content": ""})]
-    events += [chunk({"reasoning_content": p}) for p in pieces(reply.reasoning_content or "")]
+    events = [] if profile.role_on_every_delta else [chunk({"role": "assistant", "content": ""})]
+    nothing = {"content": None} if profile.explicit_nulls else {}
+    events += [
+        chunk({**nothing, "reasoning_content": p}) for p in pieces(reply.reasoning_content or "")
+    ]
     events += [chunk({"content": p}) for p in pieces(reply.content)]
     if is_mid_stream_error(reply):
         problem = {
@@ -147,8 +221,8 @@ def _chunks(
             )
             for i in range(0, len(arguments), 8)
         ]
-    events.append(chunk({}, finish_kind(reply)))
-    if usage is not None:
+    events.append(chunk({}, finish_kind(reply), last=True))
+    if usage is not None and profile.stream_usage == "chunk":
         events.append(
             json.dumps({**meta, "object": "chat.completion.chunk", "choices": [], "usage": usage})
         )

@@ -53,15 +53,19 @@ class MockReply:
         *,
         id: str | None = None,
         content: str = "",
+        reasoning: str | None = None,
     ) -> MockReply:
-        """The assistant calls one tool (``finish_reason`` ``"tool_calls"``)."""
+        """The assistant calls one tool (``finish_reason`` ``"tool_calls"``), after
+        ``reasoning`` when given (as a thinking model does)."""
         call = ToolCall.create(id or f"call_mock_{name}", name, arguments)
-        return cls(content=content, tool_calls=(call,))
+        return cls(content=content, tool_calls=(call,), reasoning_content=reasoning)
 
     @classmethod
-    def tool_calls_of(cls, calls: Sequence[ToolCall], *, content: str = "") -> MockReply:
+    def tool_calls_of(
+        cls, calls: Sequence[ToolCall], *, content: str = "", reasoning: str | None = None
+    ) -> MockReply:
         """The assistant calls several tools at once (parallel tool calls)."""
-        return cls(content=content, tool_calls=tuple(calls))
+        return cls(content=content, tool_calls=tuple(calls), reasoning_content=reasoning)
 
     @classmethod
     def error(

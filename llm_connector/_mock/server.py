@@ -13,23 +13,66 @@ import httpx
 
 from llm_connector._mock.reply import DEFAULT_REPLIES, MockReply, resolve
 
-Wire: TypeAlias = Literal["openai", "anthropic", "google", "ollama"]
+#: The providers the mock can be: the name of the registry row whose codec reads its wire.
+Wire: TypeAlias = Literal[
+    "openai",
+    "openai_compatible",
+    "deepseek",
+    "moonshot",
+    "zhipu",
+    "zhipu_openai_compatible",
+    "aliyun_openai_compatible",
+    "volcengine",
+    "xiaomi",
+    "tencent_openai_compatible",
+    "anthropic",
+    "google",
+    "ollama",
+    "tencent",
+]
 
-#: Where a mock client of each wire points; any host works, as nothing leaves the process.
+_HOST = "https://mock.llm-connector.invalid"
+
+#: Where a mock client of each provider points (the provider's own path under one host that
+#: does not exist: nothing leaves the process).
 MOCK_BASE_URLS: Mapping[str, str] = {
-    "openai": "https://mock.llm-connector.invalid/v1",
-    "anthropic": "https://mock.llm-connector.invalid",
-    "google": "https://mock.llm-connector.invalid/v1beta",
-    "ollama": "https://mock.llm-connector.invalid",
+    "openai": f"{_HOST}/v1",
+    "openai_compatible": f"{_HOST}/v1",
+    "deepseek": _HOST,
+    "moonshot": f"{_HOST}/v1",
+    "zhipu": f"{_HOST}/api/paas/v4",
+    "zhipu_openai_compatible": f"{_HOST}/api/paas/v4",
+    "aliyun_openai_compatible": f"{_HOST}/compatible-mode/v1",
+    "volcengine": f"{_HOST}/api/v3",
+    "xiaomi": f"{_HOST}/v1",
+    "tencent_openai_compatible": f"{_HOST}/v1",
+    "anthropic": _HOST,
+    "google": f"{_HOST}/v1beta",
+    "ollama": _HOST,
+    "tencent": _HOST,
 }
+
+#: The Tencent Cloud key pair of a mock "tencent" client; the mock checks its requests'
+#: TC3-HMAC-SHA256 signatures against it, as the real API does.
+MOCK_TENCENT_SECRET_ID = "AKIDmockllmconnector"  # noqa: S105 (not a secret: the mock's)
+MOCK_TENCENT_SECRET_KEY = "mock-secret-key"  # noqa: S105
 
 
 class MockServer:
-    """A scripted LLM server living inside httpx, speaking one provider's wire format
-    (``provider``: "openai", "anthropic", "google" or "ollama").
+    """A scripted LLM server living inside httpx, speaking one provider's wire format.
 
-    Replies are used in order, one per chat request; the last repeats. ``requests``
-    holds every JSON body received, for tests to assert on.
+    ``provider`` is "openai" (the default), an OpenAI-compatible provider with its quirks
+    ("openai_compatible", "deepseek", "moonshot", "zhipu", "zhipu_openai_compatible",
+    "aliyun_openai_compatible", "volcengine", "xiaomi", "tencent_openai_compatible"), or a
+    native protocol: "anthropic", "google" (Gemini), "ollama", "tencent" (Hunyuan API 3.0).
+
+    ``responses_api=True`` makes an OpenAI-wire server serve the Responses API at
+    ``/responses`` too; without it that route answers 404, as on a server that has only
+    chat completions (a client that tries it falls back to chat completions).
+
+    Replies are used in order, one per chat (or Responses) request; the last repeats.
+    ``requests`` holds every JSON body received and ``routes`` every "METHOD /path", for
+    tests to assert on.
     """
 
     def __init__(
@@ -39,6 +82,7 @@ class MockServer:
         model: str = "mock-model",
         provider: Wire = "openai",
         embedding_dimensions: int = 8,
+        responses_api: bool = False,
     ) -> None:
         if replies is None:
             replies = DEFAULT_REPLIES
@@ -49,10 +93,19 @@ class MockServer:
             raise ValueError("MockServer needs at least one reply")
         if provider not in MOCK_BASE_URLS:
             raise ValueError(f"the mock speaks {sorted(MOCK_BASE_URLS)}, not {provider!r}")
+        if responses_api and _WIRE_MODULES[provider] != "openai_wire":
+            raise ValueError(f"the Responses API is served on OpenAI's wire, not {provider!r}'s")
         self.model = model
         self.provider: Wire = provider
         self.embedding_dimensions = embedding_dimensions
+        self.responses_api = responses_api
         self.requests: list[dict[str, Any]] = []
+        self.routes: list[str] = []
+        #: Ids of the tool calls this server sent together with reasoning (a provider that
+        #: wants reasoning back checks that it came back with them).
+        self.reasoned_calls: set[str] = set()
+        #: Ids of the stored Responses answers (what ``previous_response_id`` may name).
+        self.stored_responses: set[str] = set()
         self._served = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -60,6 +113,23 @@ class MockServer:
     @property
     def base_url(self) -> str:
         return MOCK_BASE_URLS[self.provider]
+
+    def client_row(self) -> tuple[str, str | None, str]:
+        """What a client of this server is: (the registry row whose codec reads the wire,
+        the key it sends, its name).
+
+        The OpenAI wire goes through the "mock" row (the compatible dialect, no key), which
+        never asks for ``/responses``; with ``responses_api`` through "openai_compatible",
+        which asks first. Every other provider goes through its own row, so that its real
+        codec (and dialect) reads the mock's answers; "tencent" signs with the mock's key
+        pair.
+        """
+        if self.provider == "openai":
+            return ("openai_compatible" if self.responses_api else "mock"), None, "mock"
+        if self.provider == "tencent":
+            key = f"{MOCK_TENCENT_SECRET_ID}:{MOCK_TENCENT_SECRET_KEY}"
+            return self.provider, key, "mock (tencent)"
+        return self.provider, "mock-key", f"mock ({self.provider})"
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -69,6 +139,7 @@ class MockServer:
         body: dict[str, Any] = json.loads(request.content) if request.content else {}
         with self._lock:
             self.requests.append(body)
+            self.routes.append(f"{request.method} {request.url.path}")
         return _WIRES[self.provider](self, request, body)
 
     # -- what the wire modules share ----------------------------------------------------
@@ -136,12 +207,14 @@ class _Chunked(httpx.SyncByteStream, httpx.AsyncByteStream):
 Handler: TypeAlias = Callable[[MockServer, httpx.Request, dict[str, Any]], httpx.Response]
 
 
-# Each wire's module (the "google" provider speaks Gemini's wire).
+# Each provider's wire module: the OpenAI-compatible ones share OpenAI's (their quirks are
+# profiles in openai_profiles.py); "google" speaks Gemini's wire, "tencent" Hunyuan's.
 _WIRE_MODULES: Mapping[str, str] = {
-    "openai": "openai_wire",
+    **dict.fromkeys(MOCK_BASE_URLS, "openai_wire"),
     "anthropic": "anthropic_wire",
     "google": "gemini_wire",
     "ollama": "ollama_wire",
+    "tencent": "hunyuan_wire",
 }
 
 
