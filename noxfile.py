@@ -78,7 +78,9 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Cost per streamed chunk against raw httpx + httpx-sse + json.loads and the official
-    SDKs, import time and memory; writes docs/performance.md. Pass --quick for a smoke run."""
+    """Cost per streamed chunk on every protocol (OpenAI chat, Responses, Anthropic, Gemini,
+    Ollama; sync and async) against raw httpx + httpx-sse + json.loads and the official
+    SDKs, import time and memory. Prints the report and writes it to docs/performance.md.
+    Pass --quick for a smoke run, --protocols openai,ollama for some protocols only."""
     session.install("-e", ".", "openai", "anthropic", "google-genai", "ollama")
     session.run("python", "bench/run.py", "--out", "docs/performance.md", *session.posargs)

@@ -35,7 +35,7 @@ def main() -> None:
     _, client = streams.ours_sync(base, protocol)
     before = _status_mb("VmRSS")
     reset_peak()
-    stream = client.chat_stream(streams.REQUEST)
+    stream = streams.open_stream(client, protocol)
     if final:
         stream.final_response()
     else:

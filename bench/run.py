@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +27,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 import httpx  # noqa: E402
+import report  # noqa: E402
 import streams  # noqa: E402
 
 Sample = tuple[float, float, float]  # wall us/chunk, cpu us/chunk, seconds to first chunk
@@ -50,7 +51,7 @@ def root(port: int, protocol: str, n: int) -> str:
 
 def raw_socket_us_per_chunk(port: int, protocol: str, n: int) -> float:
     """How fast a bare socket drains the stream: the server must beat the floor 10x."""
-    path = {"openai": "/v1/chat/completions", "anthropic": "/v1/messages"}.get(protocol, "/x")
+    path = streams._PATHS[protocol].split("?")[0]
     request = f"POST /{protocol}/{n}{path} HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n"
     best = float("inf")
     for _ in range(3):
@@ -128,17 +129,38 @@ def summarize(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float]]:
     return out
 
 
-def import_ms(statement: str, runs: int) -> float:
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    times = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(times) * 1e3
+def import_ms(runs: int) -> tuple[float, float, float]:
+    """Import time in fresh processes, as an installed package sees it: with its bytecode
+    cached (the environment may forbid writing it: that would time the compiler instead).
+
+    Returns the medians of ``import llm_connector`` and ``import httpx, httpx_sse`` (ms),
+    the two run alternately, and the median of their ratio paired run by run.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="bench-pyc-")
+    code = "import time; t = time.perf_counter(); {}; print(time.perf_counter() - t)"
+
+    def once(statement: str) -> float:
+        out = subprocess.run(
+            [sys.executable, "-c", code.format(statement)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout
+        return float(out) * 1e3
+
+    for statement in IMPORTS:  # writes the bytecode caches
+        once(statement)
+    ours, floor = [], []
+    for _ in range(runs):
+        ours.append(once(IMPORTS[0]))
+        floor.append(once(IMPORTS[1]))
+    ratio = statistics.median(o / f for o, f in zip(ours, floor, strict=True))
+    return statistics.median(ours), statistics.median(floor), ratio
+
+
+IMPORTS = ("import llm_connector", "import httpx, httpx_sse")
 
 
 def peak_rss_mb(port: int, protocol: str, n: int, final: bool) -> tuple[float, float]:
@@ -163,96 +185,54 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     parser.add_argument("--protocols", default=",".join(streams._PATHS))
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--out", type=Path, help="also write the report here (markdown)")
     args = parser.parse_args()
     protocols = args.protocols.split(",")
     sizes = {200: 5 if args.quick else 21, 20_000: 3 if args.quick else 7}
     process, port = start_server()
-    rows: list[str] = []
+    results: list[report.Row] = []
+    drains: dict[str, float] = {}
+    memory: list[report.Memory] = []
     try:
         for protocol in protocols:
-            raw = raw_socket_us_per_chunk(port, protocol, 20_000)
+            drains[protocol] = raw_socket_us_per_chunk(port, protocol, 20_000)
             for mode in ("sync", "async"):
                 for n, runs in sizes.items():
-                    loop = asyncio.new_event_loop()
-                    variants, closers = (
-                        sync_variants(port, protocol, n)
-                        if mode == "sync"
-                        else async_variants(port, protocol, n, loop)
+                    summary = run_mode(port, protocol, mode, n, runs)
+                    results.extend(
+                        report.Row(protocol, mode, n, name, s) for name, s in summary.items()
                     )
-                    summary = summarize(measure(variants, n, runs))
-                    for closer in closers:
-                        result = closer.close() if hasattr(closer, "close") else closer.aclose()
-                        if asyncio.iscoroutine(result):
-                            loop.run_until_complete(result)
-                    loop.close()
-                    for name, s in summary.items():
-                        rows.append(
-                            f"| {protocol} | {mode} | {n:,} | {name} | {s['wall']:.2f} "
-                            f"| {s['cpu']:.2f} | {s['first_ms']:.2f} | {s['ratio']:.3f} "
-                            f"| {s['cpu_ratio']:.3f} |"
-                        )
-            rows.append(f"| {protocol} | raw socket | 20,000 | server drain | {raw:.3f} | | | | |")
-        memory = []
+                    print(f"# {protocol} {mode} {n}: done", file=sys.stderr, flush=True)
         for protocol in protocols:
             for n in (20_000, 200_000):
                 before, peak = peak_rss_mb(port, protocol, n, final=False)
                 _, peak_final = peak_rss_mb(port, protocol, n, final=True)
-                memory.append(
-                    f"| {protocol} | {n:,} | {before:.1f} | {peak:.1f} | {peak_final:.1f} |"
-                )
+                memory.append(report.Memory(protocol, n, before, peak, peak_final))
     finally:
         process.terminate()
         process.wait()
-    runs = 7 if args.quick else 21
-    ours = import_ms("import llm_connector", runs)
-    floor = import_ms("import httpx, httpx_sse", runs)
-    report = render(rows, memory, ours, floor)
-    print(report)
+    imports = import_ms(7 if args.quick else 21)
+    text = report.render(results, drains, memory, imports, sizes)
+    print(text)
     if args.out:
-        args.out.write_text(report)
+        args.out.write_text(text)
 
 
-def render(rows: list[str], memory: list[str], ours_ms: float, floor_ms: float) -> str:
-    import httpx_sse
-
-    import llm_connector
-
-    return "\n".join(
-        [
-            "# Performance",
-            "",
-            f"Measured by `nox -s bench` on {platform.platform()} ({os.cpu_count()} CPUs), "
-            f"Python {platform.python_version()}, llm_connector {llm_connector.__version__}, "
-            f"httpx {httpx.__version__}, httpx-sse {httpx_sse.__version__}.",
-            "",
-            "## Per chunk",
-            "",
-            "Microseconds per content chunk (medians); ratio = this reader over the raw floor, "
-            "paired run by run. Budget: llm_connector at most 1.15x the floor.",
-            "",
-            "| protocol | mode | N | reader | wall us/chunk | CPU us/chunk | first chunk ms "
-            "| wall ratio | CPU ratio |",
-            "|---|---|---|---|---|---|---|---|---|",
-            *rows,
-            "",
-            "## Import time",
-            "",
-            f"`import llm_connector`: {ours_ms:.1f} ms; "
-            f"`import httpx, httpx_sse`: {floor_ms:.1f} ms; "
-            f"ratio {ours_ms / floor_ms:.2f} (budget: at most 150 ms and 1.5x).",
-            "",
-            "## Memory",
-            "",
-            "Peak RSS (MB) of a fresh process streaming N chunks, before the stream, after it, and "
-            "after it with `final_response()`.",
-            "",
-            "| protocol | N | before | peak (iterate) | peak (final_response) |",
-            "|---|---|---|---|---|",
-            *memory,
-            "",
-        ]
+def run_mode(port: int, protocol: str, mode: str, n: int, runs: int) -> dict[str, dict[str, float]]:
+    loop = asyncio.new_event_loop()
+    variants, closers = (
+        sync_variants(port, protocol, n)
+        if mode == "sync"
+        else async_variants(port, protocol, n, loop)
     )
+    try:
+        return summarize(measure(variants, n, runs))
+    finally:
+        for closer in closers:
+            result = closer.close() if hasattr(closer, "close") else closer.aclose()
+            if asyncio.iscoroutine(result):
+                loop.run_until_complete(result)
+        loop.close()
 
 
 if __name__ == "__main__":

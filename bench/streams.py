@@ -17,18 +17,20 @@ import httpx
 from httpx_sse import EventSource
 
 from llm_connector import AsyncClient, Client
-from llm_connector.types import ChatRequest, Message
+from llm_connector.types import ChatRequest, Message, ResponsesRequest
 
 SyncRead = Callable[[], tuple[float, int]]
 AsyncRead = Callable[[], Awaitable[tuple[float, int]]]
 
 REQUEST = ChatRequest("bench-model").add_message(Message.user("Count to many."))
+RESPONSES_REQUEST = ResponsesRequest(model="bench-model", input="Count to many.", stream=True)
 # Where each protocol's SDK request goes under a base URL, and what it sends.
 _PATHS = {
     "openai": "/v1/chat/completions",
     "anthropic": "/v1/messages",
     "gemini": "/v1beta/models/bench-model:streamGenerateContent?alt=sse",
     "ollama": "/api/chat",
+    "responses": "/v1/responses",
 }
 _BODY = {"model": "bench-model", "messages": [{"role": "user", "content": "Count to many."}]}
 
@@ -99,7 +101,15 @@ _CONSTRUCTORS = {
     "anthropic": lambda cls, root: cls.anthropic("bench", root),
     "gemini": lambda cls, root: cls.google("bench", root + "/v1beta"),
     "ollama": lambda cls, root: cls.ollama(root),
+    "responses": lambda cls, root: cls.openai_compatible("bench", root + "/v1"),
 }
+
+
+def open_stream(client: Client, protocol: str) -> Any:
+    """The protocol's streaming call: chat, or the Responses API's."""
+    if protocol == "responses":
+        return client.invoke_responses_stream(RESPONSES_REQUEST)
+    return client.chat_stream(REQUEST)
 
 
 def ours_sync(root: str, protocol: str) -> tuple[SyncRead, Client]:
@@ -107,7 +117,7 @@ def ours_sync(root: str, protocol: str) -> tuple[SyncRead, Client]:
 
     def chunks() -> Iterator[Any]:
         # Sending the request is part of the time to the first chunk, as for the floor.
-        yield from client.chat_stream(REQUEST)
+        yield from open_stream(client, protocol)
 
     return (lambda: _first_and_count(chunks())), client
 
@@ -116,7 +126,11 @@ def ours_async(root: str, protocol: str) -> tuple[AsyncRead, AsyncClient]:
     client: AsyncClient = _CONSTRUCTORS[protocol](AsyncClient, root)
 
     async def chunks() -> AsyncIterator[Any]:
-        async for chunk in await client.chat_stream(REQUEST):
+        if protocol == "responses":
+            stream: Any = await client.invoke_responses_stream(RESPONSES_REQUEST)
+        else:
+            stream = await client.chat_stream(REQUEST)
+        async for chunk in stream:
             yield chunk
 
     return (lambda: _afirst_and_count(chunks())), client
@@ -128,6 +142,13 @@ def ours_async(root: str, protocol: str) -> tuple[AsyncRead, AsyncClient]:
 def sdk_sync(root: str, protocol: str) -> SyncRead | None:
     """The official SDK's streaming call on the same stream, or None if not installed."""
     try:
+        if protocol == "responses":
+            import openai
+
+            rc = openai.OpenAI(api_key="bench", base_url=root + "/v1", max_retries=0)
+            return lambda: _first_and_count(
+                iter(rc.responses.create(model="bench-model", input="Count to many.", stream=True))
+            )
         if protocol == "openai":
             import openai
 
@@ -182,6 +203,18 @@ def sdk_sync(root: str, protocol: str) -> SyncRead | None:
 
 def sdk_async(root: str, protocol: str) -> AsyncRead | None:
     try:
+        if protocol == "responses":
+            import openai
+
+            arc = openai.AsyncOpenAI(api_key="bench", base_url=root + "/v1", max_retries=0)
+
+            async def read_responses() -> tuple[float, int]:
+                stream = await arc.responses.create(
+                    model="bench-model", input="Count to many.", stream=True
+                )
+                return await _afirst_and_count(stream.__aiter__())
+
+            return read_responses
         if protocol == "openai":
             import openai
 

@@ -115,11 +115,87 @@ def ollama(n: int) -> Iterator[bytes]:
     yield json.dumps(last, separators=(",", ":")).encode() + b"\n"
 
 
+def responses(n: int) -> Iterator[bytes]:
+    # OpenAI's Responses API: lifecycle events around one message item whose text streams as
+    # response.output_text.delta events (shapes of tests/data/openai-responses/text-basic.sse).
+    item_id = "msg_bench"
+    head = {
+        "id": "resp_bench",
+        "object": "response",
+        "created_at": 1700000000,
+        "status": "in_progress",
+        "background": False,
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+        "max_output_tokens": None,
+        "model": "bench-model",
+        "output": [],
+        "parallel_tool_calls": True,
+        "previous_response_id": None,
+        "reasoning": {"effort": None, "summary": None},
+        "store": False,
+        "temperature": 1.0,
+        "text": {"format": {"type": "text"}, "verbosity": "medium"},
+        "tool_choice": "auto",
+        "tools": [],
+        "top_p": 1.0,
+        "truncation": "disabled",
+        "usage": None,
+        "user": None,
+        "metadata": {},
+    }
+    seq = iter(range(n + 10))
+
+    def event(kind: str, **fields: object) -> bytes:
+        return _sse({"type": kind, **fields, "sequence_number": next(seq)}, kind)
+
+    yield event("response.created", response=head)
+    yield event("response.in_progress", response=head)
+    item = {
+        "id": item_id,
+        "type": "message",
+        "status": "in_progress",
+        "content": [],
+        "role": "assistant",
+    }
+    yield event("response.output_item.added", output_index=0, item=item)
+    part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
+    yield event(
+        "response.content_part.added", item_id=item_id, output_index=0, content_index=0, part=part
+    )
+    for _ in range(n):
+        yield event(
+            "response.output_text.delta",
+            item_id=item_id,
+            output_index=0,
+            content_index=0,
+            delta=WORD,
+            logprobs=[],
+        )
+    text = WORD * n
+    where = {"item_id": item_id, "output_index": 0, "content_index": 0}
+    yield event("response.output_text.done", **where, text=text, logprobs=[])
+    yield event("response.content_part.done", **where, part={**part, "text": text})
+    done = {**item, "status": "completed", "content": [{**part, "text": text}]}
+    yield event("response.output_item.done", output_index=0, item=done)
+    usage = {
+        "input_tokens": 10,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": n,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": n + 10,
+    }
+    final = {**head, "status": "completed", "output": [done], "usage": usage}
+    yield event("response.completed", response=final)
+
+
 PROTOCOLS: dict[str, tuple[str, Builder]] = {
     "openai": ("text/event-stream", openai_chat),
     "anthropic": ("text/event-stream", anthropic),
     "gemini": ("text/event-stream", gemini),
     "ollama": ("application/x-ndjson", ollama),
+    "responses": ("text/event-stream", responses),
 }
 
 

@@ -25,32 +25,40 @@ from llm_connector.types._message import FunctionCall
 class _Text:
     """Text arriving in pieces. Every 256 pieces are joined into one string, so a long
     stream costs about the memory of its characters, not an object per chunk, and the
-    joining copies each character once."""
+    joining copies each character once.
 
-    __slots__ = ("_joined", "_pending")
+    The accumulator appends to ``pending`` itself and calls ``settle`` when it is full (a
+    method call per chunk costs more than the append)."""
 
-    _BATCH = 256
+    __slots__ = ("joined", "pending")
 
     def __init__(self) -> None:
-        self._joined: list[str] = []
-        self._pending: list[str] = []
+        self.joined: list[str] = []
+        self.pending: list[str] = []
 
     def append(self, piece: str) -> None:
-        pending = self._pending
+        pending = self.pending
         pending.append(piece)
-        if len(pending) >= self._BATCH:
-            self._joined.append("".join(pending))
-            pending.clear()
+        if len(pending) >= _BATCH:
+            self.settle()
+
+    def settle(self) -> None:
+        """Join the pending pieces into one string."""
+        self.joined.append("".join(self.pending))
+        self.pending.clear()
 
     def text(self) -> str:
-        return "".join(self._joined) + "".join(self._pending)
+        return "".join(self.joined) + "".join(self.pending)
 
     def take(self) -> str:
         """The text so far, and start afresh."""
         text = self.text()
-        self._joined.clear()
-        self._pending.clear()
+        self.joined.clear()
+        self.pending.clear()
         return text
+
+
+_BATCH = 256
 
 
 class _ToolCallBuilder:
@@ -136,19 +144,20 @@ class StreamAccumulator:
             if builder is None:
                 builder = self._choices[choice.index] = _ChoiceBuilder()
             delta = choice.delta
-            if delta.content:
-                builder.content.append(delta.content)
-            if delta.reasoning_content:
-                builder.add_reasoning(delta.reasoning_content)
-            if delta.reasoning_signature is not None:
-                builder.signed = True
-                builder.close_block(delta.reasoning_signature)
-            if delta.redacted_reasoning is not None:
-                builder.signed = True
-                builder.close_block(None)
-                builder.blocks.append(ReasoningBlock(redacted=delta.redacted_reasoning))
-            for call in delta.tool_calls:
-                _add_tool_call(builder, call)
+            content = delta.content
+            if content:
+                # _Text.append, inline: this runs for every chunk.
+                pending = builder.content.pending
+                pending.append(content)
+                if len(pending) >= _BATCH:
+                    builder.content.settle()
+            if (
+                delta.reasoning_content
+                or delta.tool_calls
+                or delta.reasoning_signature is not None
+                or delta.redacted_reasoning is not None
+            ):
+                _add_reasoning_and_calls(builder, delta)
             if choice.finish_reason:
                 builder.finish_reason = choice.finish_reason
             if choice.native_finish_reason:
@@ -192,6 +201,22 @@ class StreamAccumulator:
             created=self._created,
             system_fingerprint=self._fingerprint,
         )
+
+
+def _add_reasoning_and_calls(builder: _ChoiceBuilder, delta: Delta) -> None:
+    """What a delta adds besides its text, in this order: reasoning, its signature or a
+    redacted block, tool-call fragments."""
+    if delta.reasoning_content:
+        builder.add_reasoning(delta.reasoning_content)
+    if delta.reasoning_signature is not None:
+        builder.signed = True
+        builder.close_block(delta.reasoning_signature)
+    if delta.redacted_reasoning is not None:
+        builder.signed = True
+        builder.close_block(None)
+        builder.blocks.append(ReasoningBlock(redacted=delta.redacted_reasoning))
+    for call in delta.tool_calls:
+        _add_tool_call(builder, call)
 
 
 def _add_tool_call(builder: _ChoiceBuilder, call: ToolCallDelta) -> None:

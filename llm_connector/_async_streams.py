@@ -23,8 +23,8 @@ from llm_connector._shell import (
     stream_timeout,
     watch_response,
 )
-from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, StreamCore
-from llm_connector.codecs._base import Frame, SSEFrame
+from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, LineFrame, StreamCore
+from llm_connector.codecs._base import Frame
 from llm_connector.errors import LLMError
 from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent
 from llm_connector.types import ChatResponse, StreamingResponse
@@ -87,15 +87,19 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
                 frames: AsyncGenerator[Frame, None] = (
                     EventSource(response).aiter_sse() if framing == "sse" else _ndjson(response)
                 )
+                feed = core.feed
                 try:
                     async for frame in frames:
                         # Not idle time from here until the next stamp: the frame is being
                         # decoded (its content may begin now, and the watchdog must not then
                         # measure idle time from before it), then the caller holds chunks.
                         watch.since = None
-                        if chunks := core.feed(frame):
-                            for chunk in chunks:
-                                yield chunk
+                        if chunks := feed(frame):
+                            if len(chunks) == 1:  # the usual frame: no loop for one chunk
+                                yield chunks[0]
+                            else:
+                                for chunk in chunks:
+                                    yield chunk
                         if watch.fired:  # a limit ran out where there is no socket to cut
                             raise stream_timeout(watch.fired, call.timeout, "while streaming")
                         watch.since = monotonic()
@@ -260,9 +264,9 @@ async def _ndjson(response: httpx.Response) -> AsyncGenerator[Frame, None]:
     lines = NDJSONLines()
     async for data in response.aiter_bytes():
         for line in lines.feed(data):
-            yield SSEFrame(line)
+            yield LineFrame(line)
     for line in lines.flush():
-        yield SSEFrame(line)
+        yield LineFrame(line)
 
 
 # asyncio is imported on first use: it costs ~30 ms of import time, a blocking-only program

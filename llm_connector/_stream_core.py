@@ -35,6 +35,21 @@ _ItemT_contra = TypeVar("_ItemT_contra", contravariant=True)
 _AnswerT_co = TypeVar("_AnswerT_co", covariant=True)
 
 
+class LineFrame:
+    """One NDJSON line as a :class:`Frame` (the shells frame Ollama's stream into these).
+
+    A plain slotted class rather than ``SSEFrame``: a frozen attrs object costs about
+    0.4 us per line to build, this one 0.13 us (docs/performance.md)."""
+
+    __slots__ = ("data",)
+
+    #: NDJSON has no event names; this is the SSE default, so decoders see no difference.
+    event = "message"
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+
 class ItemDecoder(Protocol[ItemT]):
     """A stream decoder (see ``codecs._base.StreamDecoder``), whatever it yields."""
 
@@ -116,6 +131,8 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
 
     __slots__ = (
         "_acc",
+        "_add",
+        "_decode",
         "_decoder",
         "_held",
         "_secrets",
@@ -144,6 +161,9 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
     def _start(self) -> None:
         self._decoder: ItemDecoder[ItemT] = self._source.new_decoder()
         self._acc: Accumulator[ItemT, AnswerT] = self._source.new_accumulator()
+        # Bound once: feed() runs for every frame.
+        self._decode = self._decoder.feed
+        self._add = self._acc.add
         self._held: list[ItemT] = []
         #: True once the provider's terminal event arrived and the decoder closed cleanly.
         self.finished = False
@@ -152,7 +172,7 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
 
     def feed(self, frame: Frame) -> list[ItemT]:
         try:
-            chunks = self._decoder.feed(frame)
+            chunks = self._decode(frame)
         except LLMError as exc:
             raise self.interrupted(exc) from None
         except Exception as exc:
@@ -160,9 +180,11 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
             # for shapes no decoder test foresaw.
             error = StreamDecodeError(f"could not decode stream frame ({exc!r})", frame=frame.data)
             raise self.interrupted(error) from exc
-        add = self._acc.add
-        for chunk in chunks:
-            add(chunk)
+        if len(chunks) == 1:  # the usual frame: no loop for one chunk
+            self._add(chunks[0])
+        else:
+            for chunk in chunks:
+                self._add(chunk)
         if self.delivered or not chunks:
             return chunks
         return self._before_content(chunks)

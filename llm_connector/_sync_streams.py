@@ -24,8 +24,8 @@ from llm_connector._shell import (
     stream_timeout,
     watch_response,
 )
-from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, StreamCore
-from llm_connector.codecs._base import Frame, SSEFrame
+from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, LineFrame, StreamCore
+from llm_connector.codecs._base import Frame
 from llm_connector.errors import LLMError
 from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent
 from llm_connector.types import ChatResponse, StreamingResponse
@@ -83,14 +83,18 @@ class _Stream(Generic[ItemT, AnswerT]):
                     Generator[Frame, None, None],
                     EventSource(response).iter_sse() if framing == "sse" else _ndjson(response),
                 )
+                feed = core.feed
                 try:
                     for frame in frames:
                         # Not idle time from here until the next stamp: the frame is being
                         # decoded (its content may begin now, and the watchdog must not then
                         # measure idle time from before it), then the caller holds chunks.
                         watch.since = None
-                        if chunks := core.feed(frame):
-                            yield from chunks
+                        if chunks := feed(frame):
+                            if len(chunks) == 1:  # the usual frame; cheaper than yield from
+                                yield chunks[0]
+                            else:
+                                yield from chunks
                         if watch.fired:  # a limit ran out where there is no socket to cut
                             raise stream_timeout(watch.fired, call.timeout, "while streaming")
                         watch.since = monotonic()
@@ -222,9 +226,9 @@ def _ndjson(response: httpx.Response) -> Generator[Frame, None, None]:
     lines = NDJSONLines()
     for data in response.iter_bytes():
         for line in lines.feed(data):
-            yield SSEFrame(line)
+            yield LineFrame(line)
     for line in lines.flush():
-        yield SSEFrame(line)
+        yield LineFrame(line)
 
 
 def watchdog() -> Watchdog:

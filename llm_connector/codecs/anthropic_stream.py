@@ -32,13 +32,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm_connector.codecs._base import Frame, in_stream_error, load_frame_object
+from llm_connector.codecs._base import Frame, in_stream_error
 from llm_connector.codecs.anthropic_parse import (
     error_info,
     finish_reason,
     parse_usage,
     tool_input_json,
 )
+from llm_connector.codecs.json_stream import frame_object, scan_once
 from llm_connector.codecs.openai_chat_parse import nonempty_str, opt_str, token_count
 from llm_connector.errors import IncompleteStreamError, StreamDecodeError
 from llm_connector.types import (
@@ -48,6 +49,7 @@ from llm_connector.types import (
     StreamingResponse,
     ToolCallDelta,
 )
+from llm_connector.types._fast import new_choice, new_chunk, new_delta
 
 
 class _ToolBlock:
@@ -87,7 +89,12 @@ class AnthropicStreamDecoder:
             return []
         if frame.event == "error":
             raise self._error_event(data)
-        obj = load_frame_object(frame)
+        try:  # frame_object(frame), inline: this runs for every event
+            obj, end = scan_once(data, 0)
+            if end != len(data) or type(obj) is not dict:
+                obj = frame_object(frame)
+        except (StopIteration, ValueError, RecursionError):
+            obj = frame_object(frame)
         kind = obj.get("type")
         if kind == "error":
             raise in_stream_error(error_info(obj, data[:300]), data)
@@ -131,7 +138,7 @@ class AnthropicStreamDecoder:
     # -- events ---------------------------------------------------------------------------
 
     def _chunk(self, delta: Delta) -> list[StreamingResponse]:
-        return [StreamingResponse(self._id, self._model, (StreamChoice(0, delta),))]
+        return [new_chunk(self._id, self._model, (new_choice(0, delta),))]
 
     def _message_start(self, obj: dict[str, Any], data: str) -> list[StreamingResponse]:
         message = _container(obj, "message", data)
@@ -201,16 +208,19 @@ class AnthropicStreamDecoder:
         return self._chunk(Delta(tool_calls=(call,)))
 
     def _delta(self, obj: dict[str, Any], data: str) -> list[StreamingResponse]:
-        delta = _container(obj, "delta", data)
-        if delta is None:
+        delta = obj.get("delta")
+        if type(delta) is not dict:
+            _container(obj, "delta", data)  # raises unless the delta is absent
             return []
         kind = delta.get("type")
         if kind == "text_delta":
-            text = nonempty_str(delta.get("text"))
-            return self._chunk(Delta(content=text)) if text else []
+            text = delta.get("text")
+            if type(text) is not str or not text:
+                return []
+            return [new_chunk(self._id, self._model, (new_choice(0, new_delta(None, text)),))]
         if kind == "thinking_delta":
             thinking = nonempty_str(delta.get("thinking"))
-            return self._chunk(Delta(reasoning_content=thinking)) if thinking else []
+            return self._chunk(new_delta(None, None, thinking)) if thinking else []
         if kind == "signature_delta":
             signature = opt_str(delta.get("signature"))
             return [] if signature is None else self._chunk(Delta(reasoning_signature=signature))

@@ -32,14 +32,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from llm_connector._accumulate import StreamAccumulator
-from llm_connector.codecs._base import Frame, load_frame_object
+from llm_connector.codecs._base import Frame
 from llm_connector.codecs.gemini_parse import (
     finish_reason,
     gemini_error,
     nonempty_str,
-    opt_str,
     parse_usage,
 )
+from llm_connector.codecs.json_stream import frame_object, scan_once
 from llm_connector.errors import (
     BadRequestError,
     IncompleteStreamError,
@@ -53,8 +53,8 @@ from llm_connector.types import (
     StreamChoice,
     StreamingResponse,
     ToolCallDelta,
-    Usage,
 )
+from llm_connector.types._fast import new_choice, new_chunk, new_delta
 
 
 class _Candidate:
@@ -80,7 +80,7 @@ class _DeltaParts:
         self.signature: str | None = None
 
     def delta(self, role: str | None) -> Delta:
-        return Delta(
+        return new_delta(
             role,
             "".join(self.content) or None,
             "".join(self.reasoning) or None,
@@ -97,7 +97,9 @@ class GeminiStreamDecoder:
 
     def __init__(self) -> None:
         self._candidates: dict[int, _Candidate] = {}
-        self._usage: Usage | None = None
+        # The latest usageMetadata object, read once the stream ends (Gemini repeats it on
+        # every chunk: reading each would cost a Usage per chunk that nobody sees).
+        self._usage: Mapping[str, Any] | None = None
         self._id = ""
         self._model = ""
         self._calls = 0  # function calls synthesized ids were given, over all candidates
@@ -107,7 +109,13 @@ class GeminiStreamDecoder:
         data = frame.data
         if not data:
             return []
-        return self.decode(load_frame_object(frame), data)
+        try:  # frame_object(frame), inline: this runs for every chunk
+            obj, end = scan_once(data, 0)
+            if end != len(data) or type(obj) is not dict:
+                obj = frame_object(frame)
+        except (StopIteration, ValueError, RecursionError):
+            obj = frame_object(frame)
+        return self.decode(obj, data)
 
     def decode(self, obj: Mapping[str, Any], raw: str) -> list[StreamingResponse]:
         """The chunks one response object makes (``raw`` is its text, for errors)."""
@@ -116,17 +124,28 @@ class GeminiStreamDecoder:
             # An error after the stream began arrives as an event with Google's error
             # object: https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
             raise gemini_error(error, raw)
-        _check_prompt_feedback(obj.get("promptFeedback"), raw)
-        self._id = opt_str(obj.get("responseId")) or self._id
-        self._model = opt_str(obj.get("modelVersion")) or self._model
-        usage = parse_usage(obj.get("usageMetadata"))
-        if usage is not None:
+        feedback = obj.get("promptFeedback")
+        if feedback is not None:
+            _check_prompt_feedback(feedback, raw)
+        response_id = obj.get("responseId")
+        if type(response_id) is str and response_id:
+            self._id = response_id
+        model = obj.get("modelVersion")
+        if type(model) is str and model:
+            self._model = model
+        usage = obj.get("usageMetadata")
+        if type(usage) is dict or isinstance(usage, Mapping):  # what parse_usage() reads
             self._usage = usage
         candidates = obj.get("candidates")
         if not candidates:
             return []
         if type(candidates) is not list:
             raise StreamDecodeError("chunk 'candidates' is not a list", frame=raw)
+        if len(candidates) == 1:  # the usual chunk
+            choices = self._candidate(candidates[0], raw)
+            if len(choices) == 1:
+                return [new_chunk(self._id, self._model, (choices[0],))]
+            return [new_chunk(self._id, self._model, (choice,)) for choice in choices]
         # Usually one Delta per candidate; a candidate whose parts cannot share one Delta
         # (two signed reasoning blocks) spills into more chunks, in part order.
         layers: list[list[StreamChoice]] = []
@@ -135,7 +154,7 @@ class GeminiStreamDecoder:
                 if depth == len(layers):
                     layers.append([])
                 layers[depth].append(choice)
-        return [StreamingResponse(self._id, self._model, tuple(layer)) for layer in layers]
+        return [new_chunk(self._id, self._model, tuple(layer)) for layer in layers]
 
     def _candidate(self, raw: object, data: str) -> list[StreamChoice]:
         if type(raw) is not dict:
@@ -156,17 +175,26 @@ class GeminiStreamDecoder:
                 if type(raw_parts) is not list:
                     raise StreamDecodeError("content 'parts' is not a list", frame=data)
                 parts = raw_parts
-        deltas = self._deltas(state, parts, data)
-        native = nonempty_str(raw.get("finishReason"))
-        if native == "FINISH_REASON_UNSPECIFIED":
-            native = None  # the proto default: not finished
+        part = parts[0] if len(parts) == 1 else None
+        if type(part) is dict and len(part) == 1 and type(text := part.get("text")) is str:
+            # The usual chunk: one part of plain answer text (no thought, no signature, no
+            # call) makes one Delta; anything else takes _deltas().
+            deltas = [new_delta(None if state.started else "assistant", text or None)]
+            state.started = True
+        else:
+            deltas = self._deltas(state, parts, data)
+        native = raw.get("finishReason")
+        if type(native) is not str or not native or native == "FINISH_REASON_UNSPECIFIED":
+            native = None  # FINISH_REASON_UNSPECIFIED is the proto default: not finished
         finish = None
         if native is not None:
             finish = finish_reason(native, state.calls > 0)
             state.finished = True
+        if len(deltas) == 1:
+            return [new_choice(index, deltas[0], finish, native)]
         last = len(deltas) - 1
         return [
-            StreamChoice(index, delta, finish, native) if n == last else StreamChoice(index, delta)
+            new_choice(index, delta, finish, native) if n == last else new_choice(index, delta)
             for n, delta in enumerate(deltas)
         ]
 
@@ -241,9 +269,10 @@ class GeminiStreamDecoder:
 
     def usage_chunk(self) -> list[StreamingResponse]:
         """The usage-only chunk that ends the stream (none when Gemini sent no usage)."""
-        if self._usage is None:
+        usage = parse_usage(self._usage)
+        if usage is None:
             return []
-        return [StreamingResponse(self._id, self._model, (), self._usage)]
+        return [StreamingResponse(self._id, self._model, (), usage)]
 
     def close(self) -> list[StreamingResponse]:
         if not self.complete:

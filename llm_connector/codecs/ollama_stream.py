@@ -9,9 +9,11 @@ all held back by the think-tag splitter still yields its (empty) chunk.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from typing import Any
 
 from llm_connector.codecs._base import Frame, error_info_from_object, in_stream_error
+from llm_connector.codecs.json_stream import scan_once, text_object
 from llm_connector.codecs.ollama_parse import (
     ToolCallNumbering,
     finish_reasons,
@@ -27,13 +29,8 @@ from llm_connector.errors import (
     LLMError,
     StreamDecodeError,
 )
-from llm_connector.types import (
-    Delta,
-    FunctionCallDelta,
-    StreamChoice,
-    StreamingResponse,
-    ToolCallDelta,
-)
+from llm_connector.types import FunctionCallDelta, StreamingResponse, ToolCallDelta
+from llm_connector.types._fast import new_choice, new_chunk, new_delta
 
 
 class OllamaStreamDecoder:
@@ -74,33 +71,51 @@ class OllamaStreamDecoder:
             return []
         if self._pending is not None:
             raise StreamDecodeError("stream line is not valid JSON", frame=self._pending)
-        if not data.strip():
-            return []
-        try:
-            obj = json.loads(data)
-        except (ValueError, RecursionError):
-            # RecursionError: json.loads past the interpreter's nesting limit.
-            self._pending = data
-            return []
+        try:  # text_object(data), inline: this runs for every line
+            obj, end = scan_once(data, 0)
+            if end != len(data):
+                obj = text_object(data)
+        except (StopIteration, ValueError, RecursionError):
+            if not data.strip():
+                return []
+            try:
+                obj = text_object(data)
+            except (ValueError, RecursionError):
+                # RecursionError: json.loads past the interpreter's nesting limit.
+                self._pending = data
+                return []
         if type(obj) is not dict:
             raise StreamDecodeError("stream line is not a JSON object", frame=data)
         error = obj.get("error")
         if error:
             raise in_stream_error(error_info_from_object(error, "Ollama stream error"), data)
 
-        def fail(problem: str) -> LLMError:
-            return StreamDecodeError(f"stream line: {problem}", frame=data)
-
-        role, content, thinking, raw_calls = message_fields(obj, fail)
-        model = opt_str(obj.get("model")) or ""
-        created_at = opt_str(obj.get("created_at"))
+        message = obj.get("message")
+        if type(message) is dict and message.get("tool_calls") is None:
+            # message_fields(), inline for the usual line (no tool calls): it runs per line.
+            role = message.get("role")
+            if type(role) is not str:
+                role = None
+            content = message.get("content")
+            if type(content) is not str or not content:
+                content = None
+            thinking = message.get("thinking")
+            if type(thinking) is not str or not thinking:
+                thinking = None
+            raw_calls: list[Any] = []
+        else:
+            role, content, thinking, raw_calls = message_fields(obj, _failure(data))
+        model = obj.get("model")
+        if type(model) is not str:
+            model = ""
         if self._created is None:
             # Every line has its own timestamp; a stream's chunks share the first, as
             # OpenAI's chunks share one ``created``.
-            self._created = unix_seconds(created_at)
+            self._created = unix_seconds(opt_str(obj.get("created_at")))
         tool_calls: tuple[ToolCallDelta, ...] = ()
         if raw_calls:
-            seed = f"{created_at}\n{model}"
+            seed = f"{opt_str(obj.get('created_at'))}\n{model}"
+            fail = _failure(data)
             calls = []
             for raw in raw_calls:
                 index, call_id, name, arguments = self._calls.take(raw, seed, fail)
@@ -114,14 +129,21 @@ class OllamaStreamDecoder:
             self._done = True
             finish, native = finish_reasons(obj.get("done_reason"), self._calls.count > 0)
             usage = usage_of(obj)
-        chunk = StreamingResponse(
+        chunk = new_chunk(
             "",
             model,
-            (StreamChoice(0, Delta(role, content, thinking, tool_calls), finish, native),),
+            (new_choice(0, new_delta(role, content, thinking, tool_calls), finish, native),),
             usage,
             self._created,
         )
-        return [self._think.rewrite(chunk) if self._think is not None else chunk]
+        think = self._think
+        if think is not None:
+            chunk = think.rewrite(chunk)
+            if think.settled(0):
+                # The answer has begun (or ended): no later line can hold a think block,
+                # and nothing is held back, so the rewriter is done with this stream.
+                self._think = None
+        return [chunk]
 
     def close(self) -> list[StreamingResponse]:
         if self._done:
@@ -136,3 +158,12 @@ class OllamaStreamDecoder:
         raise IncompleteStreamError(
             'the stream ended before Ollama finished the answer (no line with "done": true)'
         )
+
+
+def _failure(data: str) -> Callable[[str], LLMError]:
+    """What the line readers raise for a line of the wrong shape (made only when needed)."""
+
+    def fail(problem: str) -> LLMError:
+        return StreamDecodeError(f"stream line: {problem}", frame=data)
+
+    return fail

@@ -2,15 +2,17 @@
 
 https://platform.openai.com/docs/api-reference/chat-streaming
 
-This is the per-chunk hot path: one ``json.loads`` and a handful of slotted objects per
-frame, nothing else.
+This is the per-chunk hot path: one JSON parse and three slotted objects per frame, the
+field checks inline (a function call costs as much as the check it would wrap); see
+docs/performance.md.
 """
 
 from __future__ import annotations
 
 import json
 
-from llm_connector.codecs._base import Frame, in_stream_error, load_frame_object
+from llm_connector.codecs._base import Frame, in_stream_error
+from llm_connector.codecs.json_stream import frame_object, scan_once
 from llm_connector.codecs.openai_chat_parse import (
     arguments_text,
     content_parts,
@@ -23,12 +25,12 @@ from llm_connector.codecs.openai_chat_parse import (
 from llm_connector.codecs.think_tags import ThinkTagRewriter
 from llm_connector.errors import IncompleteStreamError, StreamDecodeError
 from llm_connector.types import (
-    Delta,
     FunctionCallDelta,
     StreamChoice,
     StreamingResponse,
     ToolCallDelta,
 )
+from llm_connector.types._fast import EMPTY_DELTA, new_choice, new_chunk, new_delta
 
 _NO_TOOL_CALLS: tuple[ToolCallDelta, ...] = ()
 
@@ -74,7 +76,12 @@ class OpenAIChatStreamDecoder:
             return []  # keep-alive events without data
         if frame.event == "error":
             raise self._error_event(frame)
-        obj = load_frame_object(frame)
+        try:  # frame_object(frame), inline
+            obj, end = scan_once(data, 0)
+            if end != len(data) or type(obj) is not dict:
+                obj = frame_object(frame)
+        except (StopIteration, ValueError, RecursionError):
+            obj = frame_object(frame)
         error = obj.get("error")
         if error:
             # OpenRouter and others report a failure inside a 200 stream as a chunk with an
@@ -85,19 +92,26 @@ class OpenAIChatStreamDecoder:
         if raw_choices:
             if type(raw_choices) is not list:
                 raise StreamDecodeError("chunk 'choices' is not a list", frame=data)
-            choices = tuple(self._choice(c, data) for c in raw_choices)
+            if len(raw_choices) == 1:  # the usual chunk: no generator for one choice
+                choices = (self._choice(raw_choices[0], data),)
+            else:
+                choices = tuple([self._choice(c, data) for c in raw_choices])
         usage = obj.get("usage")
         if self._choice_usage is not None:
             usage = usage or self._choice_usage
             self._choice_usage = None
+        # The type checks of opt_str(), inline: this runs for every chunk.
+        chunk_id = obj.get("id")
+        model = obj.get("model")
         created = obj.get("created")
-        chunk = StreamingResponse(
-            opt_str(obj.get("id")) or "",
-            opt_str(obj.get("model")) or "",
+        fingerprint = obj.get("system_fingerprint")
+        chunk = new_chunk(
+            chunk_id if type(chunk_id) is str else "",
+            model if type(model) is str else "",
             choices,
             parse_usage(usage) if usage else None,
             created if type(created) is int else None,
-            opt_str(obj.get("system_fingerprint")),
+            fingerprint if type(fingerprint) is str else None,
         )
         return [chunk if self._think is None else self._think.rewrite(chunk)]
 
@@ -119,35 +133,48 @@ class OpenAIChatStreamDecoder:
         if type(index) is not int:
             index = 0
         self._seen_choice = True
-        finish_reason = nonempty_str(raw.get("finish_reason"))
-        if finish_reason:
+        finish_reason = raw.get("finish_reason")
+        if type(finish_reason) is not str or not finish_reason:
+            finish_reason = None
+            if index not in self._open_choices and index not in self._finished_choices:
+                self._open_choices.add(index)
+        else:
             self._open_choices.discard(index)
             self._finished_choices.add(index)
             # Moonshot puts the usage of a stream into its finishing choice:
             # https://platform.moonshot.ai/docs/api/chat (choices[0].usage)
             self._choice_usage = raw.get("usage") or None
-        elif index not in self._finished_choices:
-            self._open_choices.add(index)
         # OpenRouter adds the upstream provider's own reason:
         # https://openrouter.ai/docs/api-reference/overview#finish-reason
-        native = nonempty_str(raw.get("native_finish_reason"))
+        native = raw.get("native_finish_reason")
+        if type(native) is not str or not native:
+            native = None
         delta = raw.get("delta")
         if not delta:
-            return StreamChoice(index, Delta(), finish_reason, native)
+            return new_choice(index, EMPTY_DELTA, finish_reason, native)
         if type(delta) is not dict:
             raise StreamDecodeError("chunk 'delta' is not an object", frame=data)
-        raw_calls = delta.get("tool_calls")
         content = delta.get("content")
-        reasoning = reasoning_text(delta)
+        if len(delta) == 1 and type(content) is str:  # the usual delta: text, nothing else
+            return new_choice(index, new_delta(None, content), finish_reason, native)
+        role = delta.get("role")
+        # Most other deltas hold the text and the role, nothing else: only a delta with
+        # more keys is searched for reasoning and tool calls.
+        if len(delta) == ("role" in delta) + ("content" in delta):
+            reasoning = None
+            raw_calls = None
+        else:
+            reasoning = reasoning_text(delta)
+            raw_calls = delta.get("tool_calls")
         if content is not None and type(content) is not str:
             # Typed parts (Mistral): their thinking is reasoning, never answer text.
             content, thinking = content_parts(content)
             if thinking:
                 reasoning = (reasoning or "") + thinking
-        return StreamChoice(
+        return new_choice(
             index,
-            Delta(
-                opt_str(delta.get("role")),
+            new_delta(
+                role if type(role) is str else None,
                 content,
                 reasoning,
                 self._tool_calls(index, raw_calls, data) if raw_calls else _NO_TOOL_CALLS,

@@ -23,17 +23,33 @@ from llm_connector.responses._json import item_from_json, response_from_json
 
 
 class _Text:
-    """Text in pieces, joined once (a long answer is thousands of deltas)."""
+    """Text in pieces (a long answer is thousands of deltas). Every 256 pieces are joined
+    into one string, so a long stream holds about the memory of its characters rather than
+    an object per delta, and the joining copies each character once."""
 
-    __slots__ = ("final", "pieces")
+    __slots__ = ("final", "joined", "pending")
 
     def __init__(self) -> None:
-        self.pieces: list[str] = []
+        self.joined: list[str] = []
+        self.pending: list[str] = []
         #: The whole text of the ``*.done`` event, which wins over the pieces.
         self.final: str | None = None
 
+    def add(self, piece: str) -> None:
+        pending = self.pending
+        pending.append(piece)
+        if len(pending) >= 256:
+            self.joined.append("".join(pending))
+            pending.clear()
+
+    @property
+    def has_pieces(self) -> bool:
+        return bool(self.pending or self.joined)
+
     def text(self) -> str:
-        return self.final if self.final is not None else "".join(self.pieces)
+        if self.final is not None:
+            return self.final
+        return "".join(self.joined) + "".join(self.pending)
 
 
 class _Item:
@@ -66,7 +82,7 @@ class _Item:
                 {**part, _TEXT_FIELD.get(str(part.get("type")), "text"): text.text()}
                 for _, (part, text) in sorted(self.parts.items())
             ]
-        elif kind == "function_call" and (self.arguments.pieces or self.arguments.final):
+        elif kind == "function_call" and (self.arguments.has_pieces or self.arguments.final):
             item["arguments"] = self.arguments.text()
         elif kind == "reasoning":
             if self.reasoning:
@@ -176,7 +192,7 @@ class ResponsesAccumulator:
         delta = data.get("delta")
         if type(delta) is str:
             item = self._find(data, "message")
-            item.part(_index(data, "content_index"), "output_text").pieces.append(delta)
+            item.part(_index(data, "content_index"), "output_text").add(delta)
 
     def _text_done(self, data: Mapping[str, Any]) -> None:
         text = data.get("text")
@@ -188,7 +204,7 @@ class ResponsesAccumulator:
         delta = data.get("delta")
         if type(delta) is str:
             item = self._find(data, "message")
-            item.part(_index(data, "content_index"), "refusal").pieces.append(delta)
+            item.part(_index(data, "content_index"), "refusal").add(delta)
 
     def _refusal_done(self, data: Mapping[str, Any]) -> None:
         refusal = data.get("refusal")
@@ -199,7 +215,7 @@ class ResponsesAccumulator:
     def _arguments_delta(self, data: Mapping[str, Any]) -> None:
         delta = data.get("delta")
         if type(delta) is str:
-            self._find(data, "function_call").arguments.pieces.append(delta)
+            self._find(data, "function_call").arguments.add(delta)
 
     def _arguments_done(self, data: Mapping[str, Any]) -> None:
         arguments = data.get("arguments")
@@ -218,7 +234,7 @@ class ResponsesAccumulator:
         if done:
             text.final = value
         else:
-            text.pieces.append(value)
+            text.add(value)
 
     def _summary_part(self, data: Mapping[str, Any]) -> None:
         self._find(data, "reasoning").summaries.setdefault(_index(data, "summary_index"), _Text())

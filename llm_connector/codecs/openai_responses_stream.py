@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from llm_connector.codecs._base import ErrorInfo, Frame, load_frame_object, status_for_error
+from llm_connector.codecs._base import ErrorInfo, Frame, status_for_error
+from llm_connector.codecs.json_stream import frame_object, scan_once
 from llm_connector.codecs.openai_chat_parse import provider_error_info
 from llm_connector.codecs.openai_responses_accumulate import ResponsesAccumulator
 from llm_connector.errors import (
@@ -31,6 +32,7 @@ from llm_connector.responses import (
     ResponsesStreamEvent,
     chat_response_for,
 )
+from llm_connector.responses._event import new_event
 from llm_connector.types import ChatResponse
 
 #: The HTTP status each error code of a failed response stands for (the codes of
@@ -111,7 +113,12 @@ class ResponsesStreamDecoder:
             # Keep-alives; OpenRouter ends its stream with a chat-style [DONE] (see
             # tests/data/openai-responses/openrouter-reasoning-text.sse).
             return []
-        obj = load_frame_object(frame)
+        try:  # frame_object(frame), inline: this runs for every event
+            obj, end = scan_once(data, 0)
+            if end != len(data) or type(obj) is not dict:
+                obj = frame_object(frame)
+        except (StopIteration, ValueError, RecursionError):
+            obj = frame_object(frame)
         kind = obj.get("type")
         if type(kind) is not str or not kind:
             if obj.get("error"):
@@ -136,7 +143,7 @@ class ResponsesStreamDecoder:
                 )
         elif kind == "error":
             self._failure = error_event_error(obj, data)
-        return [ResponsesStreamEvent(kind, obj)]
+        return [new_event(kind, obj)]
 
     def close(self) -> list[ResponsesStreamEvent]:
         if self._failure is not None:

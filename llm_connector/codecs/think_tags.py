@@ -194,10 +194,18 @@ class ThinkTagRewriter:
         self._splitters: dict[int, ThinkTagSplitter | None] = {}
         self._last: StreamingResponse | None = None
 
+    def settled(self, index: int) -> bool:
+        """True once the text of choice ``index`` passes through unchanged for good (its
+        answer began, or it finished): ``rewrite`` will change nothing more of it."""
+        return self._splitters.get(index, _NEW) is None
+
     def rewrite(self, chunk: StreamingResponse) -> StreamingResponse:
         self._last = chunk
-        if len(chunk.choices) == 1:  # the common case, kept cheap: this is the hot path
-            (choice,) = chunk.choices
+        choices = chunk.choices
+        if len(choices) == 1:  # the common case, kept cheap: this is the hot path
+            choice = choices[0]
+            if self._splitters.get(choice.index, _NEW) is None:
+                return chunk  # this choice is no longer split (its answer has begun)
             new = self._choice(choice)
             return chunk if new is choice else attrs.evolve(chunk, choices=(new,))
         if not chunk.choices:
@@ -223,7 +231,12 @@ class ThinkTagRewriter:
         elif choice.finish_reason:
             split = splitter.feed(text) + splitter.flush()
             self._splitters[index] = None
-        elif splitter.passing_through or not text:
+        elif splitter.passing_through:
+            # The answer has begun: every later fragment passes through as it is, as
+            # does a flush (nothing is held), so the choice needs no splitter any more.
+            self._splitters[index] = None
+            return choice
+        elif not text:
             return choice
         else:
             split = splitter.feed(text)

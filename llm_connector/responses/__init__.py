@@ -13,28 +13,69 @@ Providers without ``/responses`` (a compatible server that answers 404, Anthropi
 Ollama) are asked through their chat protocol; the answer arrives as the same events.
 """
 
-from llm_connector.responses._event import TERMINAL_EVENTS, ResponsesStreamEvent
-from llm_connector.responses._inputs import HostedTool, Reasoning, ResponsesTool, SummaryMode
-from llm_connector.responses._items import (
-    FunctionCallItem,
-    FunctionCallOutputItem,
-    ItemRole,
-    MessageContent,
-    MessageItem,
-    OtherItem,
-    OutputText,
-    ReasoningItem,
-    Refusal,
-    ResponsesItem,
-)
-from llm_connector.responses._request import ResponsesRequest
-from llm_connector.responses._response import (
-    IncompleteDetails,
-    ResponsesError,
-    ResponsesResponse,
-    ResponsesUsage,
-)
-from llm_connector.responses._translate import chat_request_for, chat_response_for
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llm_connector.responses._details import (
+        IncompleteDetails,
+        ResponsesError,
+        ResponsesUsage,
+    )
+    from llm_connector.responses._event import TERMINAL_EVENTS, ResponsesStreamEvent
+    from llm_connector.responses._inputs import (
+        HostedTool,
+        Reasoning,
+        ResponsesTool,
+        SummaryMode,
+    )
+    from llm_connector.responses._items import (
+        FunctionCallItem,
+        FunctionCallOutputItem,
+        ItemRole,
+        MessageContent,
+        MessageItem,
+        OtherItem,
+        OutputText,
+        ReasoningItem,
+        Refusal,
+        ResponsesItem,
+    )
+    from llm_connector.responses._request import ResponsesRequest
+    from llm_connector.responses._response import ResponsesResponse
+    from llm_connector.responses._translate import chat_request_for, chat_response_for
+
+# Every name is loaded on first use (PEP 562): ``import llm_connector`` needs only the
+# request, the response and the stream event (the clients name them), not the item
+# classes, the input converters or the chat translation, which cost import time (each
+# attrs class is compiled when its module loads). Type checkers read the imports above.
+_MODULES: dict[str, str] = {
+    "TERMINAL_EVENTS": "_event",
+    "ResponsesStreamEvent": "_event",
+    "HostedTool": "_inputs",
+    "Reasoning": "_inputs",
+    "ResponsesTool": "_inputs",
+    "SummaryMode": "_inputs",
+    "FunctionCallItem": "_items",
+    "FunctionCallOutputItem": "_items",
+    "ItemRole": "_items",
+    "MessageContent": "_items",
+    "MessageItem": "_items",
+    "OtherItem": "_items",
+    "OutputText": "_items",
+    "ReasoningItem": "_items",
+    "Refusal": "_items",
+    "ResponsesItem": "_items",
+    "ResponsesRequest": "_request",
+    "IncompleteDetails": "_details",
+    "ResponsesError": "_details",
+    "ResponsesResponse": "_response",
+    "ResponsesUsage": "_details",
+    "chat_request_for": "_translate",
+    "chat_response_for": "_translate",
+}
 
 __all__ = [
     "TERMINAL_EVENTS",
@@ -61,3 +102,16 @@ __all__ = [
     "chat_request_for",
     "chat_response_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'llm_connector.responses' has no attribute {name!r}")
+    value = getattr(import_module(f"llm_connector.responses.{module}"), name)
+    globals()[name] = value  # once loaded, a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

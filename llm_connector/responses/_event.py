@@ -6,13 +6,15 @@ https://platform.openai.com/docs/api-reference/responses-streaming
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from llm_connector.responses._items import ResponsesItem
-from llm_connector.responses._json import item_from_json, response_from_json
-from llm_connector.responses._response import ResponsesResponse
+if TYPE_CHECKING:
+    # Read only by the typed properties, which import them when called: a stream of
+    # events needs neither the item classes nor their JSON readers (import time).
+    from llm_connector.responses._items import ResponsesItem
+    from llm_connector.responses._response import ResponsesResponse
 
 #: The events that end a stream: after one of them the answer is whole.
 TERMINAL_EVENTS: frozenset[str] = frozenset(
@@ -77,6 +79,8 @@ class ResponsesStreamEvent:
     @property
     def item(self) -> ResponsesItem | None:
         """The item of ``response.output_item.added`` / ``.done``, typed."""
+        from llm_connector.responses._json import item_from_json
+
         value = self.data.get("item")
         return item_from_json(value) if isinstance(value, Mapping) else None
 
@@ -84,6 +88,8 @@ class ResponsesStreamEvent:
     def response(self) -> ResponsesResponse | None:
         """The response of a lifecycle event (``response.created``, ``.completed``, ...),
         typed."""
+        from llm_connector.responses._json import response_from_json
+
         value = self.data.get("response")
         return response_from_json(value) if isinstance(value, Mapping) else None
 
@@ -91,3 +97,19 @@ class ResponsesStreamEvent:
     def is_terminal(self) -> bool:
         """Whether the stream ends with this event (completed, incomplete or failed)."""
         return self.event_type in TERMINAL_EVENTS
+
+
+_set_event_type = ResponsesStreamEvent.__dict__["event_type"].__set__
+_set_data = ResponsesStreamEvent.__dict__["data"].__set__
+if tuple(f.name for f in attrs.fields(ResponsesStreamEvent)) != ("event_type", "data"):
+    raise AssertionError("new_event() is out of date with ResponsesStreamEvent")  # pragma: no cover
+
+
+def new_event(event_type: str, data: dict[str, Any]) -> ResponsesStreamEvent:
+    """``ResponsesStreamEvent(event_type, data)``, built for the stream decoder's per-event
+    path: the slots are set through their descriptors, skipping attrs' frozen-class
+    ``object.__setattr__`` calls (see ``types/_fast.py``)."""
+    event: ResponsesStreamEvent = object.__new__(ResponsesStreamEvent)
+    _set_event_type(event, event_type)
+    _set_data(event, data)
+    return event

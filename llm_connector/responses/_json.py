@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from llm_connector.responses._details import IncompleteDetails, ResponsesError, ResponsesUsage
 from llm_connector.responses._items import (
     FunctionCallItem,
     FunctionCallOutputItem,
@@ -23,12 +24,7 @@ from llm_connector.responses._items import (
     Refusal,
     ResponsesItem,
 )
-from llm_connector.responses._response import (
-    IncompleteDetails,
-    ResponsesError,
-    ResponsesResponse,
-    ResponsesUsage,
-)
+from llm_connector.responses._response import ResponsesResponse
 from llm_connector.types._message import DocumentPart, ImagePart, TextPart
 
 

@@ -7,25 +7,12 @@ https://platform.openai.com/docs/api-reference/responses/create
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from llm_connector._timeout import PhaseTimeouts, Timeout
 from llm_connector.errors import RequestValidationError
-from llm_connector.responses._inputs import (
-    HostedTool,
-    Reasoning,
-    ResponsesTool,
-    SummaryMode,
-    items_of_message,
-    to_input,
-    to_reasoning,
-    to_text_format,
-    to_tool_choice,
-    to_tools,
-)
-from llm_connector.responses._items import ResponsesItem
 from llm_connector.types._message import Message
 from llm_connector.types._request import (
     ReasoningEffort,
@@ -39,6 +26,52 @@ from llm_connector.types._request import (
     _to_timeout,
 )
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
+
+if TYPE_CHECKING:
+    from llm_connector.responses._inputs import (
+        HostedTool,
+        Reasoning,
+        ResponsesTool,
+        SummaryMode,
+    )
+    from llm_connector.responses._items import ResponsesItem
+
+# The converters live in _inputs.py with the item classes they build, and are imported on
+# the first request built: ``import llm_connector`` names this class but needs neither.
+
+
+def _to_input(
+    value: str | Iterable[ResponsesItem | Message | Mapping[str, Any]] | None,
+) -> str | tuple[ResponsesItem, ...] | None:
+    from llm_connector.responses._inputs import to_input
+
+    return to_input(value)
+
+
+def _to_tools(
+    value: Iterable[Tool | HostedTool | Mapping[str, Any]],
+) -> tuple[ResponsesTool, ...]:
+    from llm_connector.responses._inputs import to_tools
+
+    return to_tools(value)
+
+
+def _to_tool_choice(value: ToolChoice | str | Mapping[str, Any] | None) -> ToolChoice | None:
+    from llm_connector.responses._inputs import to_tool_choice
+
+    return to_tool_choice(value)
+
+
+def _to_reasoning(value: Reasoning | Mapping[str, Any] | None) -> Reasoning | None:
+    from llm_connector.responses._inputs import to_reasoning
+
+    return to_reasoning(value)
+
+
+def _to_text_format(value: ResponseFormat | Mapping[str, Any] | None) -> ResponseFormat | None:
+    from llm_connector.responses._inputs import to_text_format
+
+    return to_text_format(value)
 
 
 def _to_include(value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -69,18 +102,18 @@ class ResponsesRequest:
     """
 
     model: str = ""
-    input: str | tuple[ResponsesItem, ...] | None = attrs.field(default=None, converter=to_input)
+    input: str | tuple[ResponsesItem, ...] | None = attrs.field(default=None, converter=_to_input)
     instructions: str | None = None
-    tools: tuple[ResponsesTool, ...] = attrs.field(default=(), converter=to_tools)
-    tool_choice: ToolChoice | None = attrs.field(default=None, converter=to_tool_choice)
+    tools: tuple[ResponsesTool, ...] = attrs.field(default=(), converter=_to_tools)
+    tool_choice: ToolChoice | None = attrs.field(default=None, converter=_to_tool_choice)
     parallel_tool_calls: bool | None = None
-    reasoning: Reasoning | None = attrs.field(default=None, converter=to_reasoning)
+    reasoning: Reasoning | None = attrs.field(default=None, converter=_to_reasoning)
     max_output_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None
     previous_response_id: str | None = None
     store: bool | None = None
-    text_format: ResponseFormat | None = attrs.field(default=None, converter=to_text_format)
+    text_format: ResponseFormat | None = attrs.field(default=None, converter=_to_text_format)
     #: Extra output to include, e.g. ``["reasoning.encrypted_content"]``.
     include: tuple[str, ...] | None = attrs.field(default=None, converter=_to_include)
     stream: bool | None = None
@@ -104,6 +137,8 @@ class ResponsesRequest:
 
     def add_input(self, *items: ResponsesItem | Message | Mapping[str, Any]) -> ResponsesRequest:
         """Append items (a text ``input`` becomes a user message first)."""
+        from llm_connector.responses._inputs import items_of_message
+
         current: tuple[ResponsesItem, ...] = ()
         if isinstance(self.input, str):
             current = tuple(items_of_message(Message.user(self.input)))
@@ -133,6 +168,8 @@ class ResponsesRequest:
     def with_reasoning(
         self, effort: ReasoningEffort | None = None, summary: SummaryMode | None = None
     ) -> ResponsesRequest:
+        from llm_connector.responses._inputs import Reasoning
+
         return attrs.evolve(self, reasoning=Reasoning(effort, summary))
 
     def with_max_output_tokens(self, max_output_tokens: int) -> ResponsesRequest:

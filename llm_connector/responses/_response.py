@@ -1,48 +1,27 @@
-"""A whole Responses API answer: ResponsesResponse and what it is made of.
+"""A whole Responses API answer: ResponsesResponse (its parts are in _details.py).
 
 https://platform.openai.com/docs/api-reference/responses/object
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
-from llm_connector.responses._items import (
-    FunctionCallItem,
-    MessageItem,
-    OtherItem,
-    ReasoningItem,
-    ResponsesItem,
-)
-
-
-@attrs.frozen
-class ResponsesUsage:
-    """Token counts. ``cached_tokens`` and ``reasoning_tokens`` are None when not reported."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    total_tokens: int = 0
-    #: Input tokens read from the provider's cache (included in ``input_tokens``).
-    cached_tokens: int | None = None
-    #: Output tokens spent reasoning (included in ``output_tokens``).
-    reasoning_tokens: int | None = None
-
-
-@attrs.frozen
-class ResponsesError:
-    """Why a response failed (``status == "failed"``): OpenAI's ``code`` (``server_error``,
-    ``rate_limit_exceeded``, ``invalid_prompt``, ...) and a message."""
-
-    message: str
-    code: str | None = None
-
-
-@attrs.frozen
-class IncompleteDetails:
-    """Why a response is incomplete: ``"max_output_tokens"`` or ``"content_filter"``."""
-
-    reason: str | None = None
+if TYPE_CHECKING:
+    # The properties below import the item classes when called, and the parts of a
+    # response are built by its readers: ``import llm_connector`` needs none of them.
+    from llm_connector.responses._details import (
+        IncompleteDetails,
+        ResponsesError,
+        ResponsesUsage,
+    )
+    from llm_connector.responses._items import (
+        FunctionCallItem,
+        OtherItem,
+        ResponsesItem,
+    )
 
 
 #: The terminal statuses of a response (``queued`` and ``in_progress`` come before them).
@@ -71,6 +50,8 @@ class ResponsesResponse:
     @property
     def output_text(self) -> str:
         """The text of every assistant message of the output, joined ("" when none)."""
+        from llm_connector.responses._items import MessageItem
+
         return "".join(
             item.text
             for item in self.output
@@ -80,27 +61,37 @@ class ResponsesResponse:
     @property
     def function_calls(self) -> tuple[FunctionCallItem, ...]:
         """The function calls of the output, in order."""
+        from llm_connector.responses._items import FunctionCallItem
+
         return tuple(item for item in self.output if isinstance(item, FunctionCallItem))
 
     @property
     def reasoning_text(self) -> str | None:
         """The raw reasoning of the output's reasoning items, or None when it shows none."""
+        from llm_connector.responses._items import ReasoningItem
+
         text = "".join(item.text for item in self.output if isinstance(item, ReasoningItem))
         return text or None
 
     @property
     def reasoning_summary(self) -> str | None:
         """The reasoning summaries of the output, separated by blank lines, or None."""
+        from llm_connector.responses._items import ReasoningItem
+
         parts = [s for i in self.output if isinstance(i, ReasoningItem) for s in i.summary]
         return "\n\n".join(parts) if parts else None
 
     @property
     def refusal(self) -> str | None:
         """The model's refusal, when it refused."""
+        from llm_connector.responses._items import MessageItem
+
         refusals = [i.refusal for i in self.output if isinstance(i, MessageItem) and i.refusal]
         return "".join(r for r in refusals if r) or None
 
     @property
     def other_items(self) -> tuple[OtherItem, ...]:
         """The output items of kinds not modelled here (hosted tool calls and the like)."""
+        from llm_connector.responses._items import OtherItem
+
         return tuple(item for item in self.output if isinstance(item, OtherItem))

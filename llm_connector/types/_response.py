@@ -6,9 +6,15 @@ without validators, built once per chunk by a decoder.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from llm_connector.types._message import Message, ToolCall
+
+if TYPE_CHECKING:
+    # Built by the embedding parsers, which load with the codecs: not at import.
+    from llm_connector.types._embedding import Embedding
 
 
 @attrs.frozen
@@ -202,12 +208,6 @@ class ModelDetails:
     context_length: int | None = None
     capabilities: tuple[str, ...] = ()
     modified_at: str | None = None
-
-
-@attrs.frozen
-class Embedding:
-    index: int
-    embedding: list[float] = attrs.field(hash=False)
 
 
 @attrs.frozen
