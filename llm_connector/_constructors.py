@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import httpx
 
 from llm_connector._constructors_compat import CompatConstructors, _options
-from llm_connector._providers import compatible_preset, provider_variant, vertex_base_url
+from llm_connector._provider_urls import vertex_base_url
+from llm_connector._providers import compatible_preset, provider_variant
 from llm_connector._retry import DEFAULT_MAX_RETRIES
 from llm_connector._timeout import Timeout
 

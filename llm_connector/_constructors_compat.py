@@ -8,12 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from llm_connector._providers import (
-    PROVIDERS,
-    azure_base_url_from_env,
-    join_key_pair,
-    provider_variant,
-)
+from llm_connector._provider_urls import azure_base_url_from_env
+from llm_connector._providers import PROVIDERS, join_key_pair, provider_variant
 from llm_connector._retry import DEFAULT_MAX_RETRIES
 from llm_connector.errors import RequestValidationError
 
