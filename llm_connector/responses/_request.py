@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from llm_connector._timeout import PhaseTimeouts, Timeout
+from llm_connector._timeout import Timeout
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
+from llm_connector.types._options import CallOptions
 from llm_connector.types._request import (
     ReasoningEffort,
     _check_max_retries,
@@ -83,7 +84,7 @@ def _to_include(value: Iterable[str] | None) -> tuple[str, ...] | None:
 
 
 @attrs.frozen
-class ResponsesRequest:
+class ResponsesRequest(CallOptions):
     """A Responses API request, neutral across providers.
 
     ``input`` is text or a list of items: :class:`MessageItem`, :class:`FunctionCallItem`,
@@ -195,29 +196,6 @@ class ResponsesRequest:
 
     def with_stream(self, stream: bool) -> ResponsesRequest:
         return attrs.evolve(self, stream=stream)
-
-    def with_extra_body(self, extra_body: Mapping[str, Any]) -> ResponsesRequest:
-        """Merge these fields into the JSON body (on top of any earlier extra_body)."""
-        if not isinstance(extra_body, Mapping):
-            raise RequestValidationError("extra_body", "must be a mapping of top-level body fields")
-        return attrs.evolve(self, extra_body={**(self.extra_body or {}), **extra_body})
-
-    def with_api_key(self, api_key: str) -> ResponsesRequest:
-        return attrs.evolve(self, api_key=api_key)
-
-    def with_base_url(self, base_url: str) -> ResponsesRequest:
-        return attrs.evolve(self, base_url=base_url)
-
-    def with_header(self, name: str, value: str) -> ResponsesRequest:
-        return attrs.evolve(self, extra_headers={**self.extra_headers, name: value})
-
-    def with_timeout(self, timeout: Timeout | float | PhaseTimeouts) -> ResponsesRequest:
-        """Limits for this request only (see ``ChatRequest.with_timeout``)."""
-        return attrs.evolve(self, timeout=timeout)
-
-    def with_max_retries(self, max_retries: int) -> ResponsesRequest:
-        """Retries for this request only (0: one attempt)."""
-        return attrs.evolve(self, max_retries=max_retries)
 
     # -- checks made before sending -----------------------------------------------------
 

@@ -11,6 +11,7 @@ import attrs
 from llm_connector._timeout import PhaseTimeouts, Timeout
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
+from llm_connector.types._options import CallOptions, SendOptions
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
@@ -116,7 +117,7 @@ def _to_extra_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 @attrs.frozen
-class ChatRequest:
+class ChatRequest(CallOptions):
     """A chat request, neutral across providers.
 
     Build it fluently (every ``with_*`` returns a new request)::
@@ -234,30 +235,6 @@ class ChatRequest:
     def with_user(self, user: str) -> ChatRequest:
         return attrs.evolve(self, user=user)
 
-    def with_extra_body(self, extra_body: Mapping[str, Any]) -> ChatRequest:
-        """Merge these fields into the JSON body (on top of any earlier extra_body)."""
-        if not isinstance(extra_body, Mapping):
-            raise RequestValidationError("extra_body", "must be a mapping of top-level body fields")
-        return attrs.evolve(self, extra_body={**(self.extra_body or {}), **extra_body})
-
-    def with_api_key(self, api_key: str) -> ChatRequest:
-        return attrs.evolve(self, api_key=api_key)
-
-    def with_base_url(self, base_url: str) -> ChatRequest:
-        return attrs.evolve(self, base_url=base_url)
-
-    def with_header(self, name: str, value: str) -> ChatRequest:
-        return attrs.evolve(self, extra_headers={**self.extra_headers, name: value})
-
-    def with_timeout(self, timeout: Timeout | float | PhaseTimeouts) -> ChatRequest:
-        """Limits for this request only: a :class:`~llm_connector.Timeout`, or seconds
-        (meaning what a client's ``timeout=`` does)."""
-        return attrs.evolve(self, timeout=timeout)
-
-    def with_max_retries(self, max_retries: int) -> ChatRequest:
-        """Retries for this request only (0: one attempt)."""
-        return attrs.evolve(self, max_retries=max_retries)
-
     # -- checks made before sending -----------------------------------------------------
 
     def validate(self) -> None:
@@ -328,7 +305,7 @@ def _to_inputs(value: str | Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class EmbedRequest:
+class EmbedRequest(SendOptions):
     """An embeddings request: one text or a batch. ``EmbedRequest("model", ["a", "b"])``."""
 
     model: str
@@ -346,14 +323,6 @@ class EmbedRequest:
     )
     timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
     max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
-
-    def with_timeout(self, timeout: Timeout | float | PhaseTimeouts) -> EmbedRequest:
-        """Limits for this request only (see ``ChatRequest.with_timeout``)."""
-        return attrs.evolve(self, timeout=timeout)
-
-    def with_max_retries(self, max_retries: int) -> EmbedRequest:
-        """Retries for this request only (0: one attempt)."""
-        return attrs.evolve(self, max_retries=max_retries)
 
     def validate(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():
