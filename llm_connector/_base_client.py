@@ -8,7 +8,6 @@ nothing but ``await``.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from time import monotonic
@@ -342,18 +341,11 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
             raise error from exc
 
 
-# The signature in a credential header the codec computed (Tencent Cloud's TC3-HMAC-SHA256:
-# "..., Signature=<hex>"): it authorizes this very request, so it is a secret of its own.
-_SIGNATURE = re.compile(r"\bSignature=([0-9A-Za-z+/_=-]{16,})")
-
-
 def signed_secrets(secrets: tuple[str, ...], spec: RequestSpec) -> tuple[str, ...]:
     """``secrets`` and the credentials a codec put in the request itself (a request it
     signed carries a header made from the key, unknown until the body was built)."""
-    found = set(secrets_of((), spec.headers))
-    for value in list(found):
-        found.update(_SIGNATURE.findall(value))
-    if found.issubset(secrets):
+    found = secrets_of((), spec.headers)
+    if set(found).issubset(secrets):
         return secrets
     return tuple(sorted({*secrets, *found}, key=len, reverse=True))
 

@@ -14,6 +14,10 @@ REDACTED = "***"
 # short word (a key "user:pass" has "user") is not blanked from every message.
 _MIN_PAIR_PART = 8
 
+# A signed credential header (Tencent Cloud's TC3: "... SignedHeaders=..., Signature=<hex>")
+# quotes its signature, which must go on its own too.
+_SIGNATURE = re.compile(r"\bSignature=([0-9A-Za-z+/_=-]{16,})")
+
 # Query parameters that carry credentials in some APIs (Gemini's legacy ?key=, signed URLs).
 _SECRET_QUERY = re.compile(r"([?&](?:key|api_key|api-key|access_token|signature|sig)=)[^&#]*", re.I)
 
@@ -33,6 +37,7 @@ def secrets_of(keys: Iterable[str | None], headers: Mapping[str, str]) -> tuple[
             scheme, _, token = value.partition(" ")
             if token and scheme.lower() in ("bearer", "basic", "token"):
                 found.add(token)
+            found.update(_SIGNATURE.findall(value))
     # Longest first, so a key is not half-replaced by a shorter secret it contains.
     return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
 
