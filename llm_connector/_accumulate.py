@@ -6,6 +6,7 @@ an error that interrupts a stream can carry everything that arrived before it.
 
 from __future__ import annotations
 
+from llm_connector._text import BATCH, TextBuffer
 from llm_connector.types import (
     ChatResponse,
     Choice,
@@ -22,45 +23,6 @@ from llm_connector.types import (
 from llm_connector.types._message import FunctionCall
 
 
-class _Text:
-    """Text arriving in pieces. Every 256 pieces are joined into one string, so a long
-    stream costs about the memory of its characters, not an object per chunk, and the
-    joining copies each character once.
-
-    The accumulator appends to ``pending`` itself and calls ``settle`` when it is full (a
-    method call per chunk costs more than the append)."""
-
-    __slots__ = ("joined", "pending")
-
-    def __init__(self) -> None:
-        self.joined: list[str] = []
-        self.pending: list[str] = []
-
-    def append(self, piece: str) -> None:
-        pending = self.pending
-        pending.append(piece)
-        if len(pending) >= _BATCH:
-            self.settle()
-
-    def settle(self) -> None:
-        """Join the pending pieces into one string."""
-        self.joined.append("".join(self.pending))
-        self.pending.clear()
-
-    def text(self) -> str:
-        return "".join(self.joined) + "".join(self.pending)
-
-    def take(self) -> str:
-        """The text so far, and start afresh."""
-        text = self.text()
-        self.joined.clear()
-        self.pending.clear()
-        return text
-
-
-_BATCH = 256
-
-
 class _ToolCallBuilder:
     __slots__ = ("arguments", "id", "name", "signature", "type")
 
@@ -69,7 +31,7 @@ class _ToolCallBuilder:
         self.name: str | None = None
         self.type: str | None = None
         self.signature: str | None = None
-        self.arguments = _Text()
+        self.arguments = TextBuffer()
 
 
 class _ChoiceBuilder:
@@ -85,15 +47,15 @@ class _ChoiceBuilder:
     )
 
     def __init__(self) -> None:
-        self.content = _Text()
-        self.reasoning = _Text()
+        self.content = TextBuffer()
+        self.reasoning = TextBuffer()
         self.tool_calls: dict[int, _ToolCallBuilder] = {}
         self.finish_reason: str | None = None
         self.native_finish_reason: str | None = None
         # Reasoning as blocks, for providers that sign it: a signature closes the block of
         # reasoning text since the previous one; a redacted block stands alone.
         self.blocks: list[ReasoningBlock] = []
-        self.open_block = _Text()  # reasoning since the last block ended
+        self.open_block = TextBuffer()  # reasoning since the last block ended
         self.signed = False
 
     def add_reasoning(self, text: str) -> None:
@@ -146,10 +108,10 @@ class StreamAccumulator:
             delta = choice.delta
             content = delta.content
             if content:
-                # _Text.append, inline: this runs for every chunk.
+                # TextBuffer.append, inline: this runs for every chunk.
                 pending = builder.content.pending
                 pending.append(content)
-                if len(pending) >= _BATCH:
+                if len(pending) >= BATCH:
                     builder.content.settle()
             if (
                 delta.reasoning_content

@@ -18,38 +18,22 @@ from typing import Any
 
 import attrs
 
+from llm_connector._text import TextBuffer
 from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent
 from llm_connector.responses._json import item_from_json, response_from_json
 
 
-class _Text:
-    """Text in pieces (a long answer is thousands of deltas). Every 256 pieces are joined
-    into one string, so a long stream holds about the memory of its characters rather than
-    an object per delta, and the joining copies each character once."""
+class _Text(TextBuffer):
+    """An item's text in pieces, and the whole text of its ``*.done`` event, which wins."""
 
-    __slots__ = ("final", "joined", "pending")
+    __slots__ = ("final",)
 
     def __init__(self) -> None:
-        self.joined: list[str] = []
-        self.pending: list[str] = []
-        #: The whole text of the ``*.done`` event, which wins over the pieces.
+        super().__init__()
         self.final: str | None = None
 
-    def add(self, piece: str) -> None:
-        pending = self.pending
-        pending.append(piece)
-        if len(pending) >= 256:
-            self.joined.append("".join(pending))
-            pending.clear()
-
-    @property
-    def has_pieces(self) -> bool:
-        return bool(self.pending or self.joined)
-
     def text(self) -> str:
-        if self.final is not None:
-            return self.final
-        return "".join(self.joined) + "".join(self.pending)
+        return self.final if self.final is not None else super().text()
 
 
 class _Item:
@@ -192,7 +176,7 @@ class ResponsesAccumulator:
         delta = data.get("delta")
         if type(delta) is str:
             item = self._find(data, "message")
-            item.part(_index(data, "content_index"), "output_text").add(delta)
+            item.part(_index(data, "content_index"), "output_text").append(delta)
 
     def _text_done(self, data: Mapping[str, Any]) -> None:
         text = data.get("text")
@@ -204,7 +188,7 @@ class ResponsesAccumulator:
         delta = data.get("delta")
         if type(delta) is str:
             item = self._find(data, "message")
-            item.part(_index(data, "content_index"), "refusal").add(delta)
+            item.part(_index(data, "content_index"), "refusal").append(delta)
 
     def _refusal_done(self, data: Mapping[str, Any]) -> None:
         refusal = data.get("refusal")
@@ -215,7 +199,7 @@ class ResponsesAccumulator:
     def _arguments_delta(self, data: Mapping[str, Any]) -> None:
         delta = data.get("delta")
         if type(delta) is str:
-            self._find(data, "function_call").arguments.add(delta)
+            self._find(data, "function_call").arguments.append(delta)
 
     def _arguments_done(self, data: Mapping[str, Any]) -> None:
         arguments = data.get("arguments")
@@ -234,7 +218,7 @@ class ResponsesAccumulator:
         if done:
             text.final = value
         else:
-            text.add(value)
+            text.append(value)
 
     def _summary_part(self, data: Mapping[str, Any]) -> None:
         self._find(data, "reasoning").summaries.setdefault(_index(data, "summary_index"), _Text())

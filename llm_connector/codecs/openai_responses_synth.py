@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_connector._accumulate import response_as_chunks
+from llm_connector._text import TextBuffer
 from llm_connector.codecs._base import ChatCodec, Frame, StreamDecoder
 from llm_connector.codecs.openai_responses_accumulate import ResponsesAccumulator
 from llm_connector.codecs.openai_responses_stream import ResponsesSource
@@ -47,7 +48,7 @@ class _Item:
         self.kind = kind
         self.id = item_id
         self.index = index
-        self.pieces: list[str] = []
+        self.pieces = TextBuffer()
         self.call_id = ""
         self.name = ""
         self.open = True
@@ -237,7 +238,7 @@ class ResponsesSynthesizer:
             self._current = None
         self._tools = {k: v for k, v in self._tools.items() if v is not item}
         item.status = "incomplete" if self._finish_reason in _INCOMPLETE else "completed"
-        text = "".join(item.pieces)
+        text = item.pieces.text()
         if item.kind == "function_call":
             fields = {
                 "item_id": item.id,
@@ -264,7 +265,7 @@ class ResponsesSynthesizer:
                 self._close(item, out)
 
     def _output(self) -> list[dict[str, Any]]:
-        return [item.json("".join(item.pieces)) for item in self._items]
+        return [item.json(item.pieces.text()) for item in self._items]
 
     # -- the end -----------------------------------------------------------------------
 
