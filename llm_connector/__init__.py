@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from llm_connector._async_client import (
     AsyncChatStream,
@@ -24,6 +24,7 @@ from llm_connector._async_client import (
 )
 from llm_connector._client import ChatStream, Client, ResponsesStream
 from llm_connector._hooks import Hooks, RequestInfo, ResponseInfo, RetryInfo
+from llm_connector._lazy import lazy_names
 from llm_connector._timeout import Timeout
 from llm_connector._version import __version__
 from llm_connector.errors import (
@@ -51,14 +52,9 @@ from llm_connector.types import (
     ChatRequest,
     ChatResponse,
     DocumentPart,
-    EmbedRequest,
-    EmbedResponse,
     ImagePart,
     Message,
     ResponseFormat,
-    ResponsesRequest,
-    ResponsesResponse,
-    ResponsesStreamEvent,
     StreamingResponse,
     TextPart,
     Tool,
@@ -69,6 +65,20 @@ from llm_connector.types import (
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer
+    from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
+    from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+
+# Loaded on first use (see _lazy.py): the mock, which most programs never need, and the
+# types of the calls besides chat.
+_LAZY: dict[str, str] = {
+    "MockReply": "llm_connector._mock",
+    "MockServer": "llm_connector._mock",
+    "EmbedRequest": "llm_connector.types._embedding",
+    "EmbedResponse": "llm_connector.types._embedding",
+    "ResponsesRequest": "llm_connector.responses",
+    "ResponsesResponse": "llm_connector.responses",
+    "ResponsesStreamEvent": "llm_connector.responses",
+}
 
 __all__ = [
     "APIConnectionError",
@@ -126,10 +136,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The mock is imported on first use: most programs never need it.
-    if name in ("MockReply", "MockServer"):
-        from llm_connector import _mock
-
-        return getattr(_mock, name)
-    raise AttributeError(f"module 'llm_connector' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

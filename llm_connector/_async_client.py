@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from time import monotonic
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -20,7 +20,7 @@ from llm_connector._async_streams import (
     AsyncResponsesStream,
     AsyncResponsesStreamContext,
 )
-from llm_connector._base_client import BaseClient, PreparedCall, ResponsesCall, ignore_body
+from llm_connector._base_client import BaseClient, PreparedCall, ignore_body
 from llm_connector._deadlines import WHOLE_RESPONSE
 from llm_connector._hooks import afire
 from llm_connector._retry import Attempts
@@ -35,15 +35,13 @@ from llm_connector._shell import (
 )
 from llm_connector._timeout import PhaseLimits, phase_limits
 from llm_connector.errors import APIStatusError, LLMError
-from llm_connector.responses import ResponsesRequest, ResponsesResponse
-from llm_connector.types import (
-    ChatRequest,
-    ChatResponse,
-    EmbedRequest,
-    EmbedResponse,
-    Model,
-    ModelDetails,
-)
+from llm_connector.types import ChatRequest, ChatResponse
+
+if TYPE_CHECKING:
+    from llm_connector._responses_call import ResponsesCall
+    from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+    from llm_connector.types._models import Model, ModelDetails
 
 __all__ = [
     "AsyncChatStream",

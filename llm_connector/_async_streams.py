@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from httpx_sse import EventSource
 
-from llm_connector._base_client import PreparedCall, ResponsesCall
+from llm_connector._base_client import PreparedCall
 from llm_connector._deadlines import LoopWatchdog, Watch, Watchdog
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
@@ -26,11 +26,14 @@ from llm_connector._shell import (
 from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, LineFrame, StreamCore
 from llm_connector.codecs._base import Frame
 from llm_connector.errors import LLMError
-from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent
 from llm_connector.types import ChatResponse, StreamingResponse
 
 if TYPE_CHECKING:
     from llm_connector._async_client import AsyncClient
+    from llm_connector._responses_call import ResponsesCall
+
+    # ResponsesStreamEvent is named only in a quoted base class, which ruff does not read.
+    from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
 
 __all__ = [
     "AsyncChatStream",
@@ -199,7 +202,7 @@ class AsyncChatStream(_AsyncStream[StreamingResponse, ChatResponse]):
         super().__init__(client, call, attempts, response, StreamCore(client._codec, call.secrets))
 
 
-class AsyncResponsesStream(_AsyncStream[ResponsesStreamEvent, ResponsesResponse]):
+class AsyncResponsesStream(_AsyncStream["ResponsesStreamEvent", "ResponsesResponse"]):
     """A streamed Responses API answer: ``async for`` it for ``ResponsesStreamEvent``s.
 
     The async twin of :class:`~llm_connector.ResponsesStream`: the same events, errors,

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Mapping
 from time import monotonic
 from time import time as wall_clock
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import attrs
 import httpx
@@ -24,8 +24,8 @@ from llm_connector._providers import ProviderSpec, provider
 from llm_connector._redact import redact_error, redact_text, redact_url, secrets_of
 from llm_connector._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
 from llm_connector._shell import USER_AGENT, Attempt, add_request_id
-from llm_connector._stream_core import StreamSource
 from llm_connector._timeout import DEFAULT_TIMEOUT, Timeout
+from llm_connector._value import FrozenValue
 from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
 from llm_connector.errors import (
     APIStatusError,
@@ -33,8 +33,13 @@ from llm_connector.errors import (
     RequestValidationError,
     ResponseDecodeError,
 )
-from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
-from llm_connector.types import ChatRequest, EmbedRequest, Model, ModelDetails, ModelPage
+from llm_connector.types import ChatRequest
+
+if TYPE_CHECKING:
+    from llm_connector._responses_call import ResponsesCall
+    from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.types._embedding import EmbedRequest
+    from llm_connector.types._models import Model, ModelDetails, ModelPage
 
 logger = logging.getLogger("llm_connector")
 
@@ -43,8 +48,8 @@ _C = TypeVar("_C", bound="BaseClient[Any]")
 _T = TypeVar("_T")
 
 
-@attrs.frozen
-class PreparedCall:
+@attrs.frozen(repr=False, eq=False)
+class PreparedCall(FrozenValue):
     """A request ready to send, with the secrets to scrub from anything it produces, and
     its limits: the client's, or the request's own (``with_timeout``, ``with_max_retries``)."""
 
@@ -58,22 +63,6 @@ class PreparedCall:
     def attempts(self) -> Attempts:
         """A fresh retry budget and deadline, for the call starting now."""
         return Attempts(self.retry, self.timeout.total, monotonic())
-
-
-@attrs.frozen
-class ResponsesCall:
-    """A Responses API call ready to send: to ``/responses`` (``native``), or translated to
-    the provider's chat protocol, with what reads its answer either way."""
-
-    call: PreparedCall
-    #: What a stream of the answer decodes with.
-    source: StreamSource[ResponsesStreamEvent, ResponsesResponse]
-    #: Reads a whole (non-streamed) answer.
-    parse: Callable[[bytes], ResponsesResponse]
-    native: bool
-    request: ResponsesRequest
-    endpoint: Endpoint
-    secrets: tuple[str, ...] = attrs.field(repr=False)
 
 
 class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
@@ -211,6 +200,9 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
     def _prepare_responses(self, request: ResponsesRequest, *, stream: bool) -> ResponsesCall:
         """The call for a Responses request: to ``/responses`` when the provider may serve
         it and this base URL has not been found without it, else translated to chat."""
+        from llm_connector._responses_call import ResponsesCall
+        from llm_connector.responses import ResponsesRequest
+
         if not isinstance(request, ResponsesRequest):
             raise RequestValidationError(
                 "request", f"expected ResponsesRequest, got {type(request).__name__}"
@@ -235,6 +227,7 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
         *,
         stream: bool,
     ) -> ResponsesCall:
+        from llm_connector._responses_call import ResponsesCall
         from llm_connector.codecs.openai_responses_synth import (
             TranslatedSource,
             responses_response_of,
@@ -314,6 +307,8 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
         return attrs.evolve(self._call(build(name, endpoint), secrets), model=name)
 
     def _prepare_embed(self, request: EmbedRequest) -> PreparedCall:
+        from llm_connector.types._embedding import EmbedRequest
+
         if not isinstance(request, EmbedRequest):
             raise RequestValidationError(
                 "request", f"expected EmbedRequest, got {type(request).__name__}"

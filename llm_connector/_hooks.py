@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 import attrs
 
 from llm_connector._redact import redact_text, redact_url
+from llm_connector._value import FrozenValue
 from llm_connector.errors import APIStatusError, LLMError, RequestValidationError
 from llm_connector.types._request import SECRET_HEADERS
 
@@ -61,8 +62,8 @@ _PRIVATE_HEADERS = SECRET_HEADERS | {"set-cookie", "set-cookie2"}
 _PRIVATE_HEADER_WORDS = ("authorization", "cookie")
 
 
-@attrs.frozen
-class RequestInfo:
+@attrs.frozen(repr=False, eq=False)
+class RequestInfo(FrozenValue):
     """An HTTP attempt about to be sent (what ``on_request`` hooks receive)."""
 
     #: The client's name: the provider ("openai", "anthropic", ...), or the ``name`` given
@@ -84,8 +85,8 @@ def _frozen_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(headers))
 
 
-@attrs.frozen
-class ResponseInfo:
+@attrs.frozen(repr=False, eq=False)
+class ResponseInfo(FrozenValue):
     """The status and headers of an attempt's answer (what ``on_response`` hooks receive);
     the body has not been read yet."""
 
@@ -106,8 +107,8 @@ class ResponseInfo:
         return self.request.attempt
 
 
-@attrs.frozen
-class RetryInfo:
+@attrs.frozen(repr=False, eq=False)
+class RetryInfo(FrozenValue):
     """A failed attempt about to be retried (what ``on_retry`` hooks receive)."""
 
     #: The attempt that failed.
@@ -164,8 +165,8 @@ def _retry_hooks(value: RetryHook | Iterable[RetryHook] | None) -> tuple[RetryHo
     return _callbacks(value)
 
 
-@attrs.frozen
-class Hooks:
+@attrs.frozen(repr=False, eq=False)
+class Hooks(FrozenValue):
     """The callbacks a client calls around each HTTP attempt: pass ``hooks=Hooks(...)`` to
     a constructor, or register them on the client with ``client.on_request(callback)``
     (and ``on_response``, ``on_retry``), which also works as a decorator.

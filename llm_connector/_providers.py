@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from llm_connector._provider_urls import azure_endpoint, ollama_host
+from llm_connector._value import FrozenValue
 from llm_connector.codecs._base import AuthStyle, ChatCodec
 from llm_connector.errors import RequestValidationError
 
@@ -79,8 +80,8 @@ def _ollama_codec() -> ChatCodec:
     return OllamaCodec()
 
 
-@attrs.frozen
-class ProviderSpec:
+@attrs.frozen(repr=False, eq=False)
+class ProviderSpec(FrozenValue):
     """What the clients need to know about one provider."""
 
     name: str

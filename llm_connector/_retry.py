@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import (
     APIConnectionError,
     APIStatusError,
@@ -59,8 +60,8 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-@attrs.frozen
-class RetryPolicy:
+@attrs.frozen(repr=False, eq=False)
+class RetryPolicy(FrozenValue):
     """Exponential backoff with jitter; ``max_retries`` retries after the first attempt."""
 
     max_retries: int = DEFAULT_MAX_RETRIES

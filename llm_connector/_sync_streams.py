@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx
 from httpx_sse import EventSource
 
-from llm_connector._base_client import PreparedCall, ResponsesCall
+from llm_connector._base_client import PreparedCall
 from llm_connector._deadlines import THREAD_WATCHDOG, Watch, Watchdog
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
@@ -27,11 +27,14 @@ from llm_connector._shell import (
 from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, LineFrame, StreamCore
 from llm_connector.codecs._base import Frame
 from llm_connector.errors import LLMError
-from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent
 from llm_connector.types import ChatResponse, StreamingResponse
 
 if TYPE_CHECKING:
     from llm_connector._client import Client
+    from llm_connector._responses_call import ResponsesCall
+
+    # ResponsesStreamEvent is named only in a quoted base class, which ruff does not read.
+    from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
 
 __all__ = ["ChatStream", "ResponsesStream"]
 
@@ -195,7 +198,7 @@ class ChatStream(_Stream[StreamingResponse, ChatResponse]):
         super().__init__(client, call, attempts, response, StreamCore(client._codec, call.secrets))
 
 
-class ResponsesStream(_Stream[ResponsesStreamEvent, ResponsesResponse]):
+class ResponsesStream(_Stream["ResponsesStreamEvent", "ResponsesResponse"]):
     """A streamed Responses API answer: iterate it for ``ResponsesStreamEvent``s.
 
     Every event the provider sends comes through, in order (those of unknown types too);

@@ -16,6 +16,7 @@ from typing import Literal, Protocol, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 
 #: Which wait ran out; ``APITimeoutError.timeout_kind`` is one of these.
@@ -56,8 +57,8 @@ def _seconds(field: str) -> Callable[[object, object, float | None], None]:
     return check
 
 
-@attrs.frozen
-class Timeout:
+@attrs.frozen(repr=False, eq=False)
+class Timeout(FrozenValue):
     """How long a call may wait, in seconds. ``None`` lifts that limit.
 
     Every limit has a finite default, so no call can hang forever:
@@ -123,8 +124,8 @@ class Timeout:
 DEFAULT_TIMEOUT = Timeout()
 
 
-@attrs.frozen
-class PhaseLimits:
+@attrs.frozen(repr=False, eq=False)
+class PhaseLimits(FrozenValue):
     """One attempt's limits for the transport's own timeouts, each already cut to what is
     left of the call's deadline, and which ``Timeout`` field each one stands for (so a
     transport timeout is reported as the limit the caller set)."""

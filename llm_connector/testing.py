@@ -34,6 +34,8 @@ from pathlib import Path
 import attrs
 import httpx
 
+from llm_connector._value import FrozenValue
+
 __all__ = [
     "Recording",
     "RecordingTransport",
@@ -50,8 +52,8 @@ _CONTENT_TYPES = {".sse": "text/event-stream", ".ndjson": "application/x-ndjson"
 PathLike = str | os.PathLike[str]
 
 
-@attrs.frozen
-class Recording:
+@attrs.frozen(repr=False, eq=False)
+class Recording(FrozenValue):
     """One recorded response: status, content type (and encoding) and the body bytes."""
 
     body: bytes

@@ -13,14 +13,16 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
+
 #: Where a streamed answer's usage goes: "chunk" (a last chunk with ``choices: []``, only
 #: when ``stream_options.include_usage`` asks for it, as OpenAI does), "inline" (on the
 #: finishing chunk, always) or "choice" (inside the finishing choice, always).
 UsagePlacement: TypeAlias = Literal["chunk", "inline", "choice"]
 
 
-@attrs.frozen
-class ChatWireProfile:
+@attrs.frozen(repr=False, eq=False)
+class ChatWireProfile(FrozenValue):
     """One provider's chat-completions wire, where it is not OpenAI's."""
 
     stream_usage: UsagePlacement = "chunk"

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.types import ToolCall
 
 _TOKEN = re.compile(r"\s*\S+|\s+")
@@ -19,8 +20,8 @@ def pieces(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-@attrs.frozen
-class MockReply:
+@attrs.frozen(repr=False, eq=False)
+class MockReply(FrozenValue):
     """One scripted answer. Build with :meth:`text`, :meth:`reasoning`, :meth:`tool_call`,
     :meth:`error` or :meth:`echo`."""
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import (
     APIStatusError,
     RequestValidationError,
@@ -24,15 +25,11 @@ from llm_connector.errors import (
     UnsupportedFeatureError,
     status_error_class,
 )
-from llm_connector.types import (
-    ChatRequest,
-    ChatResponse,
-    EmbedRequest,
-    EmbedResponse,
-    ModelDetails,
-    ModelPage,
-    StreamingResponse,
-)
+from llm_connector.types import ChatRequest, ChatResponse, StreamingResponse
+
+if TYPE_CHECKING:
+    from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+    from llm_connector.types._models import ModelDetails, ModelPage
 
 Framing: TypeAlias = Literal["json", "sse", "ndjson"]
 #: How the key is sent. "tc3-hmac-sha256" (Tencent Cloud) sends no key at all: the codec
@@ -46,8 +43,8 @@ def _mask(value: object) -> str:
     return "None" if value is None else "'***'"
 
 
-@attrs.frozen
-class Endpoint:
+@attrs.frozen(repr=False, eq=False)
+class Endpoint(FrozenValue):
     """Where a request goes and as whom: the client's settings with the request's overrides.
 
     ``headers`` are extra headers applied after the codec's own (they win).
@@ -76,8 +73,8 @@ class Endpoint:
         return {self.auth: self.api_key}
 
 
-@attrs.frozen
-class RequestSpec:
+@attrs.frozen(repr=False, eq=False)
+class RequestSpec(FrozenValue):
     """Everything a shell needs to send one HTTP request. Built by a codec."""
 
     method: str
@@ -101,8 +98,8 @@ class Frame(Protocol):
     def data(self) -> str: ...
 
 
-@attrs.frozen
-class SSEFrame:
+@attrs.frozen(repr=False, eq=False)
+class SSEFrame(FrozenValue):
     """A concrete frame: used for NDJSON lines and by tests that feed decoders directly."""
 
     data: str
@@ -125,8 +122,8 @@ class StreamDecoder(Protocol):
     def close(self) -> list[StreamingResponse]: ...
 
 
-@attrs.frozen
-class ErrorInfo:
+@attrs.frozen(repr=False, eq=False)
+class ErrorInfo(FrozenValue):
     """What a provider's error body says, in neutral terms."""
 
     message: str

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.codecs._base import (
     ChatCodec,
     Endpoint,
@@ -65,8 +66,8 @@ _COUNT_TOKENS_FIELDS = frozenset(
 )
 
 
-@attrs.frozen
-class AnthropicDialect:
+@attrs.frozen(repr=False, eq=False)
+class AnthropicDialect(FrozenValue):
     """How one server speaking the Messages API differs from api.anthropic.com."""
 
     #: The provider's name, for messages.

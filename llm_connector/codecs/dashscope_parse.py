@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.codecs._base import ErrorInfo, in_stream_error, load_json_object
 from llm_connector.codecs.openai_chat_parse import (
     arguments_text,
@@ -99,8 +100,8 @@ def content_text(value: object) -> str | None:
     return None
 
 
-@attrs.frozen
-class RawChoice:
+@attrs.frozen(repr=False, eq=False)
+class RawChoice(FrozenValue):
     """One choice of an event or body, its fields read but not yet made neutral."""
 
     index: int

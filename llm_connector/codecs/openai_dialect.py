@@ -12,6 +12,8 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
+
 #: How a request switches reasoning on or off and sets its effort:
 #: - "reasoning_effort": OpenAI's ``reasoning_effort`` string (a budget maps onto a level);
 #: - "thinking_type": ``thinking: {"type": "enabled" | "disabled"}`` (Zhipu, Volcengine,
@@ -32,8 +34,8 @@ ThinkingSwitch: TypeAlias = Literal[
 ReasoningRoundTrip: TypeAlias = Literal["never", "tool_turns", "always"]
 
 
-@attrs.frozen
-class OpenAIDialect:
+@attrs.frozen(repr=False, eq=False)
+class OpenAIDialect(FrozenValue):
     """How one OpenAI-compatible server differs from api.openai.com.
 
     Each knob names the behaviour it covers; provider rows in ``_providers.py`` pick a

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.types import ChatResponse, Choice, Delta, StreamChoice, StreamingResponse
 
 OPEN_TAG = "<think>"
@@ -47,8 +48,8 @@ _CLOSED = 3  # "</think>" seen; eating the whitespace after it
 _ANSWER = 4  # answer text: everything passes through
 
 
-@attrs.frozen
-class ThinkSplit:
+@attrs.frozen(repr=False, eq=False)
+class ThinkSplit(FrozenValue):
     """What one piece of answer text settles into: reasoning, then answer text."""
 
     reasoning: str = ""

@@ -15,8 +15,9 @@ Ollama) are asked through their chat protocol; the answer arrives as the same ev
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from llm_connector._lazy import lazy_names
 
 if TYPE_CHECKING:
     from llm_connector.responses._details import (
@@ -104,14 +105,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'llm_connector.responses' has no attribute {name!r}")
-    value = getattr(import_module(f"llm_connector.responses.{module}"), name)
-    globals()[name] = value  # once loaded, a plain module attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(
+    __name__, {name: f"{__name__}.{module}" for name, module in _MODULES.items()}, __all__
+)

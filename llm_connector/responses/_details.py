@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import attrs
 
+from llm_connector._value import FrozenValue
 
-@attrs.frozen
-class ResponsesUsage:
+
+@attrs.frozen(repr=False, eq=False)
+class ResponsesUsage(FrozenValue):
     """Token counts. ``cached_tokens`` and ``reasoning_tokens`` are None when not reported."""
 
     input_tokens: int = 0
@@ -25,8 +27,8 @@ class ResponsesUsage:
     reasoning_tokens: int | None = None
 
 
-@attrs.frozen
-class ResponsesError:
+@attrs.frozen(repr=False, eq=False)
+class ResponsesError(FrozenValue):
     """Why a response failed (``status == "failed"``): OpenAI's ``code`` (``server_error``,
     ``rate_limit_exceeded``, ``invalid_prompt``, ...) and a message."""
 
@@ -34,8 +36,8 @@ class ResponsesError:
     code: str | None = None
 
 
-@attrs.frozen
-class IncompleteDetails:
+@attrs.frozen(repr=False, eq=False)
+class IncompleteDetails(FrozenValue):
     """Why a response is incomplete: ``"max_output_tokens"`` or ``"content_filter"``."""
 
     reason: str | None = None

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from llm_connector._value import FrozenValue
+
 if TYPE_CHECKING:
     # Read only by the typed properties, which import them when called: a stream of
     # events needs neither the item classes nor their JSON readers (import time).
@@ -22,8 +24,8 @@ TERMINAL_EVENTS: frozenset[str] = frozenset(
 )
 
 
-@attrs.frozen
-class ResponsesStreamEvent:
+@attrs.frozen(repr=False, eq=False)
+class ResponsesStreamEvent(FrozenValue):
     """An event as the provider sent it: ``event_type`` (``"response.output_text.delta"``,
     ...) and ``data``, the event's JSON object (including its ``type``).
 

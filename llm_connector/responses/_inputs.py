@@ -9,6 +9,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.responses._items import (
     ITEM_TYPES,
@@ -28,8 +29,8 @@ SummaryMode: TypeAlias = Literal["auto", "concise", "detailed"]
 _SUMMARY_MODES = frozenset({"auto", "concise", "detailed"})
 
 
-@attrs.frozen
-class Reasoning:
+@attrs.frozen(repr=False, eq=False)
+class Reasoning(FrozenValue):
     """Reasoning settings: ``effort`` (``"none"`` ... ``"xhigh"``) and ``summary``
     (``"auto"``, ``"concise"``, ``"detailed"``: ask for reasoning summaries).
     https://platform.openai.com/docs/api-reference/responses/create#responses-create-reasoning
@@ -51,8 +52,8 @@ class Reasoning:
             )
 
 
-@attrs.frozen
-class HostedTool:
+@attrs.frozen(repr=False, eq=False)
+class HostedTool(FrozenValue):
     """A tool the provider runs itself (``{"type": "web_search"}``, ``{"type": "mcp",
     ...}``), sent as this JSON. Only the native Responses endpoint has them; the fallback
     to chat completions refuses a request that uses one."""

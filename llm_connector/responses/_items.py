@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import DocumentPart, ImagePart, TextPart
 
@@ -24,8 +25,8 @@ ItemRole: TypeAlias = Literal["user", "assistant", "system", "developer"]
 ITEM_ROLES: frozenset[str] = frozenset({"user", "assistant", "system", "developer"})
 
 
-@attrs.frozen
-class OutputText:
+@attrs.frozen(repr=False, eq=False)
+class OutputText(FrozenValue):
     """Text the model wrote, with its annotations (``url_citation`` and the like, as the
     provider's JSON: their shapes vary by tool)."""
 
@@ -34,8 +35,8 @@ class OutputText:
     type: Literal["output_text"] = "output_text"
 
 
-@attrs.frozen
-class Refusal:
+@attrs.frozen(repr=False, eq=False)
+class Refusal(FrozenValue):
     """The model declined to answer; ``refusal`` says why."""
 
     refusal: str
@@ -71,8 +72,8 @@ def _check_item_role(_: Any, __: Any, role: str) -> None:
         )
 
 
-@attrs.frozen
-class MessageItem:
+@attrs.frozen(repr=False, eq=False)
+class MessageItem(FrozenValue):
     """A message: the user's, the system's or developer's, or the assistant's.
 
     ``content`` is text or a list of parts. ``phase`` is OpenAI's label of an assistant
@@ -103,8 +104,8 @@ class MessageItem:
         return "".join(refusals) if refusals else None
 
 
-@attrs.frozen
-class FunctionCallItem:
+@attrs.frozen(repr=False, eq=False)
+class FunctionCallItem(FrozenValue):
     """A call of one of the request's function tools. ``arguments`` is JSON text as the
     model wrote it; answer it with a :class:`FunctionCallOutputItem` of the same
     ``call_id``."""
@@ -124,8 +125,8 @@ class FunctionCallItem:
         return json.loads(self.arguments or "{}")
 
 
-@attrs.frozen
-class FunctionCallOutputItem:
+@attrs.frozen(repr=False, eq=False)
+class FunctionCallOutputItem(FrozenValue):
     """The result of a function call, sent back in the next request's ``input``."""
 
     call_id: str
@@ -135,8 +136,8 @@ class FunctionCallOutputItem:
     type: Literal["function_call_output"] = "function_call_output"
 
 
-@attrs.frozen
-class ReasoningItem:
+@attrs.frozen(repr=False, eq=False)
+class ReasoningItem(FrozenValue):
     """The model's reasoning: ``summary`` texts (OpenAI's reasoning summaries), ``content``
     texts (raw reasoning, from servers that show it: DeepSeek, OpenRouter, llama.cpp) and
     ``encrypted_content`` (opaque; send the item back to continue the reasoning, see
@@ -161,8 +162,8 @@ class ReasoningItem:
         return "\n\n".join(self.summary)
 
 
-@attrs.frozen
-class OtherItem:
+@attrs.frozen(repr=False, eq=False)
+class OtherItem(FrozenValue):
     """An item of a kind not modelled here (``web_search_call``, ``mcp_call``,
     ``item_reference``, ...): its JSON, sent back as it is."""
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from llm_connector._timeout import Timeout
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
@@ -83,8 +84,8 @@ def _to_include(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-@attrs.frozen
-class ResponsesRequest(CallOptions):
+@attrs.frozen(repr=False, eq=False)
+class ResponsesRequest(FrozenValue, CallOptions):
     """A Responses API request, neutral across providers.
 
     ``input`` is text or a list of items: :class:`MessageItem`, :class:`FunctionCallItem`,

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from llm_connector._value import FrozenValue
+
 if TYPE_CHECKING:
     # The properties below import the item classes when called, and the parts of a
     # response are built by its readers: ``import llm_connector`` needs none of them.
@@ -28,8 +30,8 @@ if TYPE_CHECKING:
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "incomplete", "failed", "cancelled"})
 
 
-@attrs.frozen
-class ResponsesResponse:
+@attrs.frozen(repr=False, eq=False)
+class ResponsesResponse(FrozenValue):
     """A Responses API answer, from ``invoke_responses()`` or accumulated by a stream.
 
     ``output`` holds the items the model produced, in order; ``output_text`` joins the

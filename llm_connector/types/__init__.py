@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from llm_connector._lazy import lazy_names
 from llm_connector.types._message import (
     ContentPart,
     DocumentPart,
@@ -15,16 +16,12 @@ from llm_connector.types._message import (
     TextPart,
     ToolCall,
 )
-from llm_connector.types._request import ChatRequest, EmbedRequest, ReasoningEffort
+from llm_connector.types._request import ChatRequest, ReasoningEffort
 from llm_connector.types._response import (
     ChatResponse,
     Choice,
     Delta,
-    EmbedResponse,
     FunctionCallDelta,
-    Model,
-    ModelDetails,
-    ModelPage,
     StreamChoice,
     StreamingResponse,
     ToolCallDelta,
@@ -51,30 +48,36 @@ if TYPE_CHECKING:
         ResponsesStreamEvent,
         ResponsesUsage,
     )
-    from llm_connector.types._embedding import Embedding
+    from llm_connector.types._embedding import Embedding, EmbedRequest, EmbedResponse
+    from llm_connector.types._models import Model, ModelDetails, ModelPage
 
-# The Responses API's types live in llm_connector.responses (which builds on the types
-# above); the common ones are names of this module too, loaded on first use like there.
-_RESPONSES_NAMES = frozenset(
-    {
-        "FunctionCallItem",
-        "FunctionCallOutputItem",
-        "HostedTool",
-        "IncompleteDetails",
-        "MessageItem",
-        "OtherItem",
-        "OutputText",
-        "Reasoning",
-        "ReasoningItem",
-        "Refusal",
-        "ResponsesError",
-        "ResponsesItem",
-        "ResponsesRequest",
-        "ResponsesResponse",
-        "ResponsesStreamEvent",
-        "ResponsesUsage",
-    }
-)
+# Loaded on first use (see _lazy.py): the Responses API's common types (they live in
+# llm_connector.responses, which builds on the types above), embeddings, model listings.
+_RESPONSES = "llm_connector.responses"
+_LAZY: dict[str, str] = {
+    "FunctionCallItem": _RESPONSES,
+    "FunctionCallOutputItem": _RESPONSES,
+    "HostedTool": _RESPONSES,
+    "IncompleteDetails": _RESPONSES,
+    "MessageItem": _RESPONSES,
+    "OtherItem": _RESPONSES,
+    "OutputText": _RESPONSES,
+    "Reasoning": _RESPONSES,
+    "ReasoningItem": _RESPONSES,
+    "Refusal": _RESPONSES,
+    "ResponsesError": _RESPONSES,
+    "ResponsesItem": _RESPONSES,
+    "ResponsesRequest": _RESPONSES,
+    "ResponsesResponse": _RESPONSES,
+    "ResponsesStreamEvent": _RESPONSES,
+    "ResponsesUsage": _RESPONSES,
+    "EmbedRequest": "llm_connector.types._embedding",
+    "EmbedResponse": "llm_connector.types._embedding",
+    "Embedding": "llm_connector.types._embedding",
+    "Model": "llm_connector.types._models",
+    "ModelDetails": "llm_connector.types._models",
+    "ModelPage": "llm_connector.types._models",
+}
 
 __all__ = [
     "ChatRequest",
@@ -124,21 +127,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "Embedding":
-        # Loaded with the codecs that parse embeddings (see _embedding.py).
-        from llm_connector.types._embedding import Embedding
-
-        globals()[name] = Embedding
-        return Embedding
-    if name not in _RESPONSES_NAMES:
-        raise AttributeError(f"module 'llm_connector.types' has no attribute {name!r}")
-    from llm_connector import responses
-
-    value = getattr(responses, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 
 Role: TypeAlias = Literal["system", "developer", "user", "assistant", "tool"]
@@ -20,8 +21,8 @@ ROLES: frozenset[str] = frozenset({"system", "developer", "user", "assistant", "
 # https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
 
 
-@attrs.frozen
-class TextPart:
+@attrs.frozen(repr=False, eq=False)
+class TextPart(FrozenValue):
     """A piece of text inside a multimodal message."""
 
     text: str
@@ -76,8 +77,8 @@ def _check_base64(data: str, field: str) -> str:
     return data
 
 
-@attrs.frozen
-class ImagePart:
+@attrs.frozen(repr=False, eq=False)
+class ImagePart(FrozenValue):
     """An image, by URL or inline (base64).
 
     Build one with :meth:`from_url`, :meth:`from_base64`, :meth:`from_bytes` or
@@ -148,8 +149,8 @@ class ImagePart:
         return f"data:{self.media_type};base64,{self.data}"
 
 
-@attrs.frozen
-class DocumentPart:
+@attrs.frozen(repr=False, eq=False)
+class DocumentPart(FrozenValue):
     """A document (PDF, plain text, ...) inline as base64, by URL, or by a provider file id."""
 
     data: str | None = None
@@ -204,16 +205,16 @@ ContentPart: TypeAlias = TextPart | ImagePart | DocumentPart
 _PART_TYPES = (TextPart, ImagePart, DocumentPart)
 
 
-@attrs.frozen
-class FunctionCall:
+@attrs.frozen(repr=False, eq=False)
+class FunctionCall(FrozenValue):
     """The function a tool call invokes; ``arguments`` is JSON text, as the model wrote it."""
 
     name: str
     arguments: str = "{}"
 
 
-@attrs.frozen
-class ToolCall:
+@attrs.frozen(repr=False, eq=False)
+class ToolCall(FrozenValue):
     """A complete tool call made by the assistant.
 
     ``thought_signature`` is Gemini's opaque signature of the reasoning behind the call;
@@ -249,8 +250,8 @@ class ToolCall:
         return json.loads(self.function.arguments or "{}")
 
 
-@attrs.frozen
-class ReasoningBlock:
+@attrs.frozen(repr=False, eq=False)
+class ReasoningBlock(FrozenValue):
     """One block of reasoning exactly as the provider returned it, kept so that it can be
     sent back: Anthropic requires the previous turn's ``thinking`` blocks, with their
     ``signature``, when a conversation with thinking continues after tool use, and
@@ -306,8 +307,8 @@ def _to_tool_calls(value: Iterable[ToolCall]) -> tuple[ToolCall, ...]:
     return calls
 
 
-@attrs.frozen
-class Message:
+@attrs.frozen(repr=False, eq=False)
+class Message(FrozenValue):
     """One turn of a conversation.
 
     ``content`` is text, a sequence of parts (``TextPart``, ``ImagePart``,

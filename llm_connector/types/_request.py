@@ -1,4 +1,4 @@
-"""Requests: ChatRequest and EmbedRequest (tools and formats live in ``_tools``)."""
+"""Requests: ChatRequest (tools and formats live in ``_tools``, EmbedRequest in ``_embedding``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from llm_connector._timeout import PhaseTimeouts, Timeout
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
-from llm_connector.types._options import CallOptions, SendOptions
+from llm_connector.types._options import CallOptions
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
@@ -116,8 +117,8 @@ def _to_extra_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return dict(value)
 
 
-@attrs.frozen
-class ChatRequest(CallOptions):
+@attrs.frozen(repr=False, eq=False)
+class ChatRequest(FrozenValue, CallOptions):
     """A chat request, neutral across providers.
 
     Build it fluently (every ``with_*`` returns a new request)::
@@ -294,39 +295,3 @@ def _check_positive(field: str, value: int | None, *, allow_zero: bool = False) 
         raise RequestValidationError(field, f"must be an integer, got {type(value).__name__}")
     if value < 0 or (value == 0 and not allow_zero):
         raise RequestValidationError(field, f"must be positive, got {value}")
-
-
-def _to_inputs(value: str | Iterable[str]) -> tuple[str, ...]:
-    inputs = (value,) if isinstance(value, str) else tuple(value)
-    for i, item in enumerate(inputs):
-        if not isinstance(item, str):
-            raise RequestValidationError(f"input[{i}]", f"expected str, got {type(item).__name__}")
-    return inputs
-
-
-@attrs.frozen
-class EmbedRequest(SendOptions):
-    """An embeddings request: one text or a batch. ``EmbedRequest("model", ["a", "b"])``."""
-
-    model: str
-    input: tuple[str, ...] = attrs.field(converter=_to_inputs)
-    dimensions: int | None = None
-    encoding_format: Literal["float", "base64"] | None = None
-    user: str | None = None
-    extra_body: dict[str, Any] | None = attrs.field(
-        default=None, converter=_to_extra_body, hash=False
-    )
-    api_key: str | None = attrs.field(default=None, repr=_mask_secret)
-    base_url: str | None = None
-    extra_headers: dict[str, str] = attrs.field(
-        factory=dict, converter=_to_headers, repr=_header_names, hash=False
-    )
-    timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
-    max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
-
-    def validate(self) -> None:
-        if not isinstance(self.model, str) or not self.model.strip():
-            raise RequestValidationError("model", "a model name is required")
-        if not self.input:
-            raise RequestValidationError("input", "at least one input text is required")
-        _check_positive("dimensions", self.dimensions)

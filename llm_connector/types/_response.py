@@ -1,4 +1,5 @@
-"""Responses: ChatResponse, the streamed StreamingResponse chunks, usage, models, embeddings.
+"""Responses: ChatResponse, the streamed StreamingResponse chunks and usage (model listings
+are in ``_models``, embeddings in ``_embedding``).
 
 The streamed types sit on the per-chunk hot path: they are small slotted frozen classes
 without validators, built once per chunk by a decoder.
@@ -6,19 +7,14 @@ without validators, built once per chunk by a decoder.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.types._message import Message, ToolCall
 
-if TYPE_CHECKING:
-    # Built by the embedding parsers, which load with the codecs: not at import.
-    from llm_connector.types._embedding import Embedding
 
-
-@attrs.frozen
-class Usage:
+@attrs.frozen(repr=False, eq=False)
+class Usage(FrozenValue):
     """Token counts. ``reasoning_tokens`` and ``cached_tokens`` are None when not reported."""
 
     prompt_tokens: int = 0
@@ -31,8 +27,8 @@ class Usage:
     cache_creation_tokens: int | None = None
 
 
-@attrs.frozen
-class Choice:
+@attrs.frozen(repr=False, eq=False)
+class Choice(FrozenValue):
     """One alternative answer of a non-streamed response."""
 
     index: int
@@ -43,8 +39,8 @@ class Choice:
     native_finish_reason: str | None = None
 
 
-@attrs.frozen
-class ChatResponse:
+@attrs.frozen(repr=False, eq=False)
+class ChatResponse(FrozenValue):
     """A complete answer (from ``chat()``, or accumulated by ``final_response()``).
 
     ``content``, ``reasoning_content``, ``tool_calls`` and ``finish_reason`` are those of
@@ -85,16 +81,16 @@ class ChatResponse:
         return self.content or None
 
 
-@attrs.frozen
-class FunctionCallDelta:
+@attrs.frozen(repr=False, eq=False)
+class FunctionCallDelta(FrozenValue):
     """A fragment of a streamed function call: the name comes once, arguments in pieces."""
 
     name: str | None = None
     arguments: str = ""
 
 
-@attrs.frozen
-class ToolCallDelta:
+@attrs.frozen(repr=False, eq=False)
+class ToolCallDelta(FrozenValue):
     """A fragment of the tool call at position ``index`` of the answer.
 
     The first fragment of a call carries its ``id`` and ``function.name``; later ones carry
@@ -109,8 +105,8 @@ class ToolCallDelta:
     thought_signature: str | None = None
 
 
-@attrs.frozen
-class Delta:
+@attrs.frozen(repr=False, eq=False)
+class Delta(FrozenValue):
     """What one chunk adds to a choice."""
 
     role: str | None = None
@@ -124,8 +120,8 @@ class Delta:
     redacted_reasoning: str | None = None
 
 
-@attrs.frozen
-class StreamChoice:
+@attrs.frozen(repr=False, eq=False)
+class StreamChoice(FrozenValue):
     index: int
     delta: Delta
     #: In OpenAI's vocabulary: stop, length, tool_calls, content_filter.
@@ -134,8 +130,8 @@ class StreamChoice:
     native_finish_reason: str | None = None
 
 
-@attrs.frozen
-class StreamingResponse:
+@attrs.frozen(repr=False, eq=False)
+class StreamingResponse(FrozenValue):
     """One chunk of a streamed answer.
 
     ``content``, ``reasoning_content``, ``tool_calls`` and ``finish_reason`` are those of
@@ -175,48 +171,3 @@ class StreamingResponse:
         if self.choices:
             return self.choices[0].delta.content or None
         return None
-
-
-@attrs.frozen
-class Model:
-    """A model the provider lists."""
-
-    id: str
-    owned_by: str | None = None
-    created: int | None = None
-    #: A human-readable name, where the provider gives one (Anthropic, Gemini).
-    display_name: str | None = None
-
-
-@attrs.frozen
-class ModelPage:
-    """One page of a model listing; ``next_page_token`` is None on the last page."""
-
-    models: tuple[Model, ...]
-    next_page_token: str | None = None
-
-
-@attrs.frozen
-class ModelDetails:
-    """What a provider says about one model (Ollama's ``/api/show``)."""
-
-    id: str
-    family: str | None = None
-    parameter_size: str | None = None
-    quantization_level: str | None = None
-    format: str | None = None
-    context_length: int | None = None
-    capabilities: tuple[str, ...] = ()
-    modified_at: str | None = None
-
-
-@attrs.frozen
-class EmbedResponse:
-    model: str
-    data: tuple[Embedding, ...]
-    usage: Usage | None = None
-
-    @property
-    def embeddings(self) -> list[list[float]]:
-        """The vectors, in input order."""
-        return [item.embedding for item in sorted(self.data, key=lambda e: e.index)]

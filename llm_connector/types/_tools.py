@@ -7,6 +7,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 
 
@@ -23,8 +24,8 @@ def _to_schema(value: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(value)
 
 
-@attrs.frozen
-class Tool:
+@attrs.frozen(repr=False, eq=False)
+class Tool(FrozenValue):
     """A function the model may call. ``parameters`` is a JSON schema (a mapping)."""
 
     name: str = attrs.field(validator=_check_name)
@@ -51,8 +52,8 @@ ToolChoiceMode: TypeAlias = Literal["auto", "none", "required", "function"]
 _TOOL_CHOICE_MODES: frozenset[str] = frozenset({"auto", "none", "required", "function"})
 
 
-@attrs.frozen
-class ToolChoice:
+@attrs.frozen(repr=False, eq=False)
+class ToolChoice(FrozenValue):
     """Whether and which tool the model must call: auto, none, required, or one function."""
 
     mode: ToolChoiceMode
@@ -83,8 +84,8 @@ class ToolChoice:
         return cls("function", name)
 
 
-@attrs.frozen
-class ResponseFormat:
+@attrs.frozen(repr=False, eq=False)
+class ResponseFormat(FrozenValue):
     """The shape of the answer: free text, any JSON object, or JSON matching a schema."""
 
     type: Literal["text", "json_object", "json_schema"]
