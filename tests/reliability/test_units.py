@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -272,6 +273,36 @@ def test_a_cancelled_watch_never_fires_and_leaves_nothing(dog: ThreadWatchdog) -
     assert soon.fired is None
     assert dog.watching == 0
     assert len(dog._heap) < 300  # compacted: long-lived entries do not pile up
+
+
+def test_the_thread_watchdog_is_woken_only_for_an_earlier_deadline(
+    dog: ThreadWatchdog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Waking the thread costs a thread switch: one stream after another (each due later
+    # than the thread's next look) must not wake it, a deadline before that look must.
+    wakes: list[int] = []
+    notify = dog._cond.notify
+
+    def counted(n: int = 1) -> None:
+        wakes.append(n)
+        notify(n)
+
+    monkeypatch.setattr(dog._cond, "notify", counted)
+    sock = Recorder()
+    first = dog.watch(WHOLE_RESPONSE, sock, first=None, idle=None, total=time.monotonic() + 60)
+    deadline = time.monotonic() + 5
+    while dog._wakes_at == math.inf and time.monotonic() < deadline:  # the thread waits
+        time.sleep(0.001)
+    assert dog._wakes_at == first._total
+    first.cancel()  # the stream ends: the heap is empty, the thread still waits
+    for _ in range(50):  # the next streams, each on top of the heap in its turn
+        later = dog.watch(WHOLE_RESPONSE, sock, first=None, idle=None, total=time.monotonic() + 120)
+        later.cancel()
+    assert wakes == []
+    soon = dog.watch(WHOLE_RESPONSE, sock, first=None, idle=None, total=time.monotonic() + 0.05)
+    assert wakes == [1]
+    assert sock.shut.wait(5.0)
+    assert soon.fired == "total"
 
 
 async def test_the_loop_watchdog_fires_and_cancels() -> None:
