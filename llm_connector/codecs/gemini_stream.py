@@ -179,8 +179,11 @@ class GeminiStreamDecoder:
         if type(part) is dict and len(part) == 1 and type(text := part.get("text")) is str:
             # The usual chunk: one part of plain answer text (no thought, no signature, no
             # call) makes one Delta; anything else takes _deltas().
-            deltas = [new_delta(None if state.started else "assistant", text or None)]
+            delta = new_delta(None if state.started else "assistant", text or None)
             state.started = True
+            if "finishReason" not in raw:  # and not the last: nothing more to read
+                return [new_choice(index, delta)]
+            deltas = [delta]
         else:
             deltas = self._deltas(state, parts, data)
         native = raw.get("finishReason")
