@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import typing
 
+import attrs
 import pytest
 
 import llm_connector
@@ -86,3 +88,16 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         AttributeError, match=r"module 'llm_connector\.types' has no attribute 'NoSuchType'"
     ):
         _ = llm_connector.types.NoSuchType
+
+
+def test_every_exported_class_has_resolvable_annotations() -> None:
+    # cattrs and typing.get_type_hints() read a class's annotations in its own module: a
+    # name imported there only for type checkers would fail them (a NameError).
+    checked = 0
+    for package in (llm_connector, llm_connector.types, llm_connector.responses):
+        for name in package.__all__:
+            value = getattr(package, name)
+            if isinstance(value, type) and attrs.has(value):
+                assert typing.get_type_hints(value), (package.__name__, name)
+                checked += 1
+    assert checked > 40

@@ -7,13 +7,19 @@ https://platform.openai.com/docs/api-reference/responses/create
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from llm_connector._timeout import Timeout
 from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
+
+# Imported at run time, not only for type checkers: cattrs and typing.get_type_hints()
+# resolve the fields' annotations in this module (``import llm_connector`` loads none of
+# the Responses package, so this costs nothing there).
+from llm_connector.responses._inputs import HostedTool, Reasoning, ResponsesTool, SummaryMode
+from llm_connector.responses._items import ResponsesItem
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
 from llm_connector.types._request import (
@@ -28,18 +34,6 @@ from llm_connector.types._request import (
     _to_timeout,
 )
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
-
-if TYPE_CHECKING:
-    from llm_connector.responses._inputs import (
-        HostedTool,
-        Reasoning,
-        ResponsesTool,
-        SummaryMode,
-    )
-    from llm_connector.responses._items import ResponsesItem
-
-# The converters live in _inputs.py with the item classes they build, and are imported on
-# the first request built: ``import llm_connector`` names this class but needs neither.
 
 
 def _to_input(

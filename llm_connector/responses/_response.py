@@ -5,26 +5,15 @@ https://platform.openai.com/docs/api-reference/responses/object
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import attrs
 
 from llm_connector._value import FrozenValue
 
-if TYPE_CHECKING:
-    # The properties below import the item classes when called, and the parts of a
-    # response are built by its readers: ``import llm_connector`` needs none of them.
-    from llm_connector.responses._details import (
-        IncompleteDetails,
-        ResponsesError,
-        ResponsesUsage,
-    )
-    from llm_connector.responses._items import (
-        FunctionCallItem,
-        OtherItem,
-        ResponsesItem,
-    )
-
+# Imported at run time, not only for type checkers: cattrs and typing.get_type_hints()
+# resolve the fields' annotations in this module (``import llm_connector`` loads none of
+# the Responses package, so this costs nothing there).
+from llm_connector.responses._details import IncompleteDetails, ResponsesError, ResponsesUsage
+from llm_connector.responses._items import FunctionCallItem, OtherItem, ResponsesItem
 
 #: The terminal statuses of a response (``queued`` and ``in_progress`` come before them).
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "incomplete", "failed", "cancelled"})

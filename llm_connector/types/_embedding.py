@@ -9,7 +9,7 @@ embeddings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -27,8 +27,9 @@ from llm_connector.types._request import (
     _to_timeout,
 )
 
-if TYPE_CHECKING:
-    from llm_connector.types._response import Usage
+# Usage is imported at run time, not only for type checkers: cattrs and
+# typing.get_type_hints() resolve the fields' annotations in this module.
+from llm_connector.types._response import Usage
 
 __all__ = ["EmbedRequest", "EmbedResponse", "Embedding"]
 
