@@ -48,10 +48,11 @@ if TYPE_CHECKING:
     from llm_connector.responses._response import ResponsesResponse
     from llm_connector.responses._translate import chat_request_for, chat_response_for
 
-# Every name is loaded on first use (PEP 562): ``import llm_connector`` needs only the
-# request, the response and the stream event (the clients name them), not the item
-# classes, the input converters or the chat translation, which cost import time (each
-# attrs class is compiled when its module loads). Type checkers read the imports above.
+# Every name is loaded on first use (PEP 562, see _lazy.py): ``import llm_connector``
+# loads none of this package (the clients import it in the methods that use it), and a
+# stream of events needs neither the input converters nor the chat translation. Each
+# attrs class costs import time when its module loads. Type checkers read the imports
+# above.
 _MODULES: dict[str, str] = {
     "TERMINAL_EVENTS": "_event",
     "ResponsesStreamEvent": "_event",
