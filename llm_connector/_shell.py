@@ -373,7 +373,7 @@ class NDJSONLines:
         buffer = self._buffer
         if not buffer and not self._first and data.find(b"\n") == len(data) - 1:
             # The usual read: one whole line, as servers flush one object at a time. The
-            # same result as below, without the buffer (a fifth of a stream's cost here).
+            # same result as below without the buffer (Ollama: 1.15x -> 1.13x the floor).
             text = data[:-1].decode("utf-8", "replace").rstrip("\r")
             return [text] if text.strip() else []
         buffer += data

@@ -11,7 +11,7 @@ own:
   its own ``repr=`` callable (that is how keys are masked); ``repr=False`` fields are left
   out.
 - ``==``: only between instances of the same class, comparing the fields with ``eq``
-  (through their ``eq_key`` when they have one).
+  (through their ``eq_key`` when they have one); ``!=`` is object's, its negation.
 - ``hash``: over the fields that take part in it; ``hash=False`` fields are left out.
 
 None of them is on a hot path. Which fields take part is read once per class.
@@ -48,10 +48,6 @@ class FrozenValue:
         cls: type[Any] = type(self)
         compared = _fields(cls)[1]
         return _values(self, compared) == _values(other, compared)
-
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
 
     def __hash__(self) -> int:
         cls: type[Any] = type(self)

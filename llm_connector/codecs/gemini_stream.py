@@ -181,7 +181,7 @@ class GeminiStreamDecoder:
             # call) makes one Delta; anything else takes _deltas().
             delta = new_delta(None if state.started else "assistant", text or None)
             state.started = True
-            if "finishReason" not in raw:  # and not the last: nothing more to read
+            if "finishReason" not in raw:  # not the last chunk: no finish to read below
                 return [new_choice(index, delta)]
             deltas = [delta]
         else:
