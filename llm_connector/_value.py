@@ -23,14 +23,17 @@ from typing import Any
 
 import attrs
 
-__all__ = ["FrozenValue"]
+__all__ = ["FrozenValue", "builder_of"]
 
 
 class FrozenValue:
     """Mixin for ``@attrs.frozen(repr=False, eq=False)`` classes: attrs' repr, equality
     and hash, shared rather than generated per class."""
 
-    __slots__ = ()
+    # ``__weakref__`` here rather than in each class (attrs then adds none of its own):
+    # a class whose weakref slot follows its fields cannot take ``__class__`` assignment
+    # from a twin with the same slots, which is how types/_fast.py builds stream chunks.
+    __slots__ = ("__weakref__",)
 
     def __repr__(self) -> str:
         cls: type[Any] = type(self)
@@ -52,6 +55,22 @@ class FrozenValue:
     def __hash__(self) -> int:
         cls: type[Any] = type(self)
         return hash((cls, *(getattr(self, name) for name in _fields(cls)[2])))
+
+
+def builder_of(cls: type[Any], *names: str) -> Any:
+    """A mutable twin of the frozen class ``cls``, whose fields are ``names``: the same
+    slots and base, no frozen ``__setattr__``. An instance of it, its fields set by plain
+    attribute stores, becomes a ``cls`` by ``__class__`` assignment, which CPython allows
+    between classes of one layout; that is the cheapest way to build a frozen object on a
+    hot path (types/_fast.py). Raises at import if ``names`` is out of date with ``cls``
+    or the interpreter refuses the assignment."""
+    fields = tuple(field.name for field in cls.__attrs_attrs__)
+    if fields != names or cls.__bases__ != (FrozenValue,):  # pragma: no cover
+        raise AssertionError(f"the builder of {cls.__name__} is out of date: {fields}")
+    builder = type(f"_{cls.__name__}Builder", (FrozenValue,), {"__slots__": names})
+    probe: Any = object.__new__(builder)
+    probe.__class__ = cls  # a TypeError here: the layouts differ
+    return builder
 
 
 def _values(value: object, compared: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:

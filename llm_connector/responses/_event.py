@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from llm_connector._value import FrozenValue
+from llm_connector._value import FrozenValue, builder_of
 
 if TYPE_CHECKING:
     # Read only by the typed properties, which import them when called: a stream of
@@ -101,17 +101,14 @@ class ResponsesStreamEvent(FrozenValue):
         return self.event_type in TERMINAL_EVENTS
 
 
-_set_event_type = ResponsesStreamEvent.__dict__["event_type"].__set__
-_set_data = ResponsesStreamEvent.__dict__["data"].__set__
-if tuple(f.name for f in attrs.fields(ResponsesStreamEvent)) != ("event_type", "data"):
-    raise AssertionError("new_event() is out of date with ResponsesStreamEvent")  # pragma: no cover
+_EventBuilder = builder_of(ResponsesStreamEvent, "event_type", "data")
 
 
 def new_event(event_type: str, data: dict[str, Any]) -> ResponsesStreamEvent:
     """``ResponsesStreamEvent(event_type, data)``, built for the stream decoder's per-event
-    path: the slots are set through their descriptors, skipping attrs' frozen-class
-    ``object.__setattr__`` calls (see ``types/_fast.py``)."""
-    event: ResponsesStreamEvent = object.__new__(ResponsesStreamEvent)
-    _set_event_type(event, event_type)
-    _set_data(event, data)
-    return event
+    path without attrs' frozen-class ``object.__setattr__`` calls (see types/_fast.py)."""
+    event = object.__new__(_EventBuilder)
+    event.event_type = event_type
+    event.data = data
+    event.__class__ = ResponsesStreamEvent
+    return event  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ import json
 import mimetypes
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
 
 import attrs
 
@@ -270,7 +270,8 @@ class ReasoningBlock(FrozenValue):
 def _to_content(value: str | Iterable[ContentPart] | None) -> str | tuple[ContentPart, ...] | None:
     if value is None or isinstance(value, str):
         return value
-    parts = tuple(value)
+    # Checked as objects: callers without a type checker pass anything.
+    parts: tuple[object, ...] = tuple(value)
     for i, part in enumerate(parts):
         if isinstance(part, str):
             raise RequestValidationError(f"content[{i}]", "wrap text in TextPart(...)")
@@ -279,7 +280,7 @@ def _to_content(value: str | Iterable[ContentPart] | None) -> str | tuple[Conten
                 f"content[{i}]",
                 f"expected TextPart, ImagePart or DocumentPart, got {type(part).__name__}",
             )
-    return parts
+    return cast("tuple[ContentPart, ...]", parts)
 
 
 def _to_reasoning_blocks(value: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:

@@ -7,7 +7,10 @@ frame NDJSON lines as LineFrame; none of that may show.
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
+import weakref
 from typing import Any
 
 import attrs
@@ -73,6 +76,19 @@ def test_fast_objects_are_the_public_ones_and_frozen() -> None:
     assert attrs.evolve(chunk, model="other").model == "other"
     assert new_chunk("", "", ()) == StreamingResponse()
     assert new_choice(1, Delta()) == StreamChoice(1, Delta())
+
+
+def test_fast_objects_pickle_copy_and_take_weak_references() -> None:
+    # Built as a builder twin and then given their class: nothing of the twin may remain.
+    chunk = new_chunk("id", "m", (new_choice(0, new_delta(None, "hi")),), None, 1, None)
+    assert pickle.loads(pickle.dumps(chunk)) == chunk
+    assert type(pickle.loads(pickle.dumps(chunk)).choices[0].delta) is Delta
+    assert copy.deepcopy(chunk) == chunk
+    assert weakref.ref(chunk)() is chunk
+    assert weakref.ref(chunk.choices[0].delta)() is chunk.choices[0].delta
+    event = new_event("response.created", {"type": "response.created"})
+    assert pickle.loads(pickle.dumps(event)) == event
+    assert weakref.ref(event)() is event
 
 
 def test_new_event_is_the_public_event() -> None:
