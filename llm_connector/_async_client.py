@@ -195,7 +195,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         spec = call.spec
         while True:
             attempt = self._attempt(call, attempts, stream=stream)
-            await afire(attempt.hooks.on_request, attempt.info)
+            if attempt.hooks.on_request:
+                await afire(attempt.hooks.on_request, attempt.info)
             attempts.sent_at = now = monotonic()
             limits = phase_limits(call.timeout, attempts.remaining(now))
             request = self._http.build_request(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from functools import partial
 from time import monotonic
 from time import time as wall_clock
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
@@ -114,6 +115,9 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
             "User-Agent": USER_AGENT,
             **checked_headers("headers", headers or {}),
         }
+        # The secrets of a request with the client's own key and headers, the usual one:
+        # found once here rather than for every request (see _endpoint).
+        self._secrets = self._secrets_for(self._api_key, self._headers)
         self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy(max_retries=max_retries)
         self._owns_http = http_client is None
@@ -138,8 +142,8 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
 
     def _attempt(self, call: PreparedCall, attempts: Attempts, *, stream: bool) -> Attempt:
         """The attempt about to be sent (its request line is logged)."""
-        info = self._request_info(call, attempts.retries + 1, stream=stream)
-        return Attempt(info, self._hooks, call.secrets, attempts)
+        describe = partial(self._request_info, call, attempts.retries + 1, stream=stream)
+        return Attempt(describe, self._hooks, call.secrets, attempts)
 
     def __repr__(self) -> str:
         # Never the key: only whether one is set.
@@ -161,7 +165,11 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
                 "api_key",
                 f"no API key for {self.name}: pass api_key=" + (f" or set {env}" if env else ""),
             )
-        headers = merge_headers(self._headers, checked_headers("extra_headers", extra_headers))
+        headers = (
+            merge_headers(self._headers, checked_headers("extra_headers", extra_headers))
+            if extra_headers
+            else self._headers  # read, never changed: the codecs merge it into their own
+        )
         endpoint = Endpoint(
             base_url=checked_base_url(base_url.rstrip("/")) if base_url else self._base_url,
             api_key=key,
@@ -169,8 +177,15 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
             headers=headers,
             timestamp=wall_clock(),
         )
-        secrets = secrets_of((key, self._api_key), {**endpoint.auth_headers(), **headers})
-        return endpoint, secrets
+        if key == self._api_key and headers is self._headers:
+            return endpoint, self._secrets
+        return endpoint, self._secrets_for(key, headers)
+
+    def _secrets_for(self, key: str | None, headers: Mapping[str, str]) -> tuple[str, ...]:
+        """What to scrub for a request with ``key`` and ``headers``: those and the client's
+        own key (a server may quote either) and the credential headers."""
+        auth = Endpoint(self._base_url, key, self._provider.auth).auth_headers()
+        return secrets_of((key, self._api_key), {**auth, **headers})
 
     def _call(
         self,

@@ -190,7 +190,8 @@ class Client(BaseClient[httpx.Client]):
         spec = call.spec
         while True:
             attempt = self._attempt(call, attempts, stream=stream)
-            fire(attempt.hooks.on_request, attempt.info)
+            if attempt.hooks.on_request:
+                fire(attempt.hooks.on_request, attempt.info)
             attempts.sent_at = now = monotonic()
             limits = phase_limits(call.timeout, attempts.remaining(now))
             request = self._http.build_request(

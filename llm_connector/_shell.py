@@ -7,7 +7,7 @@ import logging
 import platform
 import random
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -248,18 +248,26 @@ class Attempt:
     """One HTTP attempt as the log and the hooks see it: made by the clients' ``_attempt``
     just before the request is sent (its request line is logged at DEBUG then)."""
 
-    __slots__ = ("_attempts", "_secrets", "hooks", "info")
+    __slots__ = ("_attempts", "_describe", "_info", "_secrets", "hooks")
 
     def __init__(
-        self, info: RequestInfo, hooks: Hooks, secrets: tuple[str, ...], attempts: Attempts
+        self,
+        describe: Callable[[], RequestInfo],
+        hooks: Hooks,
+        secrets: tuple[str, ...],
+        attempts: Attempts,
     ) -> None:
-        self.info = info
+        # The RequestInfo is made only when a hook or the DEBUG log asks for it: scrubbing
+        # the URL of secrets costs a few microseconds of every request (docs/performance.md).
+        self._describe = describe
+        self._info: RequestInfo | None = None
         #: The client's hooks when the attempt began (one registered meanwhile waits for
         #: the next attempt, so the request and response events reach the same hooks).
         self.hooks = hooks
         self._secrets = secrets
         self._attempts = attempts
         if logger.isEnabledFor(logging.DEBUG):
+            info = self.info
             logger.debug(
                 "sending %s %s (attempt %d%s)",
                 info.method,
@@ -268,16 +276,23 @@ class Attempt:
                 ", streamed" if info.stream else "",
             )
 
+    @property
+    def info(self) -> RequestInfo:
+        """The request line, its attempt number and the model, secrets scrubbed."""
+        if self._info is None:
+            self._info = self._describe()
+        return self._info
+
     def answered(self, response: httpx.Response) -> ResponseInfo | None:
         """Note the arrival of the response head (``attempts.sent_at`` is when the request
         went out): log its status, and time its body, at DEBUG; the value for the
         ``on_response`` hooks, None when there are none."""
         sent_at = self._attempts.sent_at
         elapsed = monotonic() - sent_at
-        info = self.info
         debug = logger.isEnabledFor(logging.DEBUG)
         if not (debug or self.hooks.on_response):
             return None
+        info = self.info
         request_id = request_id_of(response.headers)
         if request_id is not None:
             request_id = redact_text(request_id, self._secrets)

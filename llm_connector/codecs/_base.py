@@ -230,10 +230,14 @@ def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
+# One encoder for every request body: json.dumps() with options builds a new one per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dump_json(body: Mapping[str, Any]) -> bytes:
     """Compact UTF-8 JSON, as providers expect. Raises RequestValidationError if unserializable."""
     try:
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _COMPACT.encode(body).encode("utf-8")
     except (TypeError, ValueError) as exc:
         raise RequestValidationError("request", f"is not JSON-serializable: {exc}") from None
 
