@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -35,22 +35,28 @@ _PATHS = {
 _BODY = {"model": "bench-model", "messages": [{"role": "user", "content": "Count to many."}]}
 
 
-def _first_and_count(items: Iterator[Any]) -> tuple[float, int]:
+def _first_and_count(open_items: Callable[[], Iterable[Any]]) -> tuple[float, int]:
+    """Open a stream and read it all. The clock starts before it is opened, so the time to
+    the first item includes sending the request, whichever reader opens it; and the items
+    are read in this loop itself, as a user's ``for`` would, through no wrapper."""
     start = time.perf_counter()
     first = 0.0
     count = 0
-    for _ in items:
+    for _ in open_items():
         if count == 0:
             first = time.perf_counter() - start
         count += 1
     return first, count
 
 
-async def _afirst_and_count(items: AsyncIterator[Any]) -> tuple[float, int]:
+async def _afirst_and_count(
+    open_items: Callable[[], Awaitable[AsyncIterable[Any]]],
+) -> tuple[float, int]:
+    """The asyncio twin of _first_and_count."""
     start = time.perf_counter()
     first = 0.0
     count = 0
-    async for _ in items:
+    async for _ in await open_items():
         if count == 0:
             first = time.perf_counter() - start
         count += 1
@@ -74,7 +80,7 @@ def floor_sync(http: httpx.Client, root: str, protocol: str) -> SyncRead:
                     if sse.data != "[DONE]":
                         yield json.loads(sse.data)
 
-    return lambda: _first_and_count(events())
+    return lambda: _first_and_count(events)
 
 
 def floor_async(http: httpx.AsyncClient, root: str, protocol: str) -> AsyncRead:
@@ -91,7 +97,10 @@ def floor_async(http: httpx.AsyncClient, root: str, protocol: str) -> AsyncRead:
                     if sse.data != "[DONE]":
                         yield json.loads(sse.data)
 
-    return lambda: _afirst_and_count(events())
+    async def opened() -> AsyncIterator[Any]:
+        return events()  # the request goes out at the first item, inside the clock
+
+    return lambda: _afirst_and_count(opened)
 
 
 # -- llm_connector -------------------------------------------------------------------------
@@ -114,26 +123,18 @@ def open_stream(client: Client, protocol: str) -> Any:
 
 def ours_sync(root: str, protocol: str) -> tuple[SyncRead, Client]:
     client: Client = _CONSTRUCTORS[protocol](Client, root)
-
-    def chunks() -> Iterator[Any]:
-        # Sending the request is part of the time to the first chunk, as for the floor.
-        yield from open_stream(client, protocol)
-
-    return (lambda: _first_and_count(chunks())), client
+    return (lambda: _first_and_count(lambda: open_stream(client, protocol))), client
 
 
 def ours_async(root: str, protocol: str) -> tuple[AsyncRead, AsyncClient]:
     client: AsyncClient = _CONSTRUCTORS[protocol](AsyncClient, root)
 
-    async def chunks() -> AsyncIterator[Any]:
+    async def opened() -> AsyncIterable[Any]:
         if protocol == "responses":
-            stream: Any = await client.invoke_responses_stream(RESPONSES_REQUEST)
-        else:
-            stream = await client.chat_stream(REQUEST)
-        async for chunk in stream:
-            yield chunk
+            return await client.invoke_responses_stream(RESPONSES_REQUEST)
+        return await client.chat_stream(REQUEST)
 
-    return (lambda: _afirst_and_count(chunks())), client
+    return (lambda: _afirst_and_count(opened)), client
 
 
 # -- the official SDKs, where installed ------------------------------------------------------
@@ -141,104 +142,46 @@ def ours_async(root: str, protocol: str) -> tuple[AsyncRead, AsyncClient]:
 
 def sdk_sync(root: str, protocol: str) -> SyncRead | None:
     """The official SDK's streaming call on the same stream, or None if not installed."""
-    try:
-        if protocol == "responses":
-            import openai
-
-            rc = openai.OpenAI(api_key="bench", base_url=root + "/v1", max_retries=0)
-            return lambda: _first_and_count(
-                iter(rc.responses.create(model="bench-model", input="Count to many.", stream=True))
-            )
-        if protocol == "openai":
-            import openai
-
-            oc = openai.OpenAI(api_key="bench", base_url=root + "/v1", max_retries=0)
-            return lambda: _first_and_count(
-                iter(
-                    oc.chat.completions.create(
-                        model="bench-model", messages=_BODY["messages"], stream=True
-                    )
-                )  # type: ignore[arg-type]
-            )
-        if protocol == "anthropic":
-            import anthropic
-
-            ac = anthropic.Anthropic(api_key="bench", base_url=root, max_retries=0)
-            return lambda: _first_and_count(
-                iter(
-                    ac.messages.create(
-                        model="bench-model",
-                        max_tokens=1024,
-                        messages=_BODY["messages"],
-                        stream=True,
-                    )
-                )  # type: ignore[arg-type]
-            )
-        if protocol == "gemini":
-            from google import genai
-            from google.genai import types as gtypes
-
-            gc = genai.Client(
-                api_key="bench",
-                http_options=gtypes.HttpOptions(base_url=root, api_version="v1beta"),
-            )
-            return lambda: _first_and_count(
-                iter(
-                    gc.models.generate_content_stream(
-                        model="bench-model", contents="Count to many."
-                    )
-                )
-            )
-        if protocol == "ollama":
-            import ollama
-
-            olc = ollama.Client(host=root)
-            return lambda: _first_and_count(
-                iter(olc.chat(model="bench-model", messages=_BODY["messages"], stream=True))
-            )
-    except ImportError:
+    opener = _sdk_opener(root, protocol, aio=False)
+    if opener is None:
         return None
-    return None
+    return lambda: _first_and_count(opener)
 
 
 def sdk_async(root: str, protocol: str) -> AsyncRead | None:
+    opener = _sdk_opener(root, protocol, aio=True)
+    if opener is None:
+        return None
+    return lambda: _afirst_and_count(opener)
+
+
+def _sdk_opener(root: str, protocol: str, *, aio: bool) -> Callable[[], Any] | None:
+    """The call that opens the official SDK's stream (a coroutine's, with ``aio``), or
+    None where the SDK is not installed."""
+    messages: Any = _BODY["messages"]
     try:
-        if protocol == "responses":
+        if protocol in ("openai", "responses"):
             import openai
 
-            arc = openai.AsyncOpenAI(api_key="bench", base_url=root + "/v1", max_retries=0)
-
-            async def read_responses() -> tuple[float, int]:
-                stream = await arc.responses.create(
+            oc: Any = (openai.AsyncOpenAI if aio else openai.OpenAI)(
+                api_key="bench", base_url=root + "/v1", max_retries=0
+            )
+            if protocol == "responses":
+                return lambda: oc.responses.create(
                     model="bench-model", input="Count to many.", stream=True
                 )
-                return await _afirst_and_count(stream.__aiter__())
-
-            return read_responses
-        if protocol == "openai":
-            import openai
-
-            oc = openai.AsyncOpenAI(api_key="bench", base_url=root + "/v1", max_retries=0)
-
-            async def read_openai() -> tuple[float, int]:
-                stream = await oc.chat.completions.create(
-                    model="bench-model", messages=_BODY["messages"], stream=True
-                )  # type: ignore[arg-type]
-                return await _afirst_and_count(stream.__aiter__())
-
-            return read_openai
+            return lambda: oc.chat.completions.create(
+                model="bench-model", messages=messages, stream=True
+            )
         if protocol == "anthropic":
             import anthropic
 
-            ac = anthropic.AsyncAnthropic(api_key="bench", base_url=root, max_retries=0)
-
-            async def read_anthropic() -> tuple[float, int]:
-                stream = await ac.messages.create(
-                    model="bench-model", max_tokens=1024, messages=_BODY["messages"], stream=True
-                )  # type: ignore[arg-type]
-                return await _afirst_and_count(stream.__aiter__())
-
-            return read_anthropic
+            ac: Any = (anthropic.AsyncAnthropic if aio else anthropic.Anthropic)(
+                api_key="bench", base_url=root, max_retries=0
+            )
+            return lambda: ac.messages.create(
+                model="bench-model", max_tokens=1024, messages=messages, stream=True
+            )
         if protocol == "gemini":
             from google import genai
             from google.genai import types as gtypes
@@ -247,26 +190,15 @@ def sdk_async(root: str, protocol: str) -> AsyncRead | None:
                 api_key="bench",
                 http_options=gtypes.HttpOptions(base_url=root, api_version="v1beta"),
             )
-
-            async def read_gemini() -> tuple[float, int]:
-                stream = await gc.aio.models.generate_content_stream(
-                    model="bench-model", contents="Count to many."
-                )
-                return await _afirst_and_count(stream.__aiter__())
-
-            return read_gemini
+            # The lambda holds the client itself: once collected, it closes its connections.
+            return lambda: (gc.aio.models if aio else gc.models).generate_content_stream(
+                model="bench-model", contents="Count to many."
+            )
         if protocol == "ollama":
             import ollama
 
-            olc = ollama.AsyncClient(host=root)
-
-            async def read_ollama() -> tuple[float, int]:
-                stream = await olc.chat(
-                    model="bench-model", messages=_BODY["messages"], stream=True
-                )
-                return await _afirst_and_count(stream.__aiter__())
-
-            return read_ollama
+            olc: Any = (ollama.AsyncClient if aio else ollama.Client)(host=root)
+            return lambda: olc.chat(model="bench-model", messages=messages, stream=True)
     except ImportError:
         return None
     return None
