@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from llm_connector._deadlines import Progress, Watch, Watchdog
+from llm_connector._deadlines import Progress, Watch, Watchdog, shutdown
 from llm_connector._hooks import BodyTimer, Hooks, RequestInfo, ResponseInfo, public_headers
 from llm_connector._redact import redact_error, redact_text, redact_url
 from llm_connector._retry import Attempts, parse_retry_after
@@ -168,6 +168,20 @@ def response_socket(response: httpx.Response) -> Any:
         return None
 
 
+class _SocketOf:
+    """The socket under a response, found only if the watchdog must shut it down: asking
+    httpcore's asyncio stream for it costs about 10 us (anyio gathers all its socket's
+    addresses to answer), and almost every response ends before any limit."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    def shutdown(self, how: int, /) -> None:
+        shutdown(response_socket(self._response))
+
+
 def watch_response(
     dog: Watchdog,
     progress: Progress,
@@ -180,7 +194,7 @@ def watch_response(
     """Start the watchdog on a response about to be read: a stream's event limits and the
     call's deadline, or only the deadline for a response read whole (whose waits are
     httpx's per-read ``first_event``)."""
-    sock = response_socket(response)
+    sock = _SocketOf(response)
     if not stream:
         return dog.watch(progress, sock, first=None, idle=None, total=attempts.deadline)
     # httpx's read timeout (first_event, for the wait for the response head) applies to

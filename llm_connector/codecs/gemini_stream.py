@@ -119,14 +119,14 @@ class GeminiStreamDecoder:
 
     def decode(self, obj: Mapping[str, Any], raw: str) -> list[StreamingResponse]:
         """The chunks one response object makes (``raw`` is its text, for errors)."""
-        error = obj.get("error")
-        if error:
+        # "in" first: both keys are absent from the usual chunk, and a lookup that finds
+        # nothing is cheaper than a .get() call.
+        if "error" in obj and (error := obj["error"]):
             # An error after the stream began arrives as an event with Google's error
             # object: https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
             raise gemini_error(error, raw)
-        feedback = obj.get("promptFeedback")
-        if feedback is not None:
-            _check_prompt_feedback(feedback, raw)
+        if "promptFeedback" in obj:
+            _check_prompt_feedback(obj["promptFeedback"], raw)
         response_id = obj.get("responseId")
         if type(response_id) is str and response_id:
             self._id = response_id
