@@ -142,7 +142,27 @@ class GeminiStreamDecoder:
         if type(candidates) is not list:
             raise StreamDecodeError("chunk 'candidates' is not a list", frame=raw)
         if len(candidates) == 1:  # the usual chunk
-            choices = self._candidate(candidates[0], raw)
+            candidate = candidates[0]
+            # The most usual of all: the next piece of a begun candidate's text, one part
+            # holding nothing but "text", not the last. Built here, it is the chunk
+            # _candidate() would make, 0.25 us sooner (docs/performance.md).
+            if type(candidate) is dict and "finishReason" not in candidate:
+                content = candidate.get("content")
+                parts = content.get("parts") if type(content) is dict else None
+                if type(parts) is list and len(parts) == 1:
+                    part = parts[0]
+                    index = candidate.get("index", 0)
+                    if (
+                        type(part) is dict
+                        and len(part) == 1
+                        and type(text := part.get("text")) is str
+                        and type(index) is int
+                        and (state := self._candidates.get(index)) is not None
+                        and state.started
+                    ):
+                        choice = new_choice(index, new_delta(None, text or None))
+                        return [new_chunk(self._id, self._model, (choice,))]
+            choices = self._candidate(candidate, raw)
             if len(choices) == 1:
                 return [new_chunk(self._id, self._model, (choices[0],))]
             return [new_chunk(self._id, self._model, (choice,)) for choice in choices]

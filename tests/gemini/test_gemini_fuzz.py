@@ -10,6 +10,8 @@ raw bytes through both clients. What comes out must have the types its classes d
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -204,3 +206,58 @@ def test_only_llm_errors_reach_a_client_whatever_the_body(body: bytes, mode: Mod
     check_answer(outcome.final)
     if outcome.error is not None:
         check_answer(outcome.error.partial)
+
+
+# Candidates at and around the usual text chunk (one part of nothing but "text"), which
+# GeminiStreamDecoder.decode() builds without _candidate(): index of every type that
+# compares equal to 0 or 1, parts with a neighbour or a key too many, a finish or none.
+_usual_part = st.fixed_dictionaries(
+    {"text": st.one_of(_text, st.just(""), st.none(), st.integers(0, 1))},
+    optional={"thought": st.booleans(), "thoughtSignature": _text},
+)
+near_usual = st.fixed_dictionaries(
+    {
+        "content": st.one_of(
+            st.fixed_dictionaries(
+                {"parts": st.lists(_usual_part, min_size=1, max_size=2)},
+                optional={"role": st.just("model")},
+            ),
+            any_json,
+        )
+    },
+    optional={
+        "index": st.sampled_from([0, 1, 0.0, 1.0, True, False, "0", None]),
+        "finishReason": st.sampled_from(["STOP", "", "FINISH_REASON_UNSPECIFIED", None]),
+    },
+)
+
+
+def _outcome(make: Callable[..., list[StreamingResponse]], *args: Any) -> object:
+    try:
+        return make(*args)
+    except LLMError as exc:
+        return (type(exc), str(exc))
+
+
+def _through_candidate(
+    decoder: GeminiStreamDecoder, candidate: dict[str, Any], raw: str
+) -> list[StreamingResponse]:
+    """decode()'s own way with one candidate, taking _candidate() every time."""
+    return [
+        StreamingResponse(decoder._id, decoder._model, (choice,))
+        for choice in decoder._candidate(candidate, raw)
+    ]
+
+
+@FUZZ
+@given(st.lists(near_usual, min_size=1, max_size=5))
+def test_the_usual_chunk_shortcut_makes_what_the_general_path_makes(
+    candidates: list[dict[str, Any]],
+) -> None:
+    shortcut, general = GeminiStreamDecoder(), GeminiStreamDecoder()
+    for candidate in candidates:
+        raw = json.dumps(candidate)
+        got = _outcome(shortcut.decode, {"candidates": [candidate]}, raw)
+        want = _outcome(_through_candidate, general, candidate, raw)
+        # repr too: an index of 0.0 or True is == 0 and 1, but is not what the chunk holds.
+        assert (got, repr(got)) == (want, repr(want))
