@@ -93,7 +93,22 @@ class OpenAIChatStreamDecoder:
             if type(raw_choices) is not list:
                 raise StreamDecodeError("chunk 'choices' is not a list", frame=data)
             if len(raw_choices) == 1:  # the usual chunk: no generator for one choice
-                choices = (self._choice(raw_choices[0], data),)
+                raw = raw_choices[0]
+                # The most usual choice: more text of an open choice and nothing else,
+                # built here as _choice() would build it, 0.15 us sooner.
+                if (
+                    type(raw) is dict
+                    and type(delta := raw.get("delta")) is dict
+                    and len(delta) == 1
+                    and type(content := delta.get("content")) is str
+                    and not raw.get("finish_reason")
+                    and not raw.get("native_finish_reason")
+                    and type(index := raw.get("index", 0)) is int
+                    and index in self._open_choices
+                ):
+                    choices = (new_choice(index, new_delta(None, content)),)
+                else:
+                    choices = (self._choice(raw, data),)
             else:
                 choices = tuple([self._choice(c, data) for c in raw_choices])
         usage = obj.get("usage")

@@ -10,6 +10,10 @@ Every chunk and every answer that comes out must have the types its class declar
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -155,3 +159,57 @@ def test_stream_core_finish_keeps_the_decoder_contract_as_feed_does() -> None:
     with pytest.raises(StreamDecodeError) as caught:
         core.finish()
     assert caught.value.partial is not None
+
+
+# Choices at and around the usual one (more text of an open choice, nothing else), which
+# OpenAIChatStreamDecoder.feed() builds without _choice(): indexes of every type that
+# compares equal to 0 or 1, deltas with a key too many, finishes of any type.
+near_usual_choice = st.fixed_dictionaries(
+    {
+        "delta": st.one_of(
+            st.fixed_dictionaries(
+                {"content": st.one_of(st.text(max_size=3), st.none(), st.integers(0, 1))},
+                optional={"role": st.just("assistant"), "reasoning_content": st.text(max_size=2)},
+            ),
+            st.sampled_from([{}, None, 5, "x"]),
+        )
+    },
+    optional={
+        "index": st.sampled_from([0, 1, 0.0, True, "0", None]),
+        "finish_reason": st.sampled_from(["stop", "", None, 5]),
+        "native_finish_reason": st.sampled_from(["end_turn", "", None, 5]),
+        "logprobs": st.none(),
+    },
+)
+
+
+def _outcome(make: Callable[..., object], *args: Any) -> object:
+    try:
+        return make(*args)
+    except LLMError as exc:
+        return (type(exc), str(exc))
+
+
+def _fed(decoder: OpenAIChatStreamDecoder, data: str) -> object:
+    return decoder.feed(SSEFrame(data))[0].choices
+
+
+def _through_choice(decoder: OpenAIChatStreamDecoder, choice: object, data: str) -> object:
+    return (decoder._choice(choice, data),)
+
+
+def _state(decoder: OpenAIChatStreamDecoder) -> object:
+    return decoder._open_choices, decoder._finished_choices, decoder._seen_choice
+
+
+@FUZZ
+@given(st.lists(near_usual_choice, min_size=1, max_size=5))
+def test_the_usual_choice_shortcut_makes_what_choice_makes(choices: list[dict[str, Any]]) -> None:
+    shortcut, general = OpenAIChatStreamDecoder(), OpenAIChatStreamDecoder()
+    for choice in choices:
+        data = json.dumps({"choices": [choice]})
+        got = _outcome(_fed, shortcut, data)
+        want = _outcome(_through_choice, general, choice, data)
+        # repr too: an index of 0.0 or True is == 0 and 1, but is not what the chunk holds.
+        assert (got, repr(got)) == (want, repr(want))
+        assert _state(shortcut) == _state(general)
