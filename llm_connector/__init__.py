@@ -50,27 +50,28 @@ from llm_connector.errors import (
 )
 from llm_connector.types import (
     ChatRequest,
-    ChatResponse,
     DocumentPart,
     ImagePart,
     Message,
     ResponseFormat,
-    StreamingResponse,
     TextPart,
     Tool,
     ToolCall,
     ToolChoice,
-    Usage,
 )
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+    from llm_connector.types._response import ChatResponse, StreamingResponse, Usage
 
 # Loaded on first use (see _lazy.py): the mock, which most programs never need, and the
 # types of the calls besides chat.
 _LAZY: dict[str, str] = {
+    "ChatResponse": "llm_connector.types._response",
+    "StreamingResponse": "llm_connector.types._response",
+    "Usage": "llm_connector.types._response",
     "MockReply": "llm_connector._mock",
     "MockServer": "llm_connector._mock",
     "EmbedRequest": "llm_connector.types._embedding",

@@ -35,11 +35,12 @@ from llm_connector._shell import (
 )
 from llm_connector._timeout import PhaseLimits, phase_limits
 from llm_connector.errors import APIStatusError, LLMError
-from llm_connector.types import ChatRequest, ChatResponse
+from llm_connector.types import ChatRequest
 
 if TYPE_CHECKING:
     from llm_connector._responses_call import ResponsesCall
     from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.types import ChatResponse
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails
 

@@ -26,14 +26,15 @@ from llm_connector._shell import (
 from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, LineFrame, StreamCore
 from llm_connector.codecs._base import Frame
 from llm_connector.errors import LLMError
-from llm_connector.types import ChatResponse, StreamingResponse
 
 if TYPE_CHECKING:
     from llm_connector._async_client import AsyncClient
     from llm_connector._responses_call import ResponsesCall
 
-    # ResponsesStreamEvent is named only in a quoted base class, which ruff does not read.
+    # Some are named only in quoted base classes, which ruff does not read: none of these
+    # types loads with the package (the chat answers' load with the first stream).
     from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
+    from llm_connector.types import ChatResponse, StreamingResponse  # noqa: F401
 
 __all__ = [
     "AsyncChatStream",
@@ -183,7 +184,7 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
         await self.aclose()
 
 
-class AsyncChatStream(_AsyncStream[StreamingResponse, ChatResponse]):
+class AsyncChatStream(_AsyncStream["StreamingResponse", "ChatResponse"]):
     """A streamed answer: ``async for`` it for ``StreamingResponse`` chunks.
 
     Leaving the loop early closes the connection (on the next turn of the event loop);

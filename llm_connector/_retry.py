@@ -138,23 +138,32 @@ def retry_delay(
     return None
 
 
-@attrs.define
 class Attempts:
     """One call's retry budget and deadline, shared by the sending of the request and the
     stream that reads its answer (a stream that fails before its first content sends the
     request again from the same budget).
 
-    ``started`` and ``now`` are ``time.monotonic()`` values passed in by the shells.
+    ``started`` and ``now`` are ``time.monotonic()`` values passed in by the shells. A
+    plain class: internal, and an attrs class costs import time (docs/performance.md).
     """
 
-    policy: RetryPolicy
-    #: The call's ``total`` limit in seconds (None: no deadline).
-    total: float | None
-    started: float
-    #: Retries made so far.
-    retries: int = 0
-    #: When the latest attempt was sent (the ``first_event`` limit counts from there).
-    sent_at: float = 0.0
+    __slots__ = ("policy", "retries", "sent_at", "started", "total")
+
+    def __init__(self, policy: RetryPolicy, total: float | None, started: float) -> None:
+        self.policy = policy
+        #: The call's ``total`` limit in seconds (None: no deadline).
+        self.total = total
+        self.started = started
+        #: Retries made so far.
+        self.retries = 0
+        #: When the latest attempt was sent (the ``first_event`` limit counts from there).
+        self.sent_at = 0.0
+
+    def __repr__(self) -> str:
+        return (
+            f"Attempts(retries={self.retries}, max_retries={self.policy.max_retries}, "
+            f"total={self.total})"
+        )
 
     @property
     def deadline(self) -> float | None:

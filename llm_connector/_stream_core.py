@@ -21,13 +21,16 @@ Responses streams yield ``ResponsesStreamEvent``s and accumulate a ``ResponsesRe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from llm_connector._accumulate import StreamAccumulator, response_as_chunks
 from llm_connector._redact import redact_error
 from llm_connector.codecs._base import ChatCodec, Frame, StreamDecoder
 from llm_connector.errors import IncompleteStreamError, LLMError, StreamDecodeError
-from llm_connector.types import ChatResponse, StreamingResponse
+
+if TYPE_CHECKING:
+    # The response types load with the first stream, not with the package (_lazy.py).
+    from llm_connector._accumulate import StreamAccumulator
+    from llm_connector.types import ChatResponse, StreamingResponse
 
 ItemT = TypeVar("ItemT")
 AnswerT = TypeVar("AnswerT")
@@ -112,6 +115,8 @@ class ChatSource:
         return self._codec.new_stream_decoder()
 
     def new_accumulator(self) -> StreamAccumulator:
+        from llm_connector._accumulate import StreamAccumulator
+
         return StreamAccumulator()
 
     @staticmethod
@@ -119,6 +124,8 @@ class ChatSource:
         return has_content(item)
 
     def whole_body(self, body: bytes) -> list[StreamingResponse]:
+        from llm_connector._accumulate import response_as_chunks
+
         return response_as_chunks(self._codec.parse_chat(body))
 
     @staticmethod
@@ -275,7 +282,7 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
         return self._acc.snapshot()
 
 
-class StreamCore(BaseStreamCore[StreamingResponse, ChatResponse]):
+class StreamCore(BaseStreamCore["StreamingResponse", "ChatResponse"]):
     """The core of a chat stream (``ChatStream``, ``AsyncChatStream``)."""
 
     __slots__ = ()

@@ -27,14 +27,15 @@ from llm_connector._shell import (
 from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, LineFrame, StreamCore
 from llm_connector.codecs._base import Frame
 from llm_connector.errors import LLMError
-from llm_connector.types import ChatResponse, StreamingResponse
 
 if TYPE_CHECKING:
     from llm_connector._client import Client
     from llm_connector._responses_call import ResponsesCall
 
-    # ResponsesStreamEvent is named only in a quoted base class, which ruff does not read.
+    # Some are named only in quoted base classes, which ruff does not read: none of these
+    # types loads with the package (the chat answers' load with the first stream).
     from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
+    from llm_connector.types import ChatResponse, StreamingResponse  # noqa: F401
 
 __all__ = ["ChatStream", "ResponsesStream"]
 
@@ -175,7 +176,7 @@ class _Stream(Generic[ItemT, AnswerT]):
         self.close()
 
 
-class ChatStream(_Stream[StreamingResponse, ChatResponse]):
+class ChatStream(_Stream["StreamingResponse", "ChatResponse"]):
     """A streamed answer: iterate it for ``StreamingResponse`` chunks.
 
     Leaving a ``for`` loop early (``break``, an exception) closes the HTTP connection at

@@ -124,20 +124,32 @@ class Timeout(FrozenValue):
 DEFAULT_TIMEOUT = Timeout()
 
 
-@attrs.frozen(repr=False, eq=False)
-class PhaseLimits(FrozenValue):
+class PhaseLimits:
     """One attempt's limits for the transport's own timeouts, each already cut to what is
     left of the call's deadline, and which ``Timeout`` field each one stands for (so a
-    transport timeout is reported as the limit the caller set)."""
+    transport timeout is reported as the limit the caller set).
 
-    connect: float | None
-    #: The wait for the response head (and, for a response read whole, its body).
-    read: float | None
-    write: float | None
-    #: The byte-level backstop while a stream's body is read (the event-level limits are
-    #: the watchdog's): never shorter than the event-level limits.
-    stream_read: float | None
-    kinds: dict[str, TimeoutKind] = attrs.field(hash=False)
+    A plain class: internal, made once per attempt, and an attrs class costs import time
+    (docs/performance.md)."""
+
+    __slots__ = ("connect", "kinds", "read", "stream_read", "write")
+
+    def __init__(
+        self,
+        connect: float | None,
+        read: float | None,
+        write: float | None,
+        stream_read: float | None,
+        kinds: dict[str, TimeoutKind],
+    ) -> None:
+        self.connect = connect
+        #: The wait for the response head (and, for a response read whole, its body).
+        self.read = read
+        self.write = write
+        #: The byte-level backstop while a stream's body is read (the event-level limits
+        #: are the watchdog's): never shorter than the event-level limits.
+        self.stream_read = stream_read
+        self.kinds = kinds
 
 
 def _cut(

@@ -2,7 +2,7 @@
 
 Import time is measured in bench/ (docs/performance.md). These tests only pin down the
 structure behind it: a plain ``import llm_connector`` loads no codec, no mock, and none of
-the Responses API, embedding or model-listing classes. Each of those names still resolves
+the answer, Responses API, embedding or model-listing classes. Each of those names still resolves
 from every package that exports it, and ``dir()`` lists it.
 """
 
@@ -29,6 +29,9 @@ NOT_AT_IMPORT = (
     "llm_connector.responses._items",
     "llm_connector.types._embedding",
     "llm_connector.types._models",
+    # The chat answers' types and their accumulator: loaded by the first stream.
+    "llm_connector.types._response",
+    "llm_connector._accumulate",
     "llm_connector.codecs.openai_chat",
     "llm_connector.codecs.anthropic",
     "llm_connector.codecs.gemini",
@@ -49,6 +52,16 @@ def test_import_loads_no_codec_mock_or_feature_types() -> None:
     loaded = _loaded_after("import llm_connector")
     assert "llm_connector._client" in loaded
     assert sorted(loaded & set(NOT_AT_IMPORT)) == []
+
+
+def test_the_answer_types_load_with_the_first_stream() -> None:
+    # Client.mock answers offline, through the same stream core as every provider.
+    loaded = _loaded_after(
+        "import llm_connector as lc; "
+        "request = lc.ChatRequest('m').add_message(lc.Message.user('q')); "
+        "assert lc.Client.mock('hi').chat_stream(request).final_response().content == 'hi'"
+    )
+    assert {"llm_connector.types._response", "llm_connector._accumulate"} <= loaded
 
 
 def test_a_lazy_name_loads_its_module() -> None:

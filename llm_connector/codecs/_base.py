@@ -25,9 +25,10 @@ from llm_connector.errors import (
     UnsupportedFeatureError,
     status_error_class,
 )
-from llm_connector.types import ChatRequest, ChatResponse, StreamingResponse
+from llm_connector.types import ChatRequest
 
 if TYPE_CHECKING:
+    from llm_connector.types import ChatResponse, StreamingResponse
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import ModelDetails, ModelPage
 

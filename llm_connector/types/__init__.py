@@ -17,16 +17,6 @@ from llm_connector.types._message import (
     ToolCall,
 )
 from llm_connector.types._request import ChatRequest, ReasoningEffort
-from llm_connector.types._response import (
-    ChatResponse,
-    Choice,
-    Delta,
-    FunctionCallDelta,
-    StreamChoice,
-    StreamingResponse,
-    ToolCallDelta,
-    Usage,
-)
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 
 if TYPE_CHECKING:
@@ -50,11 +40,31 @@ if TYPE_CHECKING:
     )
     from llm_connector.types._embedding import Embedding, EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails, ModelPage
+    from llm_connector.types._response import (
+        ChatResponse,
+        Choice,
+        Delta,
+        FunctionCallDelta,
+        StreamChoice,
+        StreamingResponse,
+        ToolCallDelta,
+        Usage,
+    )
 
 # Loaded on first use (see _lazy.py): the Responses API's common types (they live in
-# llm_connector.responses, which builds on the types above), embeddings, model listings.
+# llm_connector.responses, which builds on the types above), embeddings, model listings,
+# and the types of answers, which the first answer loads (about 2 ms of import).
 _RESPONSES = "llm_connector.responses"
+_ANSWERS = "llm_connector.types._response"
 _LAZY: dict[str, str] = {
+    "ChatResponse": _ANSWERS,
+    "Choice": _ANSWERS,
+    "Delta": _ANSWERS,
+    "FunctionCallDelta": _ANSWERS,
+    "StreamChoice": _ANSWERS,
+    "StreamingResponse": _ANSWERS,
+    "ToolCallDelta": _ANSWERS,
+    "Usage": _ANSWERS,
     "FunctionCallItem": _RESPONSES,
     "FunctionCallOutputItem": _RESPONSES,
     "HostedTool": _RESPONSES,
