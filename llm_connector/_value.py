@@ -15,6 +15,9 @@ own:
 - ``hash``: over the fields that take part in it; ``hash=False`` fields are left out.
 
 None of them is on a hot path. Which fields take part is read once per class.
+
+``builder_of`` makes the mutable twin of such a class that the stream decoders build
+chunks with (types/_fast.py).
 """
 
 from __future__ import annotations
