@@ -14,9 +14,9 @@ from httpx_sse import EventSource
 
 from llm_connector._base_client import PreparedCall
 from llm_connector._deadlines import LoopWatchdog, Watch, Watchdog
+from llm_connector._ndjson import NDJSONLines
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
-    NDJSONLines,
     retry_wait,
     stream_error,
     stream_framing,

@@ -1,4 +1,4 @@
-"""NDJSON framing (``_shell.NDJSONLines``) gives the same lines however the bytes arrive.
+"""NDJSON framing (``_ndjson.NDJSONLines``) gives the same lines however the bytes arrive.
 
 The reference splits the whole body at LF, then applies the framing's rules to each piece:
 a byte order mark before the first line is dropped, each line is decoded as UTF-8 with
@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_connector._shell import NDJSONLines
+from llm_connector._ndjson import NDJSONLines
 
 BOM = b"\xef\xbb\xbf"
 
