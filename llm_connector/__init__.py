@@ -66,8 +66,8 @@ if TYPE_CHECKING:
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._response import ChatResponse, StreamingResponse, Usage
 
-# Loaded on first use (see _lazy.py): the mock, which most programs never need, and the
-# types of the calls besides chat.
+# Loaded on first use (see _lazy.py): the answer types (the first answer loads them), the
+# mock, which most programs never need, and the types of the calls besides chat.
 _LAZY: dict[str, str] = {
     "ChatResponse": "llm_connector.types._response",
     "StreamingResponse": "llm_connector.types._response",
