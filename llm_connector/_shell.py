@@ -179,6 +179,7 @@ class _SocketOf:
         self._response = response
 
     def shutdown(self, how: int, /) -> None:
+        # The watchdog only ever asks for SHUT_RDWR, which _deadlines.shutdown() does.
         shutdown(response_socket(self._response))
 
 

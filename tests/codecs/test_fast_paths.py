@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_connector._stream_core import LineFrame
+from llm_connector._ndjson import LineFrame
 from llm_connector.codecs._base import SSEFrame
 from llm_connector.codecs.json_stream import frame_object, text_object
 from llm_connector.codecs.ollama_stream import OllamaStreamDecoder
