@@ -26,8 +26,7 @@ from llm_connector._redact import redact_error, redact_text, redact_url, secrets
 from llm_connector._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
 from llm_connector._shell import USER_AGENT, Attempt, add_request_id
 from llm_connector._timeout import DEFAULT_TIMEOUT, Timeout
-from llm_connector._value import FrozenValue
-from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
+from llm_connector.codecs.contract import Endpoint, RequestSpec, merge_headers
 from llm_connector.errors import (
     APIStatusError,
     LLMError,
@@ -35,6 +34,7 @@ from llm_connector.errors import (
     ResponseDecodeError,
 )
 from llm_connector.types import ChatRequest
+from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
     from llm_connector._responses_call import ResponsesCall
@@ -225,7 +225,7 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
         endpoint, secrets = self._endpoint(request.api_key, request.base_url, request.extra_headers)
         if not self._provider.native_responses or self._lacks_responses(endpoint.base_url):
             return self._translated_responses(request, endpoint, secrets, stream=stream)
-        from llm_connector.codecs.openai_responses import NativeSource, OpenAIResponsesCodec
+        from llm_connector.codecs.openai_responses.codec import NativeSource, OpenAIResponsesCodec
 
         codec = OpenAIResponsesCodec()
         spec = codec.build_responses(request, endpoint, stream=stream)
@@ -243,7 +243,7 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
         stream: bool,
     ) -> ResponsesCall:
         from llm_connector._responses_call import ResponsesCall
-        from llm_connector.codecs.openai_responses_synth import (
+        from llm_connector.codecs.openai_responses.fallback import (
             TranslatedSource,
             responses_response_of,
         )
@@ -270,7 +270,7 @@ class BaseClient(ProviderConstructors, HookRegistry, Generic[HttpT]):
         """The translated call to make after a native call failed with ``error``, when the
         error says the server has no ``/responses`` (the base URL is remembered); None when
         the error is the answer."""
-        from llm_connector.codecs.openai_responses import lacks_responses_route
+        from llm_connector.codecs.openai_responses.parse import lacks_responses_route
 
         if not call.native or not isinstance(error, APIStatusError):
             return None

@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 import attrs
 
 from llm_connector._redact import redact_text, redact_url
-from llm_connector._value import FrozenValue
 from llm_connector.errors import APIStatusError, LLMError, RequestValidationError
 from llm_connector.types._request import SECRET_HEADERS
+from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
     from llm_connector._base_client import PreparedCall

@@ -15,18 +15,18 @@ from typing import Any
 import attrs
 
 from llm_connector._provider_urls import azure_endpoint, ollama_host
-from llm_connector._value import FrozenValue
-from llm_connector.codecs._base import AuthStyle, ChatCodec
+from llm_connector.codecs.contract import AuthStyle, ChatCodec
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._value import FrozenValue
 
 
 def _openai_dialect_codec(row: str) -> Callable[..., ChatCodec]:
-    """A codec factory for an OpenAI-compatible row: its dialect (openai_compat_dialects.py),
+    """A codec factory for an OpenAI-compatible row: its dialect (openai_chat/dialects.py),
     with the knobs a constructor overrides (``think_tags=...``)."""
 
     def make(**knobs: Any) -> ChatCodec:
-        from llm_connector.codecs.openai_chat import OpenAIChatCodec
-        from llm_connector.codecs.openai_compat_dialects import DIALECTS
+        from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+        from llm_connector.codecs.openai_chat.dialects import DIALECTS
 
         dialect = DIALECTS[row]
         return OpenAIChatCodec(attrs.evolve(dialect, **knobs) if knobs else dialect)
@@ -39,43 +39,46 @@ def _compatible_codec() -> ChatCodec:
 
 
 def _dashscope_codec(**options: Any) -> ChatCodec:
-    from llm_connector.codecs.dashscope import DashScopeCodec
+    from llm_connector.codecs.dashscope.codec import DashScopeCodec
 
     return DashScopeCodec(**options)
 
 
 def _hunyuan_codec() -> ChatCodec:
-    from llm_connector.codecs.hunyuan import HunyuanCodec
+    from llm_connector.codecs.hunyuan.codec import HunyuanCodec
 
     return HunyuanCodec()
 
 
 def _anthropic_codec() -> ChatCodec:
-    from llm_connector.codecs.anthropic import ANTHROPIC_DIALECT, AnthropicCodec
+    from llm_connector.codecs.anthropic.codec import AnthropicCodec
+    from llm_connector.codecs.anthropic.dialect import ANTHROPIC_DIALECT
 
     return AnthropicCodec(ANTHROPIC_DIALECT)
 
 
 def _longcat_codec() -> ChatCodec:
-    from llm_connector.codecs.anthropic import LONGCAT_DIALECT, AnthropicCodec
+    from llm_connector.codecs.anthropic.codec import AnthropicCodec
+    from llm_connector.codecs.anthropic.dialect import LONGCAT_DIALECT
 
     return AnthropicCodec(LONGCAT_DIALECT)
 
 
 def _vertex_codec() -> ChatCodec:
-    from llm_connector.codecs.anthropic import VERTEX_DIALECT, AnthropicCodec
+    from llm_connector.codecs.anthropic.codec import AnthropicCodec
+    from llm_connector.codecs.anthropic.dialect import VERTEX_DIALECT
 
     return AnthropicCodec(VERTEX_DIALECT)
 
 
 def _gemini_codec() -> ChatCodec:
-    from llm_connector.codecs.gemini import GeminiCodec
+    from llm_connector.codecs.gemini.codec import GeminiCodec
 
     return GeminiCodec()
 
 
 def _ollama_codec() -> ChatCodec:
-    from llm_connector.codecs.ollama import OllamaCodec
+    from llm_connector.codecs.ollama.codec import OllamaCodec
 
     return OllamaCodec()
 

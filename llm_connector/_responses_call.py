@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from llm_connector._value import FrozenValue
+from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
     from llm_connector._base_client import PreparedCall
     from llm_connector._stream_core import StreamSource
-    from llm_connector.codecs._base import Endpoint
+    from llm_connector.codecs.contract import Endpoint
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
 
 __all__ = ["ResponsesCall"]

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.errors import (
     APIConnectionError,
     APIStatusError,
@@ -26,6 +25,7 @@ from llm_connector.errors import (
     IncompleteStreamError,
     LLMError,
 )
+from llm_connector.types._value import FrozenValue
 
 RETRYABLE_STATUSES: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 DEFAULT_MAX_RETRIES = 2

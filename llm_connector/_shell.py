@@ -19,7 +19,7 @@ from llm_connector._redact import redact_error, redact_text, redact_url
 from llm_connector._retry import Attempts, parse_retry_after
 from llm_connector._timeout import PhaseLimits, Timeout, TimeoutKind, phase_limits
 from llm_connector._version import __version__
-from llm_connector.codecs._base import RequestSpec
+from llm_connector.codecs.contract import RequestSpec
 from llm_connector.errors import (
     APIConnectionError,
     APIStatusError,
@@ -32,7 +32,7 @@ from llm_connector.errors import (
 
 if TYPE_CHECKING:
     from llm_connector._stream_core import BaseStreamCore
-    from llm_connector.codecs._base import ChatCodec
+    from llm_connector.codecs.contract import ChatCodec
 
 logger = logging.getLogger("llm_connector")
 

@@ -24,13 +24,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from llm_connector._redact import redact_error
-from llm_connector.codecs._base import ChatCodec, Frame, StreamDecoder
+from llm_connector.codecs.contract import ChatCodec, Frame, StreamDecoder
 from llm_connector.errors import IncompleteStreamError, LLMError, StreamDecodeError
 
 if TYPE_CHECKING:
     # The response types load with the first stream, not with the package (_lazy.py).
-    from llm_connector._accumulate import StreamAccumulator
     from llm_connector.types import ChatResponse, StreamingResponse
+    from llm_connector.types._accumulate import StreamAccumulator
 
 ItemT = TypeVar("ItemT")
 AnswerT = TypeVar("AnswerT")
@@ -39,7 +39,7 @@ _AnswerT_co = TypeVar("_AnswerT_co", covariant=True)
 
 
 class ItemDecoder(Protocol[ItemT]):
-    """A stream decoder (see ``codecs._base.StreamDecoder``), whatever it yields."""
+    """A stream decoder (see ``codecs.contract.StreamDecoder``), whatever it yields."""
 
     def feed(self, frame: Frame) -> list[ItemT]: ...
 
@@ -100,7 +100,7 @@ class ChatSource:
         return self._codec.new_stream_decoder()
 
     def new_accumulator(self) -> StreamAccumulator:
-        from llm_connector._accumulate import StreamAccumulator
+        from llm_connector.types._accumulate import StreamAccumulator
 
         return StreamAccumulator()
 
@@ -109,7 +109,7 @@ class ChatSource:
         return has_content(item)
 
     def whole_body(self, body: bytes) -> list[StreamingResponse]:
-        from llm_connector._accumulate import response_as_chunks
+        from llm_connector.types._accumulate import response_as_chunks
 
         return response_as_chunks(self._codec.parse_chat(body))
 

@@ -15,7 +15,6 @@ from httpx_sse import EventSource
 
 from llm_connector._base_client import PreparedCall
 from llm_connector._deadlines import THREAD_WATCHDOG, Watch, Watchdog
-from llm_connector._ndjson import LineFrame, NDJSONLines
 from llm_connector._retry import Attempts
 from llm_connector._shell import (
     retry_wait,
@@ -25,7 +24,8 @@ from llm_connector._shell import (
     watch_response,
 )
 from llm_connector._stream_core import AnswerT, BaseStreamCore, ItemT, StreamCore
-from llm_connector.codecs._base import Frame
+from llm_connector.codecs.contract import Frame
+from llm_connector.codecs.framing.ndjson import LineFrame, NDJSONLines
 from llm_connector.errors import LLMError
 
 if TYPE_CHECKING:

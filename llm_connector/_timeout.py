@@ -16,8 +16,8 @@ from typing import Literal, Protocol, TypeAlias
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._value import FrozenValue
 
 #: Which wait ran out; ``APITimeoutError.timeout_kind`` is one of these.
 TimeoutKind: TypeAlias = Literal["connect", "first_event", "idle", "total"]

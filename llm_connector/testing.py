@@ -34,7 +34,7 @@ from pathlib import Path
 import attrs
 import httpx
 
-from llm_connector._value import FrozenValue
+from llm_connector.types._value import FrozenValue
 
 __all__ = [
     "Recording",

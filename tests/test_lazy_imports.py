@@ -31,11 +31,11 @@ NOT_AT_IMPORT = (
     "llm_connector.types._models",
     # The chat answers' types and their accumulator: loaded by the first stream.
     "llm_connector.types._response",
-    "llm_connector._accumulate",
-    "llm_connector.codecs.openai_chat",
-    "llm_connector.codecs.anthropic",
-    "llm_connector.codecs.gemini",
-    "llm_connector.codecs.ollama",
+    "llm_connector.types._accumulate",
+    "llm_connector.codecs.openai_chat.codec",
+    "llm_connector.codecs.anthropic.codec",
+    "llm_connector.codecs.gemini.codec",
+    "llm_connector.codecs.ollama.codec",
     "cattrs",
 )
 
@@ -61,7 +61,7 @@ def test_the_answer_types_load_with_the_first_stream() -> None:
         "request = lc.ChatRequest('m').add_message(lc.Message.user('q')); "
         "assert lc.Client.mock('hi').chat_stream(request).final_response().content == 'hi'"
     )
-    assert {"llm_connector.types._response", "llm_connector._accumulate"} <= loaded
+    assert {"llm_connector.types._response", "llm_connector.types._accumulate"} <= loaded
 
 
 def test_a_lazy_name_loads_its_module() -> None:

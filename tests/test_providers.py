@@ -10,7 +10,7 @@ from llm_connector import AsyncClient, Client, ResponseDecodeError, UnsupportedF
 from llm_connector._base_client import MAX_MODEL_PAGES, ModelPager, PreparedCall
 from llm_connector._provider_urls import vertex_base_url
 from llm_connector._providers import PROVIDERS
-from llm_connector.codecs._base import RequestSpec
+from llm_connector.codecs.contract import RequestSpec
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import ChatRequest, Message, Model, ModelPage
 

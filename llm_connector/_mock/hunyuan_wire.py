@@ -37,7 +37,7 @@ from llm_connector._mock.server import (
     json_response,
     sse_response,
 )
-from llm_connector.codecs.tc3 import authorization
+from llm_connector.codecs.hunyuan.signing import authorization
 
 #: The marker Hunyuan puts on every answer ("AI-generated content; do not remove this mark").
 NOTE = "以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记"

@@ -13,7 +13,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from llm_connector._value import FrozenValue
+from llm_connector.types._value import FrozenValue
 
 #: Where a streamed answer's usage goes: "chunk" (a last chunk with ``choices: []``, only
 #: when ``stream_options.include_usage`` asks for it, as OpenAI does), "inline" (on the

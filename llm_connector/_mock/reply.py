@@ -9,8 +9,8 @@ from typing import Any
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.types import ToolCall
+from llm_connector.types._value import FrozenValue
 
 _TOKEN = re.compile(r"\s*\S+|\s+")
 

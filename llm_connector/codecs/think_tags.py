@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.types import ChatResponse, Choice, Delta, StreamChoice, StreamingResponse
+from llm_connector.types._value import FrozenValue
 
 OPEN_TAG = "<think>"
 CLOSE_TAG = "</think>"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from llm_connector._value import FrozenValue
+from llm_connector.types._value import FrozenValue
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from llm_connector._value import FrozenValue, builder_of
+from llm_connector.types._value import FrozenValue, builder_of
 
 if TYPE_CHECKING:
     # Read only by the typed properties, which import them when called: a stream of

@@ -9,7 +9,6 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.responses._items import (
     ITEM_TYPES,
@@ -24,6 +23,7 @@ from llm_connector.responses._json import item_from_json
 from llm_connector.types._message import Message, TextPart
 from llm_connector.types._request import REASONING_EFFORTS, ReasoningEffort
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
+from llm_connector.types._value import FrozenValue
 
 SummaryMode: TypeAlias = Literal["auto", "concise", "detailed"]
 _SUMMARY_MODES = frozenset({"auto", "concise", "detailed"})

@@ -17,9 +17,9 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import DocumentPart, ImagePart, TextPart
+from llm_connector.types._value import FrozenValue
 
 ItemRole: TypeAlias = Literal["user", "assistant", "system", "developer"]
 ITEM_ROLES: frozenset[str] = frozenset({"user", "assistant", "system", "developer"})

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import attrs
 
-from llm_connector._value import FrozenValue
-
 # Imported at run time, not only for type checkers: cattrs and typing.get_type_hints()
 # resolve the fields' annotations in this module (``import llm_connector`` loads none of
 # the Responses package, so this costs nothing there).
 from llm_connector.responses._details import IncompleteDetails, ResponsesError, ResponsesUsage
 from llm_connector.responses._items import FunctionCallItem, OtherItem, ResponsesItem
+from llm_connector.types._value import FrozenValue
 
 #: The terminal statuses of a response (``queued`` and ``in_progress`` come before them).
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "incomplete", "failed", "cancelled"})

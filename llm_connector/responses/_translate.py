@@ -4,7 +4,7 @@ asks the same of a chat protocol, and a ResponsesResponse as the ChatResponse it
 The first drives the fallback to chat completions (a server without ``/responses``) and
 ``invoke_responses`` on providers that never had the endpoint (Anthropic, Gemini, Ollama):
 their chat codec sends the ChatRequest, and the chat stream is turned back into Responses
-events (``codecs/openai_responses_synth.py``). The second is what an error interrupting a
+events (``codecs/codecs/openai_responses/fallback.py``). The second is what an error interrupting a
 Responses stream carries in ``.partial`` (a ``ChatResponse``, as every stream error does).
 """
 

@@ -19,7 +19,6 @@ interpreter refuses the class assignment.
 
 from __future__ import annotations
 
-from llm_connector._value import builder_of
 from llm_connector.types._response import (
     Delta,
     FunctionCallDelta,
@@ -28,6 +27,7 @@ from llm_connector.types._response import (
     ToolCallDelta,
     Usage,
 )
+from llm_connector.types._value import builder_of
 
 _new = object.__new__
 

@@ -12,8 +12,8 @@ from typing import Any, Literal, TypeAlias, cast
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._value import FrozenValue
 
 Role: TypeAlias = Literal["system", "developer", "user", "assistant", "tool"]
 ROLES: frozenset[str] = frozenset({"system", "developer", "user", "assistant", "tool"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from llm_connector._value import FrozenValue
+from llm_connector.types._value import FrozenValue
 
 __all__ = ["Model", "ModelDetails", "ModelPage"]
 

@@ -9,11 +9,11 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from llm_connector._timeout import PhaseTimeouts, Timeout
-from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
+from llm_connector.types._value import FrozenValue
 
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 REASONING_EFFORTS: frozenset[str] = frozenset({"none", "minimal", "low", "medium", "high", "xhigh"})

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.types._message import Message, ToolCall
+from llm_connector.types._value import FrozenValue
 
 
 @attrs.frozen(repr=False, eq=False)

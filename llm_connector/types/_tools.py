@@ -7,8 +7,8 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from llm_connector._value import FrozenValue
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._value import FrozenValue
 
 
 def _check_name(_: Any, attribute: attrs.Attribute[str], value: str) -> None:

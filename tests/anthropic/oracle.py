@@ -5,7 +5,7 @@ decoder must produce, in the shape ``attrs.asdict`` gives a ``StreamingResponse`
 imports nothing from llm_connector except the ``SSEFrame`` input type, so a bug in the
 decoder cannot hide in its own expectations.
 
-The rules it encodes (the decoder's docstring, anthropic_stream.py, says why):
+The rules it encodes (the decoder's docstring, stream.py, says why):
 
 - ``message_start``: one chunk, ``role="assistant"``; every chunk carries the message's id
   and model;
@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.contract import SSEFrame
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "anthropic"
 SSE_PATHS: tuple[Path, ...] = tuple(sorted(DATA.glob("*.sse")))

@@ -6,8 +6,8 @@ import base64
 import json
 from typing import Any
 
-from llm_connector.codecs._base import Endpoint, RequestSpec
-from llm_connector.codecs.anthropic import AnthropicCodec
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.codecs.contract import Endpoint, RequestSpec
 from llm_connector.types import ChatRequest, Tool
 from tests.anthropic.oracle import DATA
 

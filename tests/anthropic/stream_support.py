@@ -10,9 +10,9 @@ import attrs
 
 from llm_connector import errors
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.anthropic import AnthropicCodec
-from llm_connector.codecs.anthropic_stream import AnthropicStreamDecoder
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
 from llm_connector.types import ChatResponse, StreamingResponse
 
 

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llm_connector import errors
-from llm_connector._accumulate import response_as_chunks
-from llm_connector.codecs.anthropic import AnthropicCodec
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.types._accumulate import response_as_chunks
 from tests.anthropic.oracle import (
     DATA,
     SSE_PATHS,

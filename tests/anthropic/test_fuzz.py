@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.anthropic import AnthropicCodec
-from llm_connector.codecs.anthropic_stream import AnthropicStreamDecoder
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
 from llm_connector.errors import LLMError
 from llm_connector.types import ChatResponse, StreamingResponse
 from tests.anthropic.wire import run

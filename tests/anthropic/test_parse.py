@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from llm_connector import errors
-from llm_connector.codecs._base import ErrorInfo
-from llm_connector.codecs.anthropic import AnthropicCodec
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.codecs.contract import ErrorInfo
 from llm_connector.types import Model, ModelPage, ReasoningBlock, Usage
 from tests.anthropic.oracle import DATA, expected_file
 from tests.anthropic.stream_support import answer_fields

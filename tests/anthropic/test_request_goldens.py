@@ -12,13 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from llm_connector.codecs._base import Endpoint, RequestSpec
-from llm_connector.codecs.anthropic import (
-    LONGCAT_DIALECT,
-    VERTEX_DIALECT,
-    AnthropicCodec,
-    AnthropicDialect,
-)
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.codecs.anthropic.dialect import LONGCAT_DIALECT, VERTEX_DIALECT, AnthropicDialect
+from llm_connector.codecs.contract import Endpoint, RequestSpec
 from llm_connector.errors import UnsupportedFeatureError
 from llm_connector.types import ChatRequest, DocumentPart, Message, TextPart, Tool
 from tests.anthropic.request_support import (

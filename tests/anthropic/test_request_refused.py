@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from llm_connector.codecs.anthropic import (
+from llm_connector.codecs.anthropic.codec import AnthropicCodec
+from llm_connector.codecs.anthropic.dialect import (
     ANTHROPIC_DIALECT,
     LONGCAT_DIALECT,
     VERTEX_DIALECT,
-    AnthropicCodec,
 )
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (

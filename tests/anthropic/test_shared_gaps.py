@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from llm_connector.codecs._base import ErrorInfo, in_stream_error, status_for_error
+from llm_connector.codecs.contract import ErrorInfo
+from llm_connector.codecs.error_bodies import in_stream_error, status_for_error
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import attrs
 import pytest
 
 from llm_connector import errors
-from llm_connector.codecs.anthropic_stream import AnthropicStreamDecoder
+from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
 from tests.anthropic.oracle import (
     SSE_PATHS,
     expected_chunks,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from llm_connector import errors
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.anthropic_stream import AnthropicStreamDecoder
+from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
 from llm_connector.types import (
     Delta,
     FunctionCallDelta,

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.contract import SSEFrame
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 #: The openai-compat recordings added with the provider dialects are decoded chunk by chunk

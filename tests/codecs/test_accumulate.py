@@ -7,7 +7,6 @@ both exactly, because the next turn has to send them back.
 
 from __future__ import annotations
 
-from llm_connector._accumulate import StreamAccumulator, response_as_chunks
 from llm_connector.types import (
     ChatResponse,
     Delta,
@@ -18,6 +17,7 @@ from llm_connector.types import (
     ToolCallDelta,
     Usage,
 )
+from llm_connector.types._accumulate import StreamAccumulator, response_as_chunks
 
 
 def chunk(delta: Delta, finish: str | None = None, native: str | None = None) -> StreamingResponse:

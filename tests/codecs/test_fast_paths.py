@@ -1,7 +1,7 @@
 """The per-chunk fast paths build exactly what the plain ones do (docs/performance.md).
 
 The stream decoders build chunks through private constructors (types/_fast.py), parse
-frames with the json module's scanner directly (codecs/json_stream.py), and the shells
+frames with the json module's scanner directly (codecs/codecs/json_readers.py), and the shells
 frame NDJSON lines as LineFrame; none of that may show.
 """
 
@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_connector._ndjson import LineFrame
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.json_stream import frame_object, text_object
-from llm_connector.codecs.ollama_stream import OllamaStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.framing.ndjson import LineFrame
+from llm_connector.codecs.json_readers import frame_object, text_object
+from llm_connector.codecs.ollama.stream import OllamaStreamDecoder
 from llm_connector.errors import StreamDecodeError
 from llm_connector.responses import ResponsesStreamEvent
 from llm_connector.responses._event import new_event

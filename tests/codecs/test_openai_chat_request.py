@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from llm_connector.codecs._base import Endpoint, RequestSpec
-from llm_connector.codecs.openai_chat import (
+from llm_connector.codecs.contract import Endpoint, RequestSpec
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.dialect import (
     COMPATIBLE_DIALECT,
     OPENAI_DIALECT,
-    OpenAIChatCodec,
     OpenAIDialect,
 )
 from llm_connector.types import (

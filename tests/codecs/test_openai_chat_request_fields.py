@@ -11,11 +11,11 @@ from typing import Any
 import attrs
 import pytest
 
-from llm_connector.codecs._base import Endpoint
-from llm_connector.codecs.openai_chat import (
+from llm_connector.codecs.contract import Endpoint
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.dialect import (
     COMPATIBLE_DIALECT,
     OPENAI_DIALECT,
-    OpenAIChatCodec,
     OpenAIDialect,
 )
 from llm_connector.types import ChatRequest, Message, ResponseFormat, Tool, ToolChoice

@@ -13,8 +13,9 @@ from typing import Any
 import attrs
 import pytest
 
-from llm_connector.codecs._base import Endpoint, RequestSpec, merge_headers
-from llm_connector.codecs.openai_chat import COMPATIBLE_DIALECT, OPENAI_DIALECT, OpenAIChatCodec
+from llm_connector.codecs.contract import Endpoint, RequestSpec, merge_headers
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.dialect import COMPATIBLE_DIALECT, OPENAI_DIALECT
 from llm_connector.types import ChatRequest, EmbedRequest, Message
 
 REQUEST = ChatRequest("gpt-4o", [Message.user("Hi")])

@@ -13,8 +13,9 @@ from typing import Any
 import attrs
 import pytest
 
-from llm_connector.codecs._base import Endpoint
-from llm_connector.codecs.openai_chat import COMPATIBLE_DIALECT, OpenAIChatCodec, OpenAIDialect
+from llm_connector.codecs.contract import Endpoint
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.dialect import COMPATIBLE_DIALECT, OpenAIDialect
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,

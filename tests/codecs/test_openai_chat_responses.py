@@ -22,8 +22,8 @@ import pytest
 from hypothesis import given, settings
 
 from llm_connector import errors
-from llm_connector.codecs._base import ErrorInfo
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.contract import ErrorInfo
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.types import (
     ChatResponse,
     Choice,

@@ -20,9 +20,9 @@ import pytest
 
 from llm_connector import errors
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
-from llm_connector.codecs.openai_chat_stream import OpenAIChatStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.stream import OpenAIChatStreamDecoder
 from llm_connector.types import ChatResponse, StreamingResponse, Usage
 from tests.codecs.openai_chat_oracle import (
     SSE_PATHS,

@@ -21,7 +21,7 @@ import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import ChatCodec
+from llm_connector.codecs.contract import ChatCodec
 from llm_connector.errors import LLMError
 from llm_connector.types import ChatRequest, Message, StreamingResponse
 from tests.wire.wire_support import ChunkedBody, ErrorSummary, Outcome, sse_events

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import pytest
 
-from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.contract import SSEFrame
 from llm_connector.types import StreamingResponse
 from tests.codecs.openai_chat_oracle import expected_chunk
 from tests.compat.support import TRANSCRIPTS, Transcript, transcript

@@ -9,7 +9,7 @@ import pytest
 
 from llm_connector import AsyncClient, Client, RequestValidationError
 from llm_connector._providers import PROVIDERS, compatible_preset
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 
 CLIENTS = pytest.mark.parametrize("cls", [Client, AsyncClient])
 

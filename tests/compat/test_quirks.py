@@ -13,7 +13,7 @@ import pytest
 
 from llm_connector import Client, errors
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import ChatCodec, SSEFrame
+from llm_connector.codecs.contract import ChatCodec, SSEFrame
 from llm_connector.types import ChatResponse
 from tests.compat.support import DATA
 

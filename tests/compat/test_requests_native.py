@@ -16,7 +16,7 @@ import pytest
 
 from llm_connector import Client, RequestValidationError, errors
 from llm_connector._redact import secrets_of
-from llm_connector.codecs.tc3 import authorization
+from llm_connector.codecs.hunyuan.signing import authorization
 from llm_connector.types import ChatRequest, ImagePart, Message, TextPart, ToolChoice
 from tests.compat.requests_support import (
     BASIC,
@@ -151,7 +151,7 @@ def test_tc3_signature_reproduces_tencents_worked_example() -> None:
 
 
 def reference_signature(secret_key: str, timestamp: int, host: str, payload: bytes) -> str:
-    """The doc's four steps, written out again here (independently of codecs/tc3.py)."""
+    """The doc's four steps, written out again here (independently of codecs/hunyuan/signing.py)."""
     hashed = hashlib.sha256(payload).hexdigest()
     canonical = (
         f"POST\n/\n\ncontent-type:application/json\nhost:{host}\n\ncontent-type;host\n{hashed}"

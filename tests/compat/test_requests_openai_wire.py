@@ -1,5 +1,5 @@
 """Request goldens for the OpenAI-wire constructors: URL, headers and body, as each
-provider's documentation (linked at its dialect in openai_compat_dialects.py) or a recorded
+provider's documentation (linked at its dialect in openai_chat/dialects.py) or a recorded
 request says, sent by ``Client`` and ``AsyncClient``."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llm_connector import errors
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.types import ChatResponse
 from tests.codecs.openai_chat_oracle import SSE_PATHS as WIRE_PATHS
 from tests.compat.support import (

@@ -5,7 +5,7 @@ decoder must produce, in the shape ``attrs.asdict`` gives a ``StreamingResponse`
 nothing from llm_connector except the ``SSEFrame`` input type, so a bug in the decoder
 cannot hide in its own expectations.
 
-The rules it encodes (llm_connector/codecs/gemini_stream.py documents them):
+The rules it encodes (llm_connector/codecs/stream.py documents them):
 
 - one chunk per event whose ``candidates`` are not empty, one choice per candidate
   (``index`` defaults to 0), ``role`` "assistant" on a candidate's first chunk only;
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.contract import SSEFrame
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "gemini"
 SSE_PATHS: tuple[Path, ...] = tuple(sorted(DATA.glob("sse-*.sse")))

@@ -17,7 +17,7 @@ import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs.gemini import GeminiCodec
+from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.errors import LLMError
 from llm_connector.types import StreamingResponse
 from tests.wire.wire_support import (

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.gemini import GeminiCodec
-from llm_connector.codecs.gemini_stream import GeminiStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.gemini.codec import GeminiCodec
+from llm_connector.codecs.gemini.stream import GeminiStreamDecoder
 from llm_connector.errors import LLMError, StreamDecodeError
 from llm_connector.types import ChatResponse, Delta, StreamChoice, StreamingResponse
 from tests.gemini.gemini_wire import run

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from llm_connector.codecs._base import Endpoint, RequestSpec
-from llm_connector.codecs.gemini import GeminiCodec
+from llm_connector.codecs.contract import Endpoint, RequestSpec
+from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,

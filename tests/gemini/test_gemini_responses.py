@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from llm_connector import errors
-from llm_connector.codecs._base import ErrorInfo
-from llm_connector.codecs.gemini import GeminiCodec
+from llm_connector.codecs.contract import ErrorInfo
+from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.types import Embedding, EmbedResponse, Model, ModelPage, Usage
 from tests.gemini.answers import answer_fields
 from tests.gemini.gemini_oracle import DATA, JSONARRAY_PATHS, NONSTREAM_PATHS, expected_file

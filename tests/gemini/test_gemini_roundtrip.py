@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import Endpoint
-from llm_connector.codecs.gemini import GeminiCodec
+from llm_connector.codecs.contract import Endpoint
+from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.types import ChatRequest, ChatResponse, Message, Tool
 from tests.gemini.gemini_oracle import DATA, frames
 

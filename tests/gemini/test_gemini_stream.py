@@ -19,12 +19,12 @@ import attrs
 import pytest
 
 from llm_connector import errors
-from llm_connector._accumulate import StreamAccumulator
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.gemini import GeminiCodec
-from llm_connector.codecs.gemini_stream import GeminiStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.gemini.codec import GeminiCodec
+from llm_connector.codecs.gemini.stream import GeminiStreamDecoder
 from llm_connector.types import ChatResponse, Delta, StreamChoice, StreamingResponse, Usage
+from llm_connector.types._accumulate import StreamAccumulator
 from tests.gemini.answers import answer_fields
 from tests.gemini.gemini_oracle import (
     SSE_PATHS,

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llm_connector import errors
-from llm_connector._accumulate import response_as_chunks
-from llm_connector.codecs.gemini import GeminiCodec
+from llm_connector.codecs.gemini.codec import GeminiCodec
+from llm_connector.types._accumulate import response_as_chunks
 from tests.gemini.answers import answer_fields
 from tests.gemini.gemini_oracle import (
     DATA,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm_connector.codecs._base import Endpoint, RequestSpec
-from llm_connector.codecs.ollama import OllamaCodec
+from llm_connector.codecs.contract import Endpoint, RequestSpec
+from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.types import ChatRequest, Tool
 
 CODEC = OllamaCodec()

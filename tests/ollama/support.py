@@ -25,8 +25,8 @@ import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.ollama import OllamaCodec
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.errors import LLMError
 from llm_connector.types import ChatRequest, Message, StreamingResponse
 from tests.wire.wire_support import ChunkedBody, ErrorSummary, Mode, Outcome

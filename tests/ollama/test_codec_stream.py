@@ -17,9 +17,9 @@ import pytest
 
 from llm_connector import errors
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.ollama import OllamaCodec
-from llm_connector.codecs.ollama_stream import OllamaStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.ollama.codec import OllamaCodec
+from llm_connector.codecs.ollama.stream import OllamaStreamDecoder
 from llm_connector.types import (
     ChatResponse,
     Delta,

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.ollama import OllamaCodec
-from llm_connector.codecs.ollama_stream import OllamaStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.ollama.codec import OllamaCodec
+from llm_connector.codecs.ollama.stream import OllamaStreamDecoder
 from llm_connector.errors import LLMError
 from tests.ollama.support import run
 from tests.wire.fuzz_support import any_json, check_answer, check_chunk, maybe, obj

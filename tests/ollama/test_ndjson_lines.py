@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_connector._ndjson import NDJSONLines
+from llm_connector.codecs.framing.ndjson import NDJSONLines
 
 BOM = b"\xef\xbb\xbf"
 

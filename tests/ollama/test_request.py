@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from llm_connector.codecs._base import Endpoint
+from llm_connector.codecs.contract import Endpoint
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,

@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llm_connector import errors
-from llm_connector._accumulate import response_as_chunks
-from llm_connector.codecs.ollama import OllamaCodec
+from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.types import Usage
+from llm_connector.types._accumulate import response_as_chunks
 from tests.ollama.support import (
     DATA,
     NDJSON_PATHS,

@@ -23,7 +23,7 @@ import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector._providers import provider
-from llm_connector.codecs._base import (
+from llm_connector.codecs.contract import (
     ChatCodec,
     Endpoint,
     ErrorInfo,
@@ -31,9 +31,9 @@ from llm_connector.codecs._base import (
     RequestSpec,
     StreamDecoder,
 )
-from llm_connector.codecs.openai_chat_parse import parse_error_body
-from llm_connector.codecs.openai_responses import OpenAIResponsesCodec
-from llm_connector.codecs.openai_responses_stream import ResponsesStreamDecoder
+from llm_connector.codecs.error_bodies import parse_error_body
+from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
+from llm_connector.codecs.openai_responses.stream import ResponsesStreamDecoder
 from llm_connector.errors import (
     APIStatusError,
     LLMError,

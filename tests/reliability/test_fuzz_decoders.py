@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.contract import SSEFrame
 from llm_connector.errors import LLMError
 from tests.reliability.decoders import DECODERS, DecoderRow, allowed, run
 from tests.wire.fuzz_support import any_json, check_answer, check_chunk

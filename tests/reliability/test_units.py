@@ -22,8 +22,8 @@ from llm_connector._deadlines import WHOLE_RESPONSE, LoopWatchdog, ThreadWatchdo
 from llm_connector._retry import Attempts, RetryPolicy
 from llm_connector._stream_core import StreamCore, has_content
 from llm_connector._timeout import DEFAULT_TIMEOUT, phase_limits
-from llm_connector.codecs._base import Endpoint, SSEFrame
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.contract import Endpoint, SSEFrame
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.errors import (
     APIConnectionError,
     APITimeoutError,

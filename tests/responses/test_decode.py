@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from llm_connector._stream_core import BaseStreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.openai_responses import NativeSource, OpenAIResponsesCodec
-from llm_connector.codecs.openai_responses_accumulate import ResponsesAccumulator
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.openai_responses.accumulate import ResponsesAccumulator
+from llm_connector.codecs.openai_responses.codec import NativeSource, OpenAIResponsesCodec
 from llm_connector.errors import (
     BadRequestError,
     IncompleteStreamError,

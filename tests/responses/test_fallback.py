@@ -19,7 +19,7 @@ from llm_connector import (
     NotFoundError,
     UnsupportedFeatureError,
 )
-from llm_connector.codecs.openai_responses import lacks_responses_route
+from llm_connector.codecs.openai_responses.parse import lacks_responses_route
 from llm_connector.errors import APIStatusError, status_error_class
 from llm_connector.responses import (
     FunctionCallItem,

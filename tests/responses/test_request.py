@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from llm_connector.codecs._base import Endpoint
-from llm_connector.codecs.openai_responses import OpenAIResponsesCodec
-from llm_connector.codecs.openai_responses_request import item_json, request_body
+from llm_connector.codecs.contract import Endpoint
+from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
+from llm_connector.codecs.openai_responses.request import item_json, request_body
 from llm_connector.errors import RequestValidationError
 from llm_connector.responses import (
     FunctionCallItem,

@@ -18,9 +18,9 @@ import pytest
 
 from llm_connector._providers import provider
 from llm_connector._stream_core import BaseStreamCore
-from llm_connector.codecs._base import ChatCodec, SSEFrame
-from llm_connector.codecs.openai_responses_accumulate import ResponsesAccumulator
-from llm_connector.codecs.openai_responses_synth import (
+from llm_connector.codecs.contract import ChatCodec, SSEFrame
+from llm_connector.codecs.openai_responses.accumulate import ResponsesAccumulator
+from llm_connector.codecs.openai_responses.fallback import (
     ResponsesSynthesizer,
     TranslatedSource,
     events_of_chat_response,
@@ -279,7 +279,7 @@ def test_a_whole_chat_answer_gives_what_its_stream_gives() -> None:
     codec = provider("openai").codec()
     _, streamed, _ = synthesize(codec, chat_frames(path))
     decoder = codec.new_stream_decoder()
-    from llm_connector._accumulate import StreamAccumulator
+    from llm_connector.types._accumulate import StreamAccumulator
 
     acc = StreamAccumulator()
     for frame in chat_frames(path):

@@ -18,7 +18,7 @@ import attrs
 import pytest
 
 import llm_connector
-from llm_connector._value import FrozenValue
+from llm_connector.types._value import FrozenValue
 
 
 def _package_classes() -> list[type[Any]]:

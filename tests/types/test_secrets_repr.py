@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from llm_connector.codecs._base import Endpoint, RequestSpec
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.contract import Endpoint, RequestSpec
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.types import ChatRequest, EmbedRequest, Message
 
 KEY = "sk-proj-SECRET-1234567890"

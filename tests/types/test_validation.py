@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from llm_connector import AsyncClient, Client
-from llm_connector.codecs._base import Endpoint
-from llm_connector.codecs.openai_chat import OPENAI_DIALECT, OpenAIChatCodec
+from llm_connector.codecs.contract import Endpoint
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.dialect import OPENAI_DIALECT
 from llm_connector.errors import LLMError, RequestValidationError
 from llm_connector.types import (
     ChatRequest,

@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from llm_connector.codecs._base import SSEFrame
+from llm_connector.codecs.contract import SSEFrame
 from llm_connector.types import ChatResponse, StreamingResponse, Usage
 
 # -- strategies -----------------------------------------------------------------------------

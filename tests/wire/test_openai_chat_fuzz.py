@@ -1,6 +1,6 @@
 """Garbage in, only LLMErrors out: the OpenAI chat decoder under arbitrary input.
 
-The decoder contract (codecs/_base.py, StreamDecoder) is that nothing but ``LLMError``
+The decoder contract (codecs/codecs/contract.py, StreamDecoder) is that nothing but ``LLMError``
 subclasses escapes it, and the design's rule 6 that typed values come out. Hypothesis feeds
 frames of random text, random JSON, and chunk-shaped objects whose every field may have any
 JSON type (``"choices": "x"``, ``"delta": 5``, ``"tool_calls": {}``, ...), to the decoder
@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame, load_frame_object, load_json_object
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
-from llm_connector.codecs.openai_chat_stream import OpenAIChatStreamDecoder
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.json_readers import load_frame_object, load_json_object
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.stream import OpenAIChatStreamDecoder
 from llm_connector.errors import (
     MAX_FRAME_EXCERPT,
     LLMError,

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from llm_connector import errors
-from llm_connector._accumulate import response_as_chunks
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.types._accumulate import response_as_chunks
 from tests.codecs.openai_chat_oracle import (
     SSE_PATHS,
     chunk_objects,

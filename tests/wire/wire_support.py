@@ -20,8 +20,8 @@ import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector._stream_core import StreamCore
-from llm_connector.codecs._base import SSEFrame
-from llm_connector.codecs.openai_chat import OpenAIChatCodec
+from llm_connector.codecs.contract import SSEFrame
+from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.errors import APIStatusError, LLMError, StreamDecodeError
 from llm_connector.types import ChatRequest, ChatResponse, Message, StreamingResponse
 

@@ -1,0 +1,218 @@
+"""The body of an OpenAI chat-completions request, shaped by a provider's dialect.
+
+https://platform.openai.com/docs/api-reference/chat/create
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from llm_connector.codecs.openai_chat.dialect import OpenAIDialect
+from llm_connector.codecs.reasoning import thinking_fields
+from llm_connector.errors import RequestValidationError
+from llm_connector.types import (
+    ChatRequest,
+    DocumentPart,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    TextPart,
+    Tool,
+    ToolCall,
+    ToolChoice,
+)
+
+logger = logging.getLogger("llm_connector")
+
+
+def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> dict[str, Any]:
+    """The JSON body for ``request`` (validated first); raises RequestValidationError."""
+    request.validate()
+    with_reasoning = reasoning_turns(request.messages, dialect)
+    body: dict[str, Any] = {
+        "model": request.model,
+        "messages": [
+            message_body(m, i, with_reasoning=i in with_reasoning)
+            for i, m in enumerate(request.messages)
+        ],
+    }
+    optional: dict[str, Any] = {
+        "temperature": request.temperature,
+        "top_p": request.top_p,
+        "top_k": request.top_k if dialect.top_k else None,
+        dialect.max_tokens_field: request.max_tokens,
+        "stop": list(request.stop) if request.stop is not None else None,
+        "seed": request.seed,
+        "presence_penalty": request.presence_penalty,
+        "frequency_penalty": request.frequency_penalty,
+        "parallel_tool_calls": request.parallel_tool_calls,
+        "user": request.user,
+    }
+    body.update((k, v) for k, v in optional.items() if v is not None)
+    if request.tools:
+        body["tools"] = [_tool(t) for t in request.tools]
+    if request.tool_choice is not None:
+        allowed = dialect.tool_choices
+        if allowed is not None and request.tool_choice.mode not in allowed:
+            raise RequestValidationError(
+                "tool_choice",
+                f"{dialect.name} accepts only tool_choice {sorted(allowed)}, "
+                f"not {request.tool_choice.mode!r}",
+            )
+        body["tool_choice"] = _tool_choice(request.tool_choice)
+    if request.response_format is not None:
+        body["response_format"] = _response_format(request.response_format)
+    body.update(
+        thinking_fields(
+            request,
+            dialect.thinking,
+            effort_with_thinking=dialect.effort_with_thinking,
+            provider=dialect.name,
+        )
+    )
+    if stream:
+        body["stream"] = True
+        if dialect.stream_usage:
+            body["stream_options"] = {"include_usage": True}
+    _drop_rejected(body, dialect)
+    for ours, theirs in dialect.renamed_fields:
+        if ours in body:
+            body[theirs] = body.pop(ours)
+    if request.extra_body:
+        body.update(request.extra_body)
+    return body
+
+
+def _drop_rejected(body: dict[str, Any], dialect: OpenAIDialect) -> None:
+    dropped = sorted(name for name in dialect.rejected_fields if name in body)
+    for name in dropped:
+        del body[name]
+    if dropped:
+        # Field names only: the values may be the caller's data.
+        logger.debug("%s: not sending %s (the provider rejects it)", dialect.name, dropped)
+
+
+def reasoning_turns(messages: tuple[Message, ...], dialect: OpenAIDialect) -> frozenset[int]:
+    """The indices of the assistant messages whose reasoning goes back to the provider."""
+    mode = dialect.reasoning_round_trip
+    if mode == "never":
+        return frozenset()
+    with_reasoning = [
+        i for i, m in enumerate(messages) if m.role == "assistant" and m.reasoning_content
+    ]
+    if mode == "always" or not with_reasoning:
+        return frozenset(with_reasoning)
+    # "tool_turns": a user message starts a turn; a turn in which the model called a tool
+    # keeps the reasoning of all its assistant messages.
+    # https://api-docs.deepseek.com/guides/thinking_mode (tool calls in thinking mode)
+    turn_of: list[int] = []
+    turn = 0
+    tool_turns: set[int] = set()
+    for message in messages:
+        if message.role == "user":
+            turn += 1
+        turn_of.append(turn)
+        if message.role == "assistant" and message.tool_calls:
+            tool_turns.add(turn)
+    return frozenset(i for i in with_reasoning if turn_of[i] in tool_turns)
+
+
+def message_body(message: Message, i: int, *, with_reasoning: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"role": message.role}
+    if message.role == "assistant":
+        content = _content(message, i)
+        if message.tool_calls:
+            # OpenAI wants an explicit null beside tool calls, not an empty string.
+            out["content"] = content or None
+            out["tool_calls"] = [_tool_call(c) for c in message.tool_calls]
+        else:
+            out["content"] = content if content is not None else ""
+        if message.name:
+            out["name"] = message.name
+        if with_reasoning:
+            out["reasoning_content"] = message.reasoning_content
+    elif message.role == "tool":
+        out["tool_call_id"] = message.tool_call_id
+        out["content"] = _content(message, i) or ""
+    else:
+        out["content"] = _content(message, i) if message.content is not None else ""
+        if message.name:
+            out["name"] = message.name
+    return out
+
+
+def _content(message: Message, i: int) -> str | list[dict[str, Any]] | None:
+    content = message.content
+    if content is None or isinstance(content, str):
+        return content
+    parts: list[dict[str, Any]] = []
+    for j, part in enumerate(content):
+        if isinstance(part, TextPart):
+            parts.append({"type": "text", "text": part.text})
+        elif isinstance(part, ImagePart):
+            if message.role != "user":
+                raise RequestValidationError(
+                    f"messages[{i}].content[{j}]", "images are only accepted in user messages"
+                )
+            image: dict[str, Any] = {"url": part.as_data_url()}
+            if part.detail:
+                image["detail"] = part.detail
+            parts.append({"type": "image_url", "image_url": image})
+        elif isinstance(part, DocumentPart):
+            if message.role != "user":
+                # Only user messages take file parts:
+                # https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+                raise RequestValidationError(
+                    f"messages[{i}].content[{j}]", "documents are only accepted in user messages"
+                )
+            parts.append({"type": "file", "file": _file(part, f"messages[{i}].content[{j}]")})
+    return parts
+
+
+def _file(part: DocumentPart, field: str) -> dict[str, Any]:
+    # https://platform.openai.com/docs/guides/pdf-files: inline data or an uploaded file id.
+    if part.file_id is not None:
+        return {"file_id": part.file_id}
+    if part.data is None:
+        raise RequestValidationError(
+            field, "OpenAI chat takes documents as data or a file id, not a URL"
+        )
+    file: dict[str, Any] = {"file_data": f"data:{part.media_type};base64,{part.data}"}
+    file["filename"] = part.filename or "document.pdf"
+    return file
+
+
+def _tool(tool: Tool) -> dict[str, Any]:
+    function: dict[str, Any] = {"name": tool.name}
+    if tool.description is not None:
+        function["description"] = tool.description
+    function["parameters"] = tool.parameters
+    if tool.strict is not None:
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
+
+
+def _tool_choice(choice: ToolChoice) -> str | dict[str, Any]:
+    if choice.mode == "function":
+        return {"type": "function", "function": {"name": choice.name}}
+    return choice.mode
+
+
+def _response_format(fmt: ResponseFormat) -> dict[str, Any]:
+    if fmt.type != "json_schema":
+        return {"type": fmt.type}
+    spec: dict[str, Any] = {"name": fmt.name, "schema": fmt.schema}
+    if fmt.strict is not None:
+        spec["strict"] = fmt.strict
+    if fmt.description is not None:
+        spec["description"] = fmt.description
+    return {"type": "json_schema", "json_schema": spec}
+
+
+def _tool_call(call: ToolCall) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "type": "function",
+        "function": {"name": call.function.name, "arguments": call.function.arguments},
+    }
