@@ -15,18 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from llm_connector._async_client import (
-    AsyncChatStream,
-    AsyncChatStreamContext,
-    AsyncClient,
-    AsyncResponsesStream,
-    AsyncResponsesStreamContext,
-)
-from llm_connector._client import ChatStream, Client, ResponsesStream
-from llm_connector._hooks import Hooks, RequestInfo, ResponseInfo, RetryInfo
 from llm_connector._lazy import lazy_names
-from llm_connector._timeout import Timeout
 from llm_connector._version import __version__
+from llm_connector.calls.hooks import Hooks, RequestInfo, ResponseInfo, RetryInfo
+from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import (
     APIConnectionError,
     APIStatusError,
@@ -48,6 +40,14 @@ from llm_connector.errors import (
     UnprocessableEntityError,
     UnsupportedFeatureError,
 )
+from llm_connector.shells.async_client import (
+    AsyncChatStream,
+    AsyncChatStreamContext,
+    AsyncClient,
+    AsyncResponsesStream,
+    AsyncResponsesStreamContext,
+)
+from llm_connector.shells.sync_client import ChatStream, Client, ResponsesStream
 from llm_connector.types import (
     ChatRequest,
     DocumentPart,

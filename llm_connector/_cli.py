@@ -17,10 +17,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from llm_connector._client import Client
-from llm_connector._providers import PROVIDERS
 from llm_connector._version import __version__
 from llm_connector.errors import LLMError, RequestValidationError
+from llm_connector.providers.table import PROVIDERS
+from llm_connector.shells.sync_client import Client
 from llm_connector.types import ChatRequest, Message, StreamingResponse
 
 _DIM, _RESET = "\x1b[2m", "\x1b[0m"

@@ -22,7 +22,7 @@ import llm_connector.types
 
 NOT_AT_IMPORT = (
     "llm_connector._mock",
-    "llm_connector._responses_call",
+    "llm_connector.calls.responses_route",
     "llm_connector.responses._request",
     "llm_connector.responses._response",
     "llm_connector.responses._event",
@@ -50,7 +50,7 @@ def _loaded_after(statement: str) -> set[str]:
 
 def test_import_loads_no_codec_mock_or_feature_types() -> None:
     loaded = _loaded_after("import llm_connector")
-    assert "llm_connector._client" in loaded
+    assert "llm_connector.shells.sync_client" in loaded
     assert sorted(loaded & set(NOT_AT_IMPORT)) == []
 
 

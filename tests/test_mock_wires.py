@@ -304,7 +304,7 @@ DATA = Path(__file__).parent / "data"
 
 def signed_exchange(server: MockServer, chat: ChatRequest) -> tuple[Any, httpx.Response]:
     """The body a mock client signs and sends for ``chat`` (streamed), and the answer."""
-    spec = Client.mock(server)._prepare_chat(chat, stream=True).spec
+    spec = Client.mock(server)._driver.settings.prepare_chat(chat, stream=True).spec
     sent = httpx.Request(spec.method, spec.url, headers=spec.headers, content=spec.body)
     answer = server.handle(sent)
     answer.read()

@@ -7,11 +7,12 @@ import httpx
 import pytest
 
 from llm_connector import AsyncClient, Client, ResponseDecodeError, UnsupportedFeatureError
-from llm_connector._base_client import MAX_MODEL_PAGES, ModelPager, PreparedCall
-from llm_connector._provider_urls import vertex_base_url
-from llm_connector._providers import PROVIDERS
+from llm_connector.calls.driver import MAX_MODEL_PAGES, ModelPager
+from llm_connector.calls.prepare import PreparedCall
 from llm_connector.codecs.contract import RequestSpec
 from llm_connector.errors import RequestValidationError
+from llm_connector.providers.table import PROVIDERS
+from llm_connector.providers.urls import vertex_base_url
 from llm_connector.types import ChatRequest, Message, Model, ModelPage
 
 
@@ -93,7 +94,7 @@ class _FakeClient:
 
 def test_model_pager_follows_tokens_to_the_last_page() -> None:
     client = _FakeClient()
-    pager = ModelPager(client)
+    pager = ModelPager(client._prepare_models)
     pages = [
         ModelPage((Model("a"),), "t1"),
         ModelPage((Model("b"), Model("c")), "t2"),
@@ -107,7 +108,7 @@ def test_model_pager_follows_tokens_to_the_last_page() -> None:
 
 def test_model_pager_stops_when_a_server_repeats_its_token() -> None:
     client = _FakeClient()
-    pager = ModelPager(client)
+    pager = ModelPager(client._prepare_models)
     calls = 0
     while pager.next_call() is not None:
         calls += 1
@@ -117,7 +118,7 @@ def test_model_pager_stops_when_a_server_repeats_its_token() -> None:
 
 
 def test_model_pager_gives_up_on_endless_pages() -> None:
-    pager = ModelPager(_FakeClient())
+    pager = ModelPager(_FakeClient()._prepare_models)
     for n in range(MAX_MODEL_PAGES):
         assert pager.next_call() is not None
         pager.add(ModelPage((), f"t{n}"))

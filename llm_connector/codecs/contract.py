@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 import attrs
@@ -93,6 +93,16 @@ class Frame(Protocol):
 
     @property
     def data(self) -> str: ...
+
+
+class FrameReader(Protocol):
+    """Bytes in, frames out (``codecs/framing/``): one per response body. ``feed`` takes one
+    network read, split anywhere, and returns the frames it completed; ``close`` the frames
+    the end of the body completed (a last line without its line end)."""
+
+    def feed(self, data: bytes) -> Sequence[Frame]: ...
+
+    def close(self) -> Sequence[Frame]: ...
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from llm_connector._timeout import Timeout
+from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import RequestValidationError
 
 # Imported at run time, not only for type checkers: cattrs and typing.get_type_hints()

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
-from llm_connector._timeout import Timeout
+from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._options import SendOptions
 from llm_connector.types._request import (

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from llm_connector._timeout import PhaseTimeouts, Timeout
+from llm_connector.calls.timeout import PhaseTimeouts, Timeout
 from llm_connector.errors import RequestValidationError
 
 _R = TypeVar("_R", bound="SendOptions")

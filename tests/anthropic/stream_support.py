@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from llm_connector import errors
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
 from llm_connector.codecs.contract import SSEFrame

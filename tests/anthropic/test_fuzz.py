@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
 from llm_connector.codecs.contract import SSEFrame

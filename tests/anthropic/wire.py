@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from llm_connector import AsyncClient, Client
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.errors import LLMError
 from llm_connector.types import StreamingResponse

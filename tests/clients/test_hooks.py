@@ -28,9 +28,9 @@ from llm_connector import (
     ResponseInfo,
     RetryInfo,
 )
-from llm_connector._constructors import ProviderConstructors
-from llm_connector._constructors_compat import CompatConstructors
 from llm_connector.responses import ResponsesRequest
+from llm_connector.shells.constructors import ProviderConstructors
+from llm_connector.shells.constructors_compat import CompatConstructors
 from llm_connector.types import ChatRequest, Message
 from tests.clients.conftest import API_KEY, Backend, MakeApi, SleepLog
 from tests.responses.client_support import responses_client

@@ -266,7 +266,7 @@ async def test_a_codec_bug_in_a_whole_body_is_a_decode_error(
     def broken(body: bytes) -> object:
         raise KeyError("choices")
 
-    monkeypatch.setattr(api.client._codec, "parse_chat", broken)
+    monkeypatch.setattr(api.client._driver.settings.codec, "parse_chat", broken)
     backend.script.on(CHAT, json_reply(completion("fine")))
 
     with pytest.raises(ResponseDecodeError) as caught:

@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 from llm_connector import errors
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.codecs.openai_chat.stream import OpenAIChatStreamDecoder

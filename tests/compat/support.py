@@ -20,7 +20,7 @@ from typing import Any, Literal
 import httpx
 
 from llm_connector import AsyncClient, Client
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import ChatCodec
 from llm_connector.errors import LLMError
 from llm_connector.types import ChatRequest, Message, StreamingResponse
@@ -83,7 +83,7 @@ class Transcript:
         """The codec the client decodes with (the reference decodes with the same)."""
         with httpx.Client() as http:
             client = self.make(Client, http)
-            codec: ChatCodec = client._codec
+            codec: ChatCodec = client._driver.settings.codec
             return codec
 
 

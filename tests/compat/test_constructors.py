@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from llm_connector import AsyncClient, Client, RequestValidationError
-from llm_connector._providers import PROVIDERS, compatible_preset
 from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
+from llm_connector.providers.table import PROVIDERS, compatible_preset
 
 CLIENTS = pytest.mark.parametrize("cls", [Client, AsyncClient])
 
@@ -98,13 +98,13 @@ def test_official_url_and_key_variables(
     clear_keys(monkeypatch)
     keyless = getattr(cls, constructor)(**options)
     with pytest.raises(RequestValidationError) as caught:
-        keyless._endpoint(None, None, {})
+        keyless._driver.settings.endpoint(None, None, {})
     assert caught.value.field == "api_key"
     for name in reversed(env):  # the first variable wins
         monkeypatch.setenv(name, f"key-from-{name}")
     client = getattr(cls, constructor)(**options)
     assert (client.provider, client.base_url) == (row, url)
-    endpoint, _ = client._endpoint(None, None, {})
+    endpoint, _ = client._driver.settings.endpoint(None, None, {})
     assert endpoint.api_key == f"key-from-{env[0]}"
     explicit = getattr(cls, constructor)("explicit", "https://proxy.example/v1", **options)
     assert explicit.base_url == "https://proxy.example/v1"
@@ -134,7 +134,9 @@ def test_openai_compatible_presets(
         monkeypatch.setenv(env, "preset-key")
     client = Client.openai_compatible(name=name)
     assert (client.provider, client.name, client.base_url) == (name, name, url)
-    assert client._endpoint(None, None, {})[0].api_key == ("preset-key" if env else None)
+    assert client._driver.settings.endpoint(None, None, {})[0].api_key == (
+        "preset-key" if env else None
+    )
     # A differently spelled name finds the preset; an unknown one is a label only.
     assert compatible_preset(name.upper()) == name
     assert compatible_preset("my-" + name) is None
@@ -152,14 +154,14 @@ def test_generic_openai_compatible_needs_a_base_url() -> None:
 )
 def test_think_tags_option(think_tags: Any, knobs: tuple[bool, bool]) -> None:
     client = Client.openai_compatible("k", "http://x/v1", think_tags=think_tags)
-    codec = client._codec
+    codec = client._driver.settings.codec
     assert isinstance(codec, OpenAIChatCodec)
     dialect = codec.dialect
     assert (dialect.think_tags, dialect.think_tags_implicit_open) == knobs
     assert client.provider == "openai_compatible"
     # The same options give the same registry row, built once.
     again = Client.openai_compatible("k", "http://x/v1", think_tags=think_tags)
-    assert again._provider is client._provider
+    assert again._driver.settings.row is client._driver.settings.row
 
 
 def test_regions_are_checked() -> None:
@@ -177,16 +179,18 @@ def test_regions_are_checked() -> None:
 def test_tencent_key_pair(monkeypatch: pytest.MonkeyPatch) -> None:
     clear_keys(monkeypatch)
     client = Client.tencent("AKIDid", "secret")
-    assert client._endpoint(None, None, {})[0].api_key == "AKIDid:secret"
+    assert client._driver.settings.endpoint(None, None, {})[0].api_key == "AKIDid:secret"
     assert client.base_url == "https://hunyuan.tencentcloudapi.com"
     with pytest.raises(RequestValidationError) as caught:
         Client.tencent("AKID:id", "secret")
     assert caught.value.field == "secret_id"
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDenv")
     with pytest.raises(RequestValidationError):  # one half of the pair is no key
-        Client.tencent()._endpoint(None, None, {})
+        Client.tencent()._driver.settings.endpoint(None, None, {})
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "envsecret")
-    assert Client.tencent()._endpoint(None, None, {})[0].api_key == "AKIDenv:envsecret"
+    assert (
+        Client.tencent()._driver.settings.endpoint(None, None, {})[0].api_key == "AKIDenv:envsecret"
+    )
 
 
 def test_azure_forms() -> None:

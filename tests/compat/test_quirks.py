@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from llm_connector import Client, errors
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import ChatCodec, SSEFrame
 from llm_connector.types import ChatResponse
 from tests.compat.support import DATA
@@ -20,7 +20,7 @@ from tests.compat.support import DATA
 
 def codec_of(make: Any) -> ChatCodec:
     with httpx.Client() as http:
-        codec: ChatCodec = make(http)._codec
+        codec: ChatCodec = make(http)._driver.settings.codec
         return codec
 
 

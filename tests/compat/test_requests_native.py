@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from llm_connector import Client, RequestValidationError, errors
-from llm_connector._redact import secrets_of
+from llm_connector.calls.redact import secrets_of
 from llm_connector.codecs.hunyuan.signing import authorization
 from llm_connector.types import ChatRequest, ImagePart, Message, TextPart, ToolChoice
 from tests.compat.requests_support import (
@@ -110,11 +110,13 @@ def test_dashscope_conversation_and_what_it_cannot_take() -> None:
     assert messages[2] == {"role": "tool", "content": "Sunny, 21 C", "tool_call_id": "call_1"}
     assert all("reasoning_content" not in m for m in messages)
     with pytest.raises(RequestValidationError) as caught:
-        Client.aliyun("k")._prepare_chat(BASIC.with_tool_choice(ToolChoice.required()), stream=True)
+        Client.aliyun("k")._driver.settings.prepare_chat(
+            BASIC.with_tool_choice(ToolChoice.required()), stream=True
+        )
     assert caught.value.field == "tool_choice"
     conflicting = BASIC.with_extra_body({"parameters": {"incremental_output": False}})
     with pytest.raises(RequestValidationError) as caught:
-        Client.aliyun("k")._prepare_chat(conflicting, stream=True)
+        Client.aliyun("k")._driver.settings.prepare_chat(conflicting, stream=True)
     assert caught.value.field == "extra_body.parameters.incremental_output"
     # extra_body's parameters merge key by key.
     searched = BASIC.with_extra_body({"parameters": {"enable_search": True}})
@@ -261,7 +263,7 @@ def test_hunyuan_tool_choice_mapping() -> None:
     assert body["ToolChoice"] == "custom"
     assert body["CustomTool"]["Function"]["Name"] == "get_weather"
     with pytest.raises(RequestValidationError) as caught:
-        Client.tencent("AKIDx", "keyx")._prepare_chat(
+        Client.tencent("AKIDx", "keyx")._driver.settings.prepare_chat(
             BASIC.with_tool_choice(ToolChoice.required()), stream=False
         )
     assert caught.value.field == "tool_choice"

@@ -327,7 +327,9 @@ def test_extra_body_is_the_callers_and_is_kept() -> None:
 @pytest.mark.parametrize("choice", [ToolChoice.required(), ToolChoice.function("get_weather")])
 def test_zhipu_refuses_a_forced_tool_before_sending(choice: ToolChoice) -> None:
     with pytest.raises(RequestValidationError) as caught:
-        Client.zhipu("k")._prepare_chat(BASIC.with_tool_choice(choice), stream=False)
+        Client.zhipu("k")._driver.settings.prepare_chat(
+            BASIC.with_tool_choice(choice), stream=False
+        )
     assert caught.value.field == "tool_choice"
 
 

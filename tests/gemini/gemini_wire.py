@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import httpx
 
 from llm_connector import AsyncClient, Client
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.errors import LLMError
 from llm_connector.types import StreamingResponse

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.codecs.gemini.stream import GeminiStreamDecoder

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import Endpoint
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.types import ChatRequest, ChatResponse, Message, Tool

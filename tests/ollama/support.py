@@ -24,7 +24,7 @@ import attrs
 import httpx
 
 from llm_connector import AsyncClient, Client
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.errors import LLMError

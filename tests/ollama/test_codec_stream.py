@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from llm_connector import errors
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.codecs.ollama.stream import OllamaStreamDecoder

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.codecs.ollama.stream import OllamaStreamDecoder

@@ -22,7 +22,6 @@ from typing import Any, Literal
 import httpx
 
 from llm_connector import AsyncClient, Client
-from llm_connector._providers import provider
 from llm_connector.codecs.contract import (
     ChatCodec,
     Endpoint,
@@ -41,6 +40,7 @@ from llm_connector.errors import (
     StreamError,
     UnsupportedFeatureError,
 )
+from llm_connector.providers.table import provider
 from llm_connector.responses import ResponsesStreamEvent, chat_response_for
 from llm_connector.types import (
     ChatRequest,
@@ -202,7 +202,7 @@ def run(row: DecoderRow, mode: Literal["sync", "async"], pieces: Sequence[bytes]
             max_retries=0,
             _transport=_transport(row, pieces),
         ) as client:
-            client._codec = codec
+            client._driver.settings.codec = codec
             chunks: list[StreamingResponse] = []
             try:
                 stream = client.chat_stream(REQUEST)
@@ -216,7 +216,7 @@ def run(row: DecoderRow, mode: Literal["sync", "async"], pieces: Sequence[bytes]
         async with AsyncClient(
             "openai_compatible", "sk-probe", BASE_URL, max_retries=0, _transport=transport
         ) as client:
-            client._codec = codec
+            client._driver.settings.codec = codec
             chunks: list[StreamingResponse] = []
             try:
                 stream = await client.chat_stream(REQUEST)

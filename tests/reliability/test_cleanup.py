@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 
 from llm_connector import APITimeoutError, AsyncChatStream, ChatStream, Timeout
-from llm_connector._deadlines import THREAD_WATCHDOG
+from llm_connector.shells.deadlines import THREAD_WATCHDOG
 from llm_connector.types import ChatRequest, Message
 from tests.clients.conftest import MakeApi
 from tests.reliability.streams import read_until_error

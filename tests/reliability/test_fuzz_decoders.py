@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_connector._stream_core import StreamCore
+from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.errors import LLMError
 from tests.reliability.decoders import DECODERS, DecoderRow, allowed, run

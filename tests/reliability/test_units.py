@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 import llm_connector
 from llm_connector import AsyncClient, Client, Timeout
-from llm_connector._deadlines import WHOLE_RESPONSE, LoopWatchdog, ThreadWatchdog, Watch
-from llm_connector._retry import Attempts, RetryPolicy
-from llm_connector._stream_core import StreamCore, has_content
-from llm_connector._timeout import DEFAULT_TIMEOUT, phase_limits
+from llm_connector.calls.retry import Attempts, RetryPolicy
+from llm_connector.calls.steps import WHOLE_RESPONSE
+from llm_connector.calls.stream_core import StreamCore, has_content
+from llm_connector.calls.timeout import DEFAULT_TIMEOUT, phase_limits
 from llm_connector.codecs.contract import Endpoint, SSEFrame
 from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.errors import (
@@ -33,6 +33,7 @@ from llm_connector.errors import (
     RequestValidationError,
     StreamDecodeError,
 )
+from llm_connector.shells.deadlines import LoopWatchdog, ThreadWatchdog, Watch
 from llm_connector.types import (
     ChatRequest,
     Delta,
@@ -66,8 +67,8 @@ def test_the_defaults_are_finite() -> None:
 )
 def test_what_timeout_accepts(value: object, expected: Timeout) -> None:
     assert Timeout.of(value) == expected  # type: ignore[arg-type]
-    assert Client.openai("sk-x", timeout=value)._timeout == expected  # type: ignore[arg-type]
-    assert AsyncClient.openai("sk-x", timeout=value)._timeout == expected  # type: ignore[arg-type]
+    assert Client.openai("sk-x", timeout=value)._driver.settings.timeout == expected  # type: ignore[arg-type]
+    assert AsyncClient.openai("sk-x", timeout=value)._driver.settings.timeout == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, float("inf"), float("nan"), "5", True])
@@ -423,8 +424,10 @@ def test_max_retries_of_a_request_is_checked(bad: object) -> None:
 def test_the_request_limits_win_over_the_client() -> None:
     client = Client.openai("sk-x", timeout=Timeout(idle=7.0), max_retries=4)
     request = ChatRequest("m").add_message(Message.user("hi"))
-    plain = client._prepare_chat(request, stream=True)
+    plain = client._driver.settings.prepare_chat(request, stream=True)
     assert (plain.timeout, plain.retry.max_retries) == (Timeout(idle=7.0), 4)
-    own = client._prepare_chat(request.with_timeout(2.0).with_max_retries(0), stream=True)
+    own = client._driver.settings.prepare_chat(
+        request.with_timeout(2.0).with_max_retries(0), stream=True
+    )
     assert (own.timeout, own.retry.max_retries) == (Timeout(2.0, 2.0, 2.0, 3600.0), 0)
     client.close()

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from llm_connector import AsyncClient, Client, ResponsesStream
-from llm_connector._async_client import AsyncResponsesStream
 from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
+from llm_connector.shells.async_client import AsyncResponsesStream
 from tests.support.facade import Mode
 from tests.support.script import Script
 

@@ -14,7 +14,7 @@ import attrs
 import httpx
 
 from llm_connector import AsyncClient, Client
-from llm_connector._stream_core import BaseStreamCore
+from llm_connector.calls.stream_core import BaseStreamCore
 from llm_connector.codecs.openai_responses.codec import NativeSource, OpenAIResponsesCodec
 from llm_connector.errors import APIStatusError, LLMError, StreamDecodeError
 from llm_connector.responses import (

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-import llm_connector._async_streams as async_shell
-import llm_connector._sync_streams as sync_shell
+import llm_connector.shells.async_steps as async_shell
+import llm_connector.shells.sync_steps as sync_shell
 from llm_connector import (
     AsyncClient,
     Client,
@@ -23,7 +23,6 @@ from llm_connector import (
     RequestValidationError,
     ResponsesStream,
 )
-from llm_connector._async_client import AsyncResponsesStream
 from llm_connector._mock.server import Wire
 from llm_connector.responses import (
     FunctionCallItem,
@@ -32,6 +31,7 @@ from llm_connector.responses import (
     ResponsesRequest,
     ResponsesUsage,
 )
+from llm_connector.shells.async_client import AsyncResponsesStream
 from llm_connector.types import ChatRequest
 from tests.responses.client_support import Responses, paths, responses_client
 from tests.support.facade import Mode

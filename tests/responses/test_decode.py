@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from llm_connector._stream_core import BaseStreamCore
+from llm_connector.calls.stream_core import BaseStreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.openai_responses.accumulate import ResponsesAccumulator
 from llm_connector.codecs.openai_responses.codec import NativeSource, OpenAIResponsesCodec

@@ -10,12 +10,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_connector._providers import provider
-from llm_connector._stream_core import BaseStreamCore
+from llm_connector.calls.stream_core import BaseStreamCore
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.openai_responses.codec import NativeSource, OpenAIResponsesCodec
 from llm_connector.codecs.openai_responses.fallback import TranslatedSource
 from llm_connector.errors import APIStatusError, LLMError, StreamError
+from llm_connector.providers.table import provider
 from llm_connector.responses import (
     FunctionCallItem,
     MessageItem,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from llm_connector._providers import PROVIDERS, provider
+from llm_connector.providers.table import PROVIDERS, provider
 
 # row -> evidence that the service serves /responses
 SERVES_RESPONSES = {

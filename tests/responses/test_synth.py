@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from llm_connector._providers import provider
-from llm_connector._stream_core import BaseStreamCore
+from llm_connector.calls.stream_core import BaseStreamCore
 from llm_connector.codecs.contract import ChatCodec, SSEFrame
 from llm_connector.codecs.openai_responses.accumulate import ResponsesAccumulator
 from llm_connector.codecs.openai_responses.fallback import (
@@ -27,6 +26,7 @@ from llm_connector.codecs.openai_responses.fallback import (
     responses_response_of,
 )
 from llm_connector.errors import APIStatusError, LLMError
+from llm_connector.providers.table import provider
 from llm_connector.responses import (
     FunctionCallItem,
     ResponsesResponse,

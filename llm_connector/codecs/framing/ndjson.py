@@ -1,13 +1,13 @@
-"""NDJSON framing (Ollama's streams), pure: both shells feed it the bytes they read, and
-hand each line to the decoder as a LineFrame."""
+"""NDJSON framing (Ollama's streams), pure: the bytes of each network read in, each
+complete line out as a LineFrame for the decoder."""
 
 from __future__ import annotations
 
-__all__ = ["LineFrame", "NDJSONLines"]
+__all__ = ["LineFrame", "NDJSONLines", "NDJSONReader"]
 
 
 class LineFrame:
-    """One NDJSON line as a :class:`Frame` (the shells frame Ollama's stream into these).
+    """One NDJSON line as a :class:`Frame` (Ollama's stream is framed into these).
 
     A plain slotted class rather than ``SSEFrame``: a frozen attrs object costs about
     0.4 us per line to build, this one 0.13 us (docs/performance.md)."""
@@ -28,7 +28,7 @@ class NDJSONLines:
     separators, which a JSON string may hold unescaped (Go's encoder escapes U+2028 but
     not U+0085), cutting one object in two. Bytes are split here instead; a trailing CR
     is dropped, blank lines are skipped, and a byte order mark before the first line is
-    not part of it. Pure: both shells feed it the bytes they read.
+    not part of it.
     """
 
     __slots__ = ("_buffer", "_first")
@@ -69,3 +69,21 @@ class NDJSONLines:
             if text.strip():
                 lines.append(text)
         return lines
+
+
+class NDJSONReader:
+    """The NDJSON frame reader: each line a :class:`LineFrame` (see ``codecs/framing``)."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self) -> None:
+        self._lines = NDJSONLines()
+
+    def feed(self, data: bytes) -> list[LineFrame]:
+        lines = self._lines.feed(data)
+        if len(lines) == 1:  # the usual read: one whole line
+            return [LineFrame(lines[0])]
+        return [LineFrame(line) for line in lines]
+
+    def close(self) -> list[LineFrame]:
+        return [LineFrame(line) for line in self._lines.flush()]

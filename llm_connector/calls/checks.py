@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from llm_connector._redact import redact_url
+from llm_connector.calls.redact import redact_url
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._request import SECRET_HEADERS
 

@@ -40,27 +40,12 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any, Protocol
 
-from llm_connector._timeout import TimeoutKind
+from llm_connector.calls.steps import WHOLE_RESPONSE, Progress
+from llm_connector.calls.timeout import TimeoutKind
 
 #: After this many cancelled watches (and once they are half the heap), the heap is rebuilt
 #: without them, so streams that end long before their deadlines leave nothing behind.
 _COMPACT_AFTER = 256
-
-
-class Progress(Protocol):
-    """What a watch asks its stream: has content reached the caller yet?"""
-
-    @property
-    def delivered(self) -> bool: ...
-
-
-class _WholeResponse:
-    """The progress of a response read whole: only the deadline of the call applies."""
-
-    delivered = False
-
-
-WHOLE_RESPONSE: Progress = _WholeResponse()
 
 
 class _Socket(Protocol):

@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from llm_connector._provider_urls import azure_endpoint, ollama_host
 from llm_connector.codecs.contract import AuthStyle, ChatCodec
 from llm_connector.errors import RequestValidationError
+from llm_connector.providers.urls import azure_endpoint, ollama_host
+
+if TYPE_CHECKING:
+    from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
 from llm_connector.types._value import FrozenValue
 
 
@@ -26,7 +29,7 @@ def _openai_dialect_codec(row: str) -> Callable[..., ChatCodec]:
 
     def make(**knobs: Any) -> ChatCodec:
         from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
-        from llm_connector.codecs.openai_chat.dialects import DIALECTS
+        from llm_connector.providers.dialects import DIALECTS
 
         dialect = DIALECTS[row]
         return OpenAIChatCodec(attrs.evolve(dialect, **knobs) if knobs else dialect)
@@ -107,6 +110,15 @@ class ProviderSpec(FrozenValue):
     key_pair: bool = False
     #: Reachable as ``openai_compatible(..., name=<this row's name>)``.
     compatible_preset: bool = False
+
+    def responses_codec(self) -> OpenAIResponsesCodec | None:
+        """The codec of ``/responses`` when the provider may serve it; None: its Responses
+        API calls go to its chat protocol."""
+        if not self.native_responses:
+            return None
+        from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
+
+        return OpenAIResponsesCodec()
 
     def resolve_api_key(self, api_key: str | None) -> str | None:
         """The explicit key, else the first set environment variable of this provider (for

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from llm_connector._provider_urls import azure_base_url_from_env
-from llm_connector._providers import PROVIDERS, join_key_pair, provider_variant
-from llm_connector._retry import DEFAULT_MAX_RETRIES
+from llm_connector.calls.retry import DEFAULT_MAX_RETRIES
 from llm_connector.errors import RequestValidationError
+from llm_connector.providers.table import PROVIDERS, join_key_pair, provider_variant
+from llm_connector.providers.urls import azure_base_url_from_env
 
 if TYPE_CHECKING:
-    from llm_connector._constructors import Proxy, TimeoutOption
-    from llm_connector._hooks import Hooks
+    from llm_connector.calls.hooks import Hooks
+    from llm_connector.shells.constructors import Proxy, TimeoutOption
 
 _C = TypeVar("_C", bound="CompatConstructors")
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from llm_connector._redact import redact_error
+from llm_connector.calls.redact import redact_error
 from llm_connector.codecs.contract import ChatCodec, Frame, StreamDecoder
 from llm_connector.errors import IncompleteStreamError, LLMError, StreamDecodeError
 
@@ -197,7 +197,8 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
         return held
 
     def finish(self) -> list[ItemT]:
-        """The transport ended: flush the decoder (raises if the answer was cut short)."""
+        """The body ended and its last frames were fed: flush the decoder (raises if the
+        answer was cut short)."""
         try:
             chunks = self._decoder.close()
         except LLMError as exc:

@@ -1,6 +1,6 @@
 """Observability: the event hooks a client calls around every HTTP attempt it makes, the
 small frozen values they receive, and the log lines about attempts (pure: no I/O library;
-the shells hand in what they saw, ``_shell.Attempt`` and the body timers).
+the call driver makes the values, ``attempt_log.py``).
 
 Three events, for every attempt (retries and the Responses API fallback included):
 
@@ -31,18 +31,14 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
-from llm_connector._redact import redact_text, redact_url
-from llm_connector.errors import APIStatusError, LLMError, RequestValidationError
+from llm_connector.calls.redact import redact_text
+from llm_connector.errors import LLMError, RequestValidationError
 from llm_connector.types._request import SECRET_HEADERS
 from llm_connector.types._value import FrozenValue
-
-if TYPE_CHECKING:
-    from llm_connector._base_client import PreparedCall
-    from llm_connector._retry import Attempts
 
 logger = logging.getLogger("llm_connector")
 
@@ -134,7 +130,10 @@ RequestHook: TypeAlias = Callable[[RequestInfo], object]
 ResponseHook: TypeAlias = Callable[[ResponseInfo], object]
 RetryHook: TypeAlias = Callable[[RetryInfo], object]
 
-_InfoT = TypeVar("_InfoT", RequestInfo, ResponseInfo, RetryInfo)
+#: What a hook is called with.
+HookInfo: TypeAlias = RequestInfo | ResponseInfo | RetryInfo
+#: The hooks of one event.
+Callbacks: TypeAlias = tuple[Callable[[Any], object], ...]
 
 
 def _callbacks(
@@ -233,8 +232,8 @@ def _name(callback: object) -> str:
 
 
 def _called(
-    callbacks: tuple[Callable[[_InfoT], object], ...], info: _InfoT
-) -> Iterator[tuple[Callable[[_InfoT], object], Awaitable[object]]]:
+    callbacks: Callbacks, info: HookInfo
+) -> Iterator[tuple[Callable[[Any], object], Awaitable[object]]]:
     """Call each callback in turn; yield those that returned an awaitable, with it, before
     calling the next (so an async client runs its hooks strictly in order)."""
     for callback in callbacks:
@@ -252,7 +251,7 @@ def _log_failure(callback: Callable[..., object], info: object) -> None:
     logger.exception("hook %s failed on %r; the call goes on", _name(callback), info)
 
 
-def fire(callbacks: tuple[Callable[[_InfoT], object], ...], info: _InfoT) -> None:
+def fire(callbacks: Callbacks, info: HookInfo) -> None:
     """Run hooks for the blocking client. An awaitable one returns (a sync function that
     returns a coroutine slipped past the check) cannot run here: it is closed, and logged."""
     if not callbacks:
@@ -267,7 +266,7 @@ def fire(callbacks: tuple[Callable[[_InfoT], object], ...], info: _InfoT) -> Non
         )
 
 
-async def afire(callbacks: tuple[Callable[[_InfoT], object], ...], info: _InfoT) -> None:
+async def afire(callbacks: Callbacks, info: HookInfo) -> None:
     """Run hooks for the asyncio client, awaiting those that return an awaitable."""
     if not callbacks:
         return
@@ -289,27 +288,39 @@ _ResponseHookT = TypeVar("_ResponseHookT", bound=ResponseHook)
 _RetryHookT = TypeVar("_RetryHookT", bound=RetryHook)
 
 
-class HookRegistry:
-    """A client's hooks: the ``hooks`` property, the registration methods, and the values
-    the hooks receive (a mixin of ``BaseClient``, which sets ``name``)."""
+class HookSet:
+    """The hooks a client calls now: replaced whole by each registration, so that a call
+    in flight keeps the hooks it began with. ``awaits``: the client awaits what a hook
+    returns (so hooks may be ``async def``)."""
 
-    #: Whether this shell awaits what a hook returns (so hooks may be ``async def``).
-    _awaits_hooks: ClassVar[bool] = False
-    name: str
+    __slots__ = ("_lock", "awaits", "current")
 
-    def _init_hooks(self, hooks: Hooks | None) -> None:
+    def __init__(self, hooks: Hooks | None, *, awaits: bool) -> None:
         if hooks is not None and not isinstance(hooks, Hooks):
             raise RequestValidationError(
                 "hooks", f"expected llm_connector.Hooks, got {type(hooks).__name__}"
             )
-        self._hooks = (hooks or Hooks()).checked(awaits=self._awaits_hooks)
-        self._hooks_lock = threading.Lock()
+        self.awaits = awaits
+        self.current = (hooks or Hooks()).checked(awaits=awaits)
+        self._lock = threading.Lock()
+
+    def add(self, added: Hooks) -> None:
+        added.checked(awaits=self.awaits)
+        with self._lock:
+            self.current = self.current.extended(added)
+
+
+class HookRegistry:
+    """A client's hooks: the ``hooks`` property and the registration methods (a mixin of
+    both clients, which set ``_hook_set``)."""
+
+    _hook_set: HookSet
 
     @property
     def hooks(self) -> Hooks:
         """The hooks this client calls: those given to the constructor, then those
         registered with :meth:`on_request`, :meth:`on_response` and :meth:`on_retry`."""
-        return self._hooks
+        return self._hook_set.current
 
     def on_request(self, callback: _RequestHookT) -> _RequestHookT:
         """Call ``callback(RequestInfo)`` before every HTTP attempt (retries and the
@@ -319,81 +330,19 @@ class HookRegistry:
         ``RequestValidationError`` for one. A hook's exception is logged and the call goes
         on (see docs/observability.md).
         """
-        self._add_hooks(Hooks(on_request=callback))
+        self._hook_set.add(Hooks(on_request=callback))
         return callback
 
     def on_response(self, callback: _ResponseHookT) -> _ResponseHookT:
         """Call ``callback(ResponseInfo)`` when the status and headers of an attempt's
         answer arrive (error statuses included). Returns ``callback``; see
         :meth:`on_request`."""
-        self._add_hooks(Hooks(on_response=callback))
+        self._hook_set.add(Hooks(on_response=callback))
         return callback
 
     def on_retry(self, callback: _RetryHookT) -> _RetryHookT:
         """Call ``callback(RetryInfo)`` when a failed attempt is about to be retried,
         before the wait (a stream that failed before its first content included).
         Returns ``callback``; see :meth:`on_request`."""
-        self._add_hooks(Hooks(on_retry=callback))
+        self._hook_set.add(Hooks(on_retry=callback))
         return callback
-
-    def _add_hooks(self, added: Hooks) -> None:
-        added.checked(awaits=self._awaits_hooks)
-        # A new value rather than a mutation: a call in flight keeps the hooks it began with.
-        with self._hooks_lock:
-            self._hooks = self._hooks.extended(added)
-
-    def _request_info(self, call: PreparedCall, attempt: int, *, stream: bool) -> RequestInfo:
-        spec = call.spec
-        url = redact_text(redact_url(spec.url), call.secrets)
-        return RequestInfo(self.name, spec.method, url, attempt, stream, call.model)
-
-    def _retrying(
-        self, call: PreparedCall, attempts: Attempts, error: LLMError, delay: float, *, stream: bool
-    ) -> RetryInfo:
-        """Log that the attempt that just failed is retried after ``delay`` (``attempts``
-        has counted the retry already); the value for the ``on_retry`` hooks."""
-        info = RetryInfo(
-            self._request_info(call, attempts.retries, stream=stream),
-            type(error),
-            redact_text(str(error), call.secrets),
-            delay,
-            error.status_code if isinstance(error, APIStatusError) else None,
-        )
-        if logger.isEnabledFor(logging.INFO):
-            request = info.request
-            logger.info(
-                "retrying %s %s in %.2fs after: %s",
-                request.method,
-                request.url,
-                info.wait,
-                info.message,
-            )
-        return info
-
-
-class BodyTimer:
-    """When a response body's first bytes came and whether it was read to its end, for the
-    DEBUG line logged when it is closed (its total time, and the call's)."""
-
-    __slots__ = ("_info", "_started", "ended", "first", "sent_at")
-
-    def __init__(self, info: RequestInfo, sent_at: float, started: float) -> None:
-        self._info = info
-        self._started = started
-        self.sent_at = sent_at
-        self.first: float | None = None
-        self.ended = False
-
-    def closed(self, now: float) -> None:
-        info = self._info
-        first = "none" if self.first is None else f"{self.first - self.sent_at:.3f}s"
-        logger.debug(
-            "response to %s %s: body %s %.3fs after sending (first bytes after %s; "
-            "%.3fs since the call began)",
-            info.method,
-            info.url,
-            "ended" if self.ended else "closed early",
-            now - self.sent_at,
-            first,
-            now - self._started,
-        )

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
 
-from llm_connector._constructors_compat import CompatConstructors, _options
-from llm_connector._provider_urls import vertex_base_url
-from llm_connector._providers import compatible_preset, provider_variant
-from llm_connector._retry import DEFAULT_MAX_RETRIES
-from llm_connector._timeout import Timeout
+from llm_connector.calls.retry import DEFAULT_MAX_RETRIES
+from llm_connector.calls.timeout import Timeout
+from llm_connector.providers.table import compatible_preset, provider_variant
+from llm_connector.providers.urls import vertex_base_url
+from llm_connector.shells.constructors_compat import CompatConstructors, _options
 
 if TYPE_CHECKING:
-    from llm_connector._hooks import Hooks
     from llm_connector._mock import MockReply, MockServer
     from llm_connector._mock.server import Wire as MockWire
+    from llm_connector.calls.hooks import Hooks
 
 _C = TypeVar("_C", bound="ProviderConstructors")
 

@@ -1,0 +1,245 @@
+"""The call driver: everything a call decides, written once for both shells (pure).
+
+Each operation of a client (``chat``, ``models``, ...) is a generator of steps
+(``steps.py``): it prepares the request (bad input raises before the generator exists),
+sends it, reads the answer, and on a failure decides whether and when to try again:
+attempts and their backoff, ``Retry-After``, the deadlines of every phase, the hooks around
+each attempt, and the fallback of a Responses API call to chat completions. The blocking
+and the asyncio shell execute the steps with their own HTTP client and nothing else, so the
+two clients behave the same by construction. Streamed calls go on in ``streaming.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from llm_connector.calls.attempt_log import Attempt, retry_info
+from llm_connector.calls.failures import body_error, decoded, status_error, transport_error
+from llm_connector.calls.prepare import ignore_body
+from llm_connector.calls.steps import (
+    WHOLE_RESPONSE,
+    Deadlines,
+    Notify,
+    ReadBody,
+    Send,
+    Sleep,
+    TimeBody,
+    TransportFailure,
+)
+from llm_connector.calls.timeout import phase_limits
+from llm_connector.errors import APIConnectionError, APIStatusError, LLMError, ResponseDecodeError
+
+if TYPE_CHECKING:
+    from llm_connector.calls.clock import Clock
+    from llm_connector.calls.hooks import HookSet
+    from llm_connector.calls.prepare import CallSettings, PreparedCall
+    from llm_connector.calls.responses_route import ResponsesCall
+    from llm_connector.calls.retry import Attempts
+    from llm_connector.calls.steps import Response, Steps
+    from llm_connector.calls.streaming import StreamRun
+    from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
+    from llm_connector.types import ChatRequest, ChatResponse, StreamingResponse
+    from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+    from llm_connector.types._models import Model, ModelDetails, ModelPage
+
+__all__ = ["MAX_MODEL_PAGES", "Answer", "CallDriver", "ModelPager"]
+
+_T = TypeVar("_T")
+
+
+class Answer:
+    """A successful answer to an attempt: its response, and its body when it was read whole
+    (None for a stream, whose response is still open)."""
+
+    __slots__ = ("body", "response")
+
+    def __init__(self, response: Response, body: bytes | None) -> None:
+        self.response = response
+        self.body = body
+
+
+class CallDriver:
+    """The calls of one client (see the module docstring). ``settings`` is what the client
+    was built with; ``hooks`` its hooks as they are now; ``clock`` the time and jitter."""
+
+    def __init__(self, settings: CallSettings, hooks: HookSet, clock: Clock) -> None:
+        self.settings = settings
+        self.hooks = hooks
+        self.clock = clock
+
+    # -- the operations ------------------------------------------------------------------
+
+    def chat(self, request: ChatRequest) -> Steps[ChatResponse]:
+        call = self.settings.prepare_chat(request, stream=False)
+        return self.fetch(call, self.settings.codec.parse_chat)
+
+    def chat_stream(self, request: ChatRequest) -> StreamRun[StreamingResponse, ChatResponse]:
+        from llm_connector.calls.stream_core import ChatSource
+        from llm_connector.calls.streaming import StreamRun
+
+        call = self.settings.prepare_chat(request, stream=True)
+        return StreamRun(self, call, ChatSource(self.settings.codec))
+
+    def invoke_responses(self, request: ResponsesRequest) -> Steps[ResponsesResponse]:
+        call = self.settings.prepare_responses(request, stream=False)
+        return self._responses(call)
+
+    def _responses(self, call: ResponsesCall) -> Steps[ResponsesResponse]:
+        try:
+            return (yield from self.fetch(call.call, call.parse))
+        except APIStatusError as exc:
+            fallback = self.settings.responses_fallback(call, exc)
+            if fallback is None:
+                raise
+        return (yield from self.fetch(fallback.call, fallback.parse))
+
+    def invoke_responses_stream(
+        self, request: ResponsesRequest
+    ) -> StreamRun[ResponsesStreamEvent, ResponsesResponse]:
+        from llm_connector.calls.streaming import StreamRun
+
+        call = self.settings.prepare_responses(request, stream=True)
+        return StreamRun(self, call.call, call.source, call)
+
+    def models(self) -> Steps[list[Model]]:
+        pager = ModelPager(self.settings.prepare_models)
+        parse = self.settings.codec.parse_models
+        while (call := pager.next_call()) is not None:
+            pager.add((yield from self.fetch(call, parse)))
+        return pager.models
+
+    def embed(self, request: EmbedRequest) -> Steps[EmbedResponse]:
+        call = self.settings.prepare_embed(request)
+        return self.fetch(call, self.settings.codec.parse_embed)
+
+    def count_tokens(self, request: ChatRequest) -> Steps[int]:
+        call = self.settings.prepare_count_tokens(request)
+        return self.fetch(call, self.settings.codec.parse_count_tokens)
+
+    def pull_model(self, name: str) -> Steps[None]:
+        codec = self.settings.codec
+        call = self.settings.prepare_model_operation(codec.build_pull_model, name)
+        return self.fetch(call, codec.parse_pull_model)
+
+    def delete_model(self, name: str) -> Steps[None]:
+        call = self.settings.prepare_model_operation(self.settings.codec.build_delete_model, name)
+        return self.fetch(call, ignore_body)
+
+    def show_model(self, name: str) -> Steps[ModelDetails]:
+        call = self.settings.prepare_model_operation(self.settings.codec.build_show_model, name)
+        return self.fetch(call, self.settings.parse_show_model(name))
+
+    # -- attempts ------------------------------------------------------------------------
+
+    def fetch(self, call: PreparedCall, parse: Callable[[bytes], _T]) -> Steps[_T]:
+        """Send, read the whole answer and parse it, with retries. An error that a
+        successful answer carries in its body (an HTTP 200 with an error object) is retried
+        as the status it stands for would be."""
+        attempts = call.attempts(self.clock.now())
+        while True:
+            answer = yield from self.send(call, attempts, stream=False)
+            body = cast(bytes, answer.body)
+            try:
+                return decoded(call, parse, answer.response.headers, body)
+            except APIStatusError as exc:
+                error = exc
+            delay = self.retry_wait(attempts, error)
+            if delay is None:
+                raise error
+            yield from self.retrying(call, attempts, error, delay, stream=False)
+            yield Sleep(delay)
+
+    def send(self, call: PreparedCall, attempts: Attempts, *, stream: bool) -> Steps[Answer]:
+        """Send with retries from ``attempts``: the successful answer, read whole, or open
+        when ``stream``. Each attempt runs the client's hooks; an error answer is read and
+        becomes its typed error, which is retried or raised."""
+        clock = self.clock
+        while True:
+            attempt = Attempt(self.settings.name, call, attempts, self.hooks.current, stream=stream)
+            hooks = attempt.hooks
+            if hooks.on_request:
+                yield Notify(hooks.on_request, attempt.info)
+            attempts.sent_at = now = clock.now()
+            limits = phase_limits(call.timeout, attempts.remaining(now))
+            sent = yield Send(call.spec, limits)
+            failure: TransportFailure | None = None
+            if isinstance(sent, TransportFailure):
+                failure = sent
+                error: LLMError = transport_error(sent, call, limits)
+            else:
+                response = cast("Response", sent)
+                info, timer = attempt.answered(response, clock.now())
+                if timer is not None:
+                    yield TimeBody(response, timer)
+                if info is not None:
+                    yield Notify(hooks.on_response, info, response)
+                success = 200 <= response.status_code < 300
+                if stream and success:
+                    return Answer(response, None)
+                deadlines = Deadlines(
+                    WHOLE_RESPONSE, first=None, idle=None, total=attempts.deadline
+                )
+                body = yield ReadBody(response, deadlines)
+                if isinstance(body, TransportFailure):
+                    failure = body
+                    error = body_error(body, call, limits)
+                elif success:
+                    return Answer(response, cast(bytes, body))
+                else:
+                    error = status_error(call, response, cast(bytes, body), clock.wall())
+            # A pooled connection the server had closed: see RetryPolicy.after_connection_error.
+            stale = failure is not None and failure.stale and type(error) is APIConnectionError
+            delay = self.retry_wait(attempts, error, stale=stale)
+            if delay is None:
+                raise error
+            yield from self.retrying(call, attempts, error, delay, stream=stream)
+            yield Sleep(delay)
+
+    def retry_wait(
+        self, attempts: Attempts, error: LLMError, *, stale: bool = False
+    ) -> float | None:
+        """Seconds to wait before the next attempt after ``error`` (None: raise it)."""
+        return attempts.next_delay(error, self.clock.jitter(), self.clock.now(), stale=stale)
+
+    def retrying(
+        self, call: PreparedCall, attempts: Attempts, error: LLMError, delay: float, *, stream: bool
+    ) -> Steps[None]:
+        """Log that the failed attempt is retried after ``delay`` seconds and tell the
+        ``on_retry`` hooks (a stream that failed before its first content comes here too)."""
+        info = retry_info(self.settings.name, call, attempts, error, delay, stream=stream)
+        on_retry = self.hooks.current.on_retry
+        if on_retry:
+            yield Notify(on_retry, info)
+
+
+#: A provider that pages its model list forever is broken; stop after this many pages.
+MAX_MODEL_PAGES = 100
+
+
+class ModelPager:
+    """The state of a paged model listing: ``while (call := pager.next_call()) is not None:
+    pager.add(<the page that call answers>)``."""
+
+    def __init__(self, prepare: Callable[[str | None], PreparedCall]) -> None:
+        self._prepare = prepare
+        self._pages = 0
+        self._token: str | None = None
+        self._done = False
+        self.models: list[Model] = []
+
+    def next_call(self) -> PreparedCall | None:
+        if self._done:
+            return None
+        if self._pages >= MAX_MODEL_PAGES:
+            raise ResponseDecodeError(
+                f"the model list had still more pages after {MAX_MODEL_PAGES}; giving up"
+            )
+        return self._prepare(self._token)
+
+    def add(self, page: ModelPage) -> None:
+        self._pages += 1
+        self.models.extend(page.models)
+        if page.next_page_token is None or page.next_page_token == self._token:
+            self._done = True  # the last page (or a server repeating itself)
+        self._token = page.next_page_token

@@ -1,0 +1,215 @@
+"""The errors a call raises, made from what the shell saw (pure).
+
+A transport failure, an error status with its body, a stream that broke or whose decoder
+raised, a deadline that passed: each becomes the typed ``LLMError`` the caller sees, scrubbed
+of the call's secrets, with the provider's request id, and (for a stream) what arrived before
+it on ``.partial``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from email.message import Message
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from llm_connector.calls.redact import redact_error, redact_url
+from llm_connector.calls.retry import parse_retry_after
+from llm_connector.calls.steps import StreamEnd, TransportFailure
+from llm_connector.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    IncompleteStreamError,
+    LLMError,
+    ResponseDecodeError,
+    StreamDecodeError,
+    status_error_class,
+)
+
+if TYPE_CHECKING:
+    from llm_connector.calls.prepare import PreparedCall
+    from llm_connector.calls.steps import Response
+    from llm_connector.calls.stream_core import BaseStreamCore
+    from llm_connector.calls.timeout import PhaseLimits, Timeout, TimeoutKind
+
+_T = TypeVar("_T")
+
+# Where providers put their request id (OpenAI, Anthropic, Azure, Google).
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-goog-request-id")
+
+# What each phase's transport timeout means for the caller.
+_PHASE_TROUBLE: Mapping[str, str] = {
+    "connect": "could not connect",
+    "read": "no response",
+    "write": "could not send the request",
+    "pool": "no free connection in the pool",
+}
+_STREAM_TROUBLE: Mapping[TimeoutKind, str] = {
+    "connect": "could not connect",
+    "first_event": "no content of the answer arrived",
+    "idle": "no stream event arrived",
+    "total": "the call did not finish",
+}
+
+
+def timeout_error(kind: TimeoutKind, timeout: Timeout, what: str) -> APITimeoutError:
+    seconds = getattr(timeout, kind)
+    return APITimeoutError(f"{kind} timeout ({seconds:g} s): {what}", timeout_kind=kind)
+
+
+def stream_timeout(kind: TimeoutKind, timeout: Timeout, where: str) -> APITimeoutError:
+    """The error for a limit the watchdog found run out (``where``: while doing what)."""
+    return timeout_error(kind, timeout, f"{_STREAM_TROUBLE[kind]} {where}")
+
+
+def transport_error(
+    failure: TransportFailure, call: PreparedCall, limits: PhaseLimits
+) -> APIConnectionError:
+    """The error for a request that got no HTTP answer, scrubbed of secrets (a transport's
+    message can quote a header value). A timeout names the limit that ran out; the
+    transport's exception is its ``__cause__``."""
+    spec = call.spec
+    where = f"{spec.method} {redact_url(spec.url)}"
+    error: APIConnectionError
+    if failure.phase is not None:
+        trouble = _PHASE_TROUBLE[failure.phase]
+        error = timeout_error(limits.kinds[failure.phase], call.timeout, f"{trouble} on {where}")
+    else:
+        error = APIConnectionError(f"connection error on {where}: {failure.cause!r}")
+    error.__cause__ = failure.cause
+    redact_error(error, call.secrets)
+    return error
+
+
+def body_error(
+    failure: TransportFailure, call: PreparedCall, limits: PhaseLimits
+) -> APIConnectionError:
+    """The error for a response whose body could not be read whole: the deadline that cut
+    it, or the transport's failure."""
+    if failure.fired is not None:
+        error = stream_timeout(failure.fired, call.timeout, "reading the response")
+        error.__cause__ = failure.cause
+        return error
+    return transport_error(failure, call, limits)
+
+
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    return next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
+
+
+def add_request_id(error: LLMError, headers: Mapping[str, str]) -> None:
+    """Give an error that came inside a 200 answer (a stream's error event, a JSON error
+    body) the request id of that answer, for the provider's support."""
+    if isinstance(error, APIStatusError) and error.request_id is None:
+        error.request_id = request_id_of(headers)
+
+
+def body_text(body: bytes, headers: Mapping[str, str]) -> str:
+    """A body as text, in the charset its content type names (UTF-8 if none or unknown),
+    undecodable bytes replaced: what ``httpx.Response.text`` gives."""
+    content_type = headers.get("content-type")
+    charset = None
+    if content_type:
+        message = Message()
+        message["content-type"] = content_type
+        charset = message.get_content_charset()
+    try:
+        return body.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def status_error(call: PreparedCall, response: Response, body: bytes, now: float) -> APIStatusError:
+    """The typed error for a non-2xx response and its body (``now``: Unix time, for a
+    ``Retry-After`` date)."""
+    headers = response.headers
+    info = call.parse_error(response.status_code, body)
+    cls = status_error_class(info.status or response.status_code)
+    error = cls(
+        info.message,
+        status_code=response.status_code,
+        error_type=info.error_type,
+        code=info.code,
+        param=info.param,
+        request_id=request_id_of(headers),
+        retry_after=parse_retry_after(headers, now),
+        body=body_text(body, headers),
+        headers=headers,
+    )
+    redact_error(error, call.secrets)
+    return error
+
+
+def decoded(
+    call: PreparedCall, parse: Callable[[bytes], _T], headers: Mapping[str, str], body: bytes
+) -> _T:
+    """Run a codec parser on a whole body; any error it raises is scrubbed of secrets and
+    carries the response's request id. Codecs raise only LLMErrors; anything else (a codec
+    bug) becomes a ResponseDecodeError."""
+    try:
+        return parse(body)
+    except LLMError as exc:
+        redact_error(exc, call.secrets)
+        add_request_id(exc, headers)
+        raise
+    except Exception as exc:
+        error = ResponseDecodeError(
+            f"could not decode the response ({exc!r})", body=body.decode("utf-8", "replace")
+        )
+        redact_error(error, call.secrets)
+        raise error from exc
+
+
+def body_framing(framing: str, headers: Mapping[str, str]) -> str:
+    """How to read a successful streaming response: the codec's framing, or "json" when the
+    server answered with one JSON body instead (an error, or ``stream`` ignored)."""
+    content_type = headers.get("content-type", "").lower()
+    if "json" in content_type and "ndjson" not in content_type and "x-ndjson" not in content_type:
+        return "json"
+    if framing == "sse" and "text/event-stream" not in content_type:
+        raise StreamDecodeError(
+            f"expected a text/event-stream response, got content-type {content_type or 'none'!r}"
+        )
+    return framing
+
+
+def stream_error(
+    end: StreamEnd | TransportFailure | LLMError,
+    core: BaseStreamCore[Any, Any],
+    timeout: Timeout,
+    headers: Mapping[str, str],
+) -> LLMError:
+    """The error to raise for a stream whose reading failed, carrying what arrived in
+    ``.partial``: the limit that cut the connection, when one did (the watchdog's, or the
+    transport's byte-level backstop), caused by the failure; a broken connection is an
+    incomplete stream; an error of the stream itself stays as it is."""
+    failure: TransportFailure | None = None
+    exc: LLMError | None = None
+    kind: TimeoutKind | None = None
+    if isinstance(end, LLMError):
+        exc = end
+    elif isinstance(end, TransportFailure):  # a body read whole
+        failure = end
+    else:
+        failure, exc, kind = end.failure, end.error, end.fired
+    if failure is not None:
+        kind = kind or failure.fired
+        if kind is None and failure.phase is not None:
+            # The transport's backstop fired before the watchdog looked.
+            kind = "idle" if core.delivered else "first_event"
+    error: LLMError
+    if kind is not None and not isinstance(exc, APITimeoutError):
+        error = stream_timeout(kind, timeout, "while streaming")
+        error.__cause__ = failure.cause if failure is not None else exc
+    elif failure is not None:
+        error = IncompleteStreamError(
+            f"the connection broke while streaming: {failure.cause!r}", connection_lost=True
+        )
+        error.__cause__ = failure.cause
+    else:
+        assert exc is not None
+        add_request_id(exc, headers)
+        if exc.partial is None:
+            core.interrupted(exc)
+        return exc
+    return core.interrupted(error)

@@ -1,0 +1,245 @@
+"""What the call driver asks a shell to do, and what the shell answers (plain values).
+
+The driver (``driver.py``, ``streaming.py``) is a generator: it yields a step, the shell
+does it with its HTTP client and sends back the outcome, and so on until the driver
+returns the call's answer or raises its error. Only these steps touch the network, the
+clock's sleep or user callbacks; everything they are for is decided by the driver, once,
+for both shells (docs/architecture.md, "One call driver").
+
+Plain slotted classes rather than attrs: a call makes a handful of them, and an attrs
+class costs import time (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from llm_connector.calls.hooks import Callbacks, HookInfo
+    from llm_connector.calls.timeout import PhaseLimits, TimeoutKind
+    from llm_connector.codecs.contract import Frame, RequestSpec
+    from llm_connector.errors import LLMError
+
+__all__ = [
+    "WHOLE_RESPONSE",
+    "Close",
+    "Deadlines",
+    "Deliver",
+    "Notify",
+    "Progress",
+    "ReadBody",
+    "ReadStream",
+    "Response",
+    "Send",
+    "Sleep",
+    "Step",
+    "Steps",
+    "StreamEnd",
+    "TimeBody",
+    "TransportFailure",
+]
+
+_T = TypeVar("_T")
+
+
+class Response(Protocol):
+    """What the driver reads of a response a shell opened (``httpx.Response`` is one)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
+class Progress(Protocol):
+    """What a deadline asks of the answer being read: has content reached the caller yet?
+    (Until then the ``first_event`` limit applies, from then on ``idle``.)"""
+
+    @property
+    def delivered(self) -> bool: ...
+
+
+class _WholeResponse:
+    """The progress of a response read whole: only the deadline of the call applies."""
+
+    delivered = False
+
+
+WHOLE_RESPONSE: Progress = _WholeResponse()
+
+
+#: Which of the transport's own timeouts ran out (httpx's phases).
+Phase: TypeAlias = Literal["connect", "read", "write", "pool"]
+
+
+class TransportFailure:
+    """No (whole) HTTP answer: what the shell saw, in the driver's terms. ``cause`` is the
+    transport's exception, kept as the ``__cause__`` of the error the driver raises."""
+
+    __slots__ = ("cause", "fired", "phase", "stale")
+
+    def __init__(
+        self,
+        cause: BaseException,
+        *,
+        phase: Phase | None = None,
+        stale: bool = False,
+        fired: TimeoutKind | None = None,
+    ) -> None:
+        self.cause = cause
+        #: For a timeout of the transport: the phase it belongs to (None: not a timeout).
+        self.phase = phase
+        #: The server closed a pooled connection before answering (see retry.py).
+        self.stale = stale
+        #: The deadline the watchdog found passed while the answer was read, if any.
+        self.fired = fired
+
+
+class Deadlines:
+    """The limits while an answer is read: a stream's event limits and the call's deadline
+    (monotonic seconds; None: no such limit), for the shell's watchdog; ``stream_read`` is
+    the transport's byte-level read timeout meanwhile (a backstop, see timeout.py)."""
+
+    __slots__ = ("first", "idle", "progress", "stream_read", "total")
+
+    def __init__(
+        self,
+        progress: Progress,
+        *,
+        first: float | None,
+        idle: float | None,
+        total: float | None,
+        stream_read: float | None = None,
+    ) -> None:
+        self.progress = progress
+        self.first = first
+        self.idle = idle
+        self.total = total
+        self.stream_read = stream_read
+
+
+class Send:
+    """Send ``spec`` with the transport timeouts of ``limits``. Outcome: the response, open
+    (its status line and headers arrived), or a :class:`TransportFailure`."""
+
+    __slots__ = ("limits", "spec")
+
+    def __init__(self, spec: RequestSpec, limits: PhaseLimits) -> None:
+        self.spec = spec
+        self.limits = limits
+
+
+class ReadBody:
+    """Read the open ``response`` to its end within ``deadlines``, then close it. Outcome:
+    the body bytes, or a :class:`TransportFailure`."""
+
+    __slots__ = ("deadlines", "response")
+
+    def __init__(self, response: Response, deadlines: Deadlines) -> None:
+        self.response = response
+        self.deadlines = deadlines
+
+
+class StreamEnd:
+    """How the reading of a stream's body ended: at the end of the body (``ended``), or by
+    a failure of the transport, an error of the stream itself (``error``: a decoder's,
+    carrying what arrived), or a deadline found passed between reads. ``fired``: the
+    deadline the watchdog had found passed by then, if any (it cut the connection, so an
+    answer that then turns out cut short is reported as that timeout)."""
+
+    __slots__ = ("ended", "error", "failure", "fired")
+
+    def __init__(
+        self,
+        *,
+        ended: bool = False,
+        failure: TransportFailure | None = None,
+        error: LLMError | None = None,
+        fired: TimeoutKind | None = None,
+    ) -> None:
+        self.ended = ended
+        self.failure = failure
+        self.error = error
+        self.fired = fired
+
+
+class ReadStream:
+    """Read the open ``response``'s body within ``deadlines``: frame each network read with
+    ``frames`` and ``feed`` each frame, handing the items it returns to the caller as they
+    come (one frame at a time: what the caller has not taken is not yet decoded); then
+    close the response. The shell sets ``end`` before the driver goes on."""
+
+    __slots__ = ("deadlines", "end", "feed", "frames", "response")
+
+    def __init__(
+        self,
+        response: Response,
+        frames: Callable[[bytes], Sequence[Frame]],
+        feed: Callable[[Frame], list[Any]],
+        deadlines: Deadlines,
+    ) -> None:
+        self.response = response
+        self.frames = frames
+        self.feed = feed
+        self.deadlines = deadlines
+        self.end: StreamEnd | None = None
+
+
+class Deliver:
+    """Hand ``items`` to the caller (a stream's items that did not come with a read: held
+    ones, those the end of the body completed, an answer that came as one JSON body)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+
+class Notify:
+    """Run ``callbacks`` on ``info`` (hooks). Should that be interrupted (a
+    ``KeyboardInterrupt``, a cancellation), close ``response`` first."""
+
+    __slots__ = ("callbacks", "info", "response")
+
+    def __init__(
+        self, callbacks: Callbacks, info: HookInfo, response: Response | None = None
+    ) -> None:
+        self.callbacks = callbacks
+        self.info = info
+        self.response = response
+
+
+class TimeBody:
+    """Time the body of ``response`` for the DEBUG log: note its first bytes, its end and
+    its close on ``timer`` (see attempt_log.BodyTimer). Asked only while DEBUG is on."""
+
+    __slots__ = ("response", "timer")
+
+    def __init__(self, response: Response, timer: Any) -> None:
+        self.response = response
+        self.timer = timer
+
+
+class Sleep:
+    """Wait ``seconds`` (before a retry)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class Close:
+    """Close ``response`` without reading the rest of it."""
+
+    __slots__ = ("response",)
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+Step: TypeAlias = Send | ReadBody | ReadStream | Deliver | Notify | TimeBody | Sleep | Close
+#: A driver: yields steps, is sent their outcomes, returns the call's answer.
+Steps: TypeAlias = Generator[Step, object, _T]

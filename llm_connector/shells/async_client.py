@@ -1,0 +1,127 @@
+"""The asyncio client: each method asks the call driver for the call's steps and does them
+with the client's ``httpx.AsyncClient`` (shells/async_steps.py); a streamed call goes on in
+the stream it returns (shells/async_streams.py). The blocking client's methods, awaited."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from llm_connector.shells.async_steps import AsyncSteps
+from llm_connector.shells.async_streams import (
+    AsyncChatStream,
+    AsyncChatStreamContext,
+    AsyncResponsesStream,
+    AsyncResponsesStreamContext,
+)
+from llm_connector.shells.base import ShellBase
+from llm_connector.shells.http import POOL_LIMITS
+
+if TYPE_CHECKING:
+    from llm_connector.calls.streaming import StreamRun
+    from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.types import ChatRequest, ChatResponse
+    from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+    from llm_connector.types._models import Model, ModelDetails
+
+__all__ = [
+    "AsyncChatStream",
+    "AsyncChatStreamContext",
+    "AsyncClient",
+    "AsyncResponsesStream",
+    "AsyncResponsesStreamContext",
+]
+
+_StreamT = TypeVar("_StreamT", AsyncChatStream, AsyncResponsesStream)
+
+
+class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
+    """An asyncio client for one provider; the async twin of :class:`~llm_connector.Client`.
+
+    Use it as ``async with`` or call :meth:`aclose`. Errors are the same as ``Client``'s.
+    """
+
+    _http_client_class = httpx.AsyncClient
+    _awaits_hooks = True
+
+    def _new_http_client(
+        self, proxy: str | httpx.Proxy | None, transport: Any
+    ) -> httpx.AsyncClient:
+        return httpx.AsyncClient(proxy=proxy, transport=transport, limits=POOL_LIMITS)
+
+    def _new_steps(self, http: httpx.AsyncClient) -> AsyncSteps:
+        return AsyncSteps(http)
+
+    async def aclose(self) -> None:
+        """Close the connection pool (not an ``http_client`` you passed in)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        """Send a chat request and return the whole answer."""
+        return await self._steps.run(self._driver.chat(request))
+
+    def chat_stream(self, request: ChatRequest) -> AsyncChatStreamContext:
+        """Stream a chat answer: ``stream = await client.chat_stream(r)`` or
+        ``async with client.chat_stream(r) as stream``.
+
+        The request is checked now (bad input raises here) and sent when awaited.
+        """
+        run = self._driver.chat_stream(request)
+        return AsyncChatStreamContext(lambda: self._open(AsyncChatStream, run))
+
+    async def invoke_responses(self, request: ResponsesRequest) -> ResponsesResponse:
+        """Send a Responses API request and return the whole answer (see
+        :meth:`Client.invoke_responses <llm_connector.Client.invoke_responses>`: the same
+        fallback to chat completions and the same errors)."""
+        return await self._steps.run(self._driver.invoke_responses(request))
+
+    def invoke_responses_stream(self, request: ResponsesRequest) -> AsyncResponsesStreamContext:
+        """Stream a Responses API answer as ``ResponsesStreamEvent``s:
+        ``stream = await client.invoke_responses_stream(r)`` or
+        ``async with client.invoke_responses_stream(r) as stream``.
+
+        The request is checked now (bad input raises here) and sent when awaited.
+        """
+        run = self._driver.invoke_responses_stream(request)
+        return AsyncResponsesStreamContext(lambda: self._open(AsyncResponsesStream, run))
+
+    async def _open(self, stream: type[_StreamT], run: StreamRun[Any, Any]) -> _StreamT:
+        return stream(self._steps, run, await self._steps.start(run))
+
+    async def models(self) -> list[Model]:
+        """The models the provider lists (every page of them)."""
+        return await self._steps.run(self._driver.models())
+
+    async def embed(self, request: EmbedRequest) -> EmbedResponse:
+        """Embed one text or a batch."""
+        return await self._steps.run(self._driver.embed(request))
+
+    async def count_tokens(self, request: ChatRequest) -> int:
+        """How many input tokens ``request`` would use (Anthropic's token counting)."""
+        return await self._steps.run(self._driver.count_tokens(request))
+
+    async def pull_model(self, name: str) -> None:
+        """Download a model to the server (Ollama); returns when it is ready."""
+        await self._steps.run(self._driver.pull_model(name))
+
+    async def delete_model(self, name: str) -> None:
+        """Delete a model from the server (Ollama)."""
+        await self._steps.run(self._driver.delete_model(name))
+
+    async def show_model(self, name: str) -> ModelDetails:
+        """What the server knows about one model (Ollama)."""
+        return await self._steps.run(self._driver.show_model(name))

@@ -1,0 +1,120 @@
+"""What Client and AsyncClient share: building a client from its options (pure), and the
+properties, hooks and constructors every client has. The shells add only what does I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+import httpx
+
+from llm_connector.calls.checks import checked_headers
+from llm_connector.calls.clock import SYSTEM_CLOCK, Clock
+from llm_connector.calls.driver import CallDriver
+from llm_connector.calls.hooks import HookRegistry, Hooks, HookSet
+from llm_connector.calls.prepare import CallSettings
+from llm_connector.calls.retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from llm_connector.calls.timeout import Timeout
+from llm_connector.errors import RequestValidationError
+from llm_connector.providers.table import provider
+from llm_connector.shells.constructors import ProviderConstructors
+from llm_connector.shells.http import USER_AGENT
+
+if TYPE_CHECKING:
+    from llm_connector.codecs.contract import ChatCodec
+    from llm_connector.providers.table import ProviderSpec
+
+__all__ = ["ShellBase"]
+
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+#: What does the steps of the calls (SyncSteps, AsyncSteps).
+StepsT = TypeVar("StepsT")
+
+
+class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
+    """Shared configuration of the two clients. Use ``Client`` or ``AsyncClient``."""
+
+    #: The httpx client class this shell drives (an injected ``http_client`` must be one).
+    _http_client_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
+    #: Whether this shell awaits what a hook returns (so hooks may be ``async def``).
+    _awaits_hooks: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        provider_name: str = "openai",
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        name: str | None = None,
+        timeout: Timeout | float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        proxy: str | httpx.Proxy | None = None,
+        http_client: HttpT | None = None,
+        hooks: Hooks | None = None,
+        _transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        _row: ProviderSpec | None = None,
+        _codec: ChatCodec | None = None,
+        _clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        row = _row if _row is not None else provider(provider_name)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise RequestValidationError(
+                "max_retries", f"must be a non-negative integer, got {max_retries!r}"
+            )
+        if http_client is not None and proxy is not None:
+            raise RequestValidationError(
+                "proxy", "set the proxy on the http_client you pass instead"
+            )
+        if http_client is not None and not isinstance(http_client, self._http_client_class):
+            # An httpx.AsyncClient in a Client (or the reverse) would fail only at the first
+            # request, with a confusing error (or a coroutine that is never awaited).
+            expected = self._http_client_class
+            raise RequestValidationError(
+                "http_client",
+                f"{type(self).__name__} needs an {expected.__module__}.{expected.__name__}, "
+                f"got {type(http_client).__module__}.{type(http_client).__name__}",
+            )
+        self._hook_set = HookSet(hooks, awaits=self._awaits_hooks)
+        settings = CallSettings(
+            row,
+            _codec if _codec is not None else row.codec(),
+            api_key,
+            base_url,
+            name=name or row.name,
+            timeout=Timeout.of(timeout),
+            retry=RetryPolicy(max_retries=max_retries),
+            headers={"User-Agent": USER_AGENT, **checked_headers("headers", headers or {})},
+            clock=_clock,
+        )
+        #: The client's name: the provider's, or the ``name`` given to ``openai_compatible``.
+        self.name = settings.name
+        self._driver = CallDriver(settings, self._hook_set, _clock)
+        self._owns_http = http_client is None
+        self._http: HttpT = (
+            http_client if http_client is not None else self._new_http_client(proxy, _transport)
+        )
+        self._steps: StepsT = self._new_steps(self._http)
+
+    def _new_http_client(self, proxy: str | httpx.Proxy | None, transport: Any) -> HttpT:
+        raise NotImplementedError
+
+    def _new_steps(self, http: HttpT) -> StepsT:
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        return self._driver.settings.base_url
+
+    @property
+    def provider(self) -> str:
+        """The provider row this client was built from ("openai", "anthropic", ...)."""
+        return self._driver.settings.row.name
+
+    def __repr__(self) -> str:
+        # Never the key: only whether one is set.
+        key = "set" if self._driver.settings.api_key else "none"
+        return (
+            f"{type(self).__name__}(provider={self.name!r}, "
+            f"base_url={self.base_url!r}, api_key={key})"
+        )

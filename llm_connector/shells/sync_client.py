@@ -1,0 +1,123 @@
+"""The blocking client. Each method asks the call driver for the call's steps and does them
+with the client's ``httpx.Client`` (shells/sync_steps.py); a streamed call goes on in the
+stream it returns (shells/sync_streams.py)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from llm_connector.shells.base import ShellBase
+from llm_connector.shells.http import POOL_LIMITS
+from llm_connector.shells.sync_steps import SyncSteps
+from llm_connector.shells.sync_streams import ChatStream, ResponsesStream
+
+if TYPE_CHECKING:
+    from llm_connector.calls.streaming import StreamRun
+    from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.types import ChatRequest, ChatResponse
+    from llm_connector.types._embedding import EmbedRequest, EmbedResponse
+    from llm_connector.types._models import Model, ModelDetails
+
+__all__ = ["ChatStream", "Client", "ResponsesStream"]
+
+_StreamT = TypeVar("_StreamT", ChatStream, ResponsesStream)
+
+
+class Client(ShellBase[httpx.Client, SyncSteps]):
+    """A blocking client for one provider. Build it with a constructor such as
+    :meth:`Client.openai`; use it as a context manager or call :meth:`close`.
+
+    Errors: :class:`~llm_connector.errors.RequestValidationError` before sending,
+    ``APIConnectionError`` / ``APITimeoutError`` without an answer, an ``APIStatusError``
+    subclass for an error answer (after retries), ``StreamError`` subclasses mid-stream.
+    """
+
+    _http_client_class = httpx.Client
+
+    def _new_http_client(self, proxy: str | httpx.Proxy | None, transport: Any) -> httpx.Client:
+        return httpx.Client(proxy=proxy, transport=transport, limits=POOL_LIMITS)
+
+    def _new_steps(self, http: httpx.Client) -> SyncSteps:
+        return SyncSteps(http)
+
+    def close(self) -> None:
+        """Close the connection pool (not an ``http_client`` you passed in)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def chat(self, request: ChatRequest) -> ChatResponse:
+        """Send a chat request and return the whole answer."""
+        return self._steps.run(self._driver.chat(request))
+
+    def chat_stream(self, request: ChatRequest) -> ChatStream:
+        """Send a chat request and stream the answer as ``StreamingResponse`` chunks.
+
+        The request is sent now; HTTP errors raise here. Iterate the returned stream;
+        leaving the loop early closes the connection.
+        """
+        return self._open(ChatStream, self._driver.chat_stream(request))
+
+    def invoke_responses(self, request: ResponsesRequest) -> ResponsesResponse:
+        """Send a Responses API request and return the whole answer.
+
+        Goes to ``/responses`` where the provider may serve it; a server that turns out
+        to have no such route (404, 405, 501, or an error naming the route) is asked
+        through chat completions instead, and remembered. Providers with another protocol
+        (Anthropic, Gemini, Ollama) are always asked through their chat protocol.
+
+        Raises ``UnsupportedFeatureError`` when the request needs ``/responses`` and the
+        server has none (``previous_response_id``, hosted tools); a failed response
+        raises the ``APIStatusError`` its error code stands for.
+        """
+        return self._steps.run(self._driver.invoke_responses(request))
+
+    def invoke_responses_stream(self, request: ResponsesRequest) -> ResponsesStream:
+        """Send a Responses API request and stream the answer as ``ResponsesStreamEvent``s
+        (the fallback to chat completions of :meth:`invoke_responses` applies, and
+        synthesizes the events ``/responses`` would have sent).
+
+        The request is sent now; HTTP errors raise here. Iterate the returned stream;
+        leaving the loop early closes the connection.
+        """
+        return self._open(ResponsesStream, self._driver.invoke_responses_stream(request))
+
+    def _open(self, stream: type[_StreamT], run: StreamRun[Any, Any]) -> _StreamT:
+        return stream(self._steps, run, self._steps.start(run))
+
+    def models(self) -> list[Model]:
+        """The models the provider lists (every page of them)."""
+        return self._steps.run(self._driver.models())
+
+    def embed(self, request: EmbedRequest) -> EmbedResponse:
+        """Embed one text or a batch."""
+        return self._steps.run(self._driver.embed(request))
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """How many input tokens ``request`` would use (Anthropic's token counting)."""
+        return self._steps.run(self._driver.count_tokens(request))
+
+    def pull_model(self, name: str) -> None:
+        """Download a model to the server (Ollama); returns when it is ready."""
+        self._steps.run(self._driver.pull_model(name))
+
+    def delete_model(self, name: str) -> None:
+        """Delete a model from the server (Ollama)."""
+        self._steps.run(self._driver.delete_model(name))
+
+    def show_model(self, name: str) -> ModelDetails:
+        """What the server knows about one model (Ollama)."""
+        return self._steps.run(self._driver.show_model(name))

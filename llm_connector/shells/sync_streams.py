@@ -1,0 +1,193 @@
+"""The blocking streams: ChatStream and ResponsesStream (what ``Client`` returns for a
+streamed answer). A stream goes on with its call's steps (calls/streaming.py) as the caller
+iterates: it reads the body and hands out the items, and leaves every decision to the
+driver."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator, Iterator
+from time import monotonic
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import httpx
+
+from llm_connector.calls.steps import Deliver, ReadStream, Step, StreamEnd
+from llm_connector.calls.stream_core import AnswerT, BaseStreamCore, ItemT
+from llm_connector.errors import LLMError
+from llm_connector.shells.http import read_failure, watch_body
+from llm_connector.shells.sync_steps import SyncSteps, watchdog
+
+if TYPE_CHECKING:
+    from llm_connector.calls.streaming import StreamRun
+
+    # Some are named only in quoted base classes, which ruff does not read: none of these
+    # types loads with the package (the chat answers' load with the first stream).
+    from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
+    from llm_connector.shells.deadlines import Watch
+    from llm_connector.types import ChatResponse, StreamingResponse  # noqa: F401
+
+__all__ = ["ChatStream", "ResponsesStream"]
+
+_S = TypeVar("_S", bound="_Stream[Any, Any]")
+
+
+class _Stream(Generic[ItemT, AnswerT]):
+    """A streamed answer of items (chunks, events) adding up to an answer; see ChatStream."""
+
+    def __init__(self, steps: SyncSteps, run: StreamRun[ItemT, AnswerT], first: Step) -> None:
+        self._steps = steps
+        self._run = run
+        self._core = cast(BaseStreamCore[ItemT, AnswerT], run.core)
+        #: The deadlines of the body being read (set when reading begins).
+        self._watch: Watch | None = None
+        self._hand_out: dict[type[Any], Callable[[Any], Iterator[ItemT]]] = {
+            ReadStream: self._read,
+            Deliver: self._deliver,
+        }
+        self._chunks = self._generate(first)
+
+    @property
+    def response(self) -> httpx.Response:
+        """The underlying HTTP response (status, headers)."""
+        return cast(httpx.Response, self._run.response)
+
+    def _generate(self, step: object) -> Generator[ItemT, None, None]:
+        """The call's steps from the first answer on: those that hand items out are this
+        stream's, the others the client's."""
+        steps, hand_out = self._run.steps, self._hand_out
+        while True:
+            items = hand_out.get(type(step))
+            if items is None:
+                outcome = self._steps.do(step)  # type: ignore[arg-type]
+            else:
+                yield from items(step)
+                outcome = None
+            try:
+                step = steps.send(outcome)
+            except StopIteration:
+                return
+
+    def _deliver(self, step: Deliver) -> Iterator[ItemT]:
+        return iter(step.items)
+
+    def _read(self, step: ReadStream) -> Generator[ItemT, None, None]:
+        """Read the body, feeding each network read to the stream's core and handing out
+        the items it returns; set how the reading ended on ``step``."""
+        response = cast(httpx.Response, step.response)
+        self._watch = watch = watch_body(watchdog(), response, step.deadlines)
+        read, feed = step.frames, step.feed
+        try:
+            for data in response.iter_bytes():
+                # Not idle time while a read is decoded (content may begin in it, and the
+                # watchdog must not then measure idle time from before it), nor while the
+                # caller holds items; a read that completes no frame (an SSE comment, part
+                # of an event) does not end the wait for the next event.
+                since, watch.since = watch.since, None
+                frames = read(data)
+                for frame in frames:
+                    if items := feed(frame):
+                        if len(items) == 1:  # the usual frame; cheaper than yield from
+                            yield items[0]
+                        else:
+                            yield from items
+                    if watch.fired:  # a limit ran out where there is no socket to cut
+                        step.end = StreamEnd(fired=watch.fired)
+                        return
+                watch.since = monotonic() if frames else since
+            step.end = StreamEnd(ended=True, fired=watch.fired)
+        except httpx.TransportError as exc:
+            step.end = StreamEnd(failure=read_failure(exc, watch, step.deadlines))
+        except LLMError as exc:  # the stream's own error (a decoder's), with its partial
+            step.end = StreamEnd(error=exc, fired=watch.fired)
+        finally:
+            watch.cancel()  # before the close: a connection back in the pool is never cut
+            response.close()
+
+    def __iter__(self) -> Iterator[ItemT]:
+        # A fresh generator per loop: when the loop is left early, this generator is
+        # dropped at once (reference counting), and its ``finally`` closes the connection.
+        try:
+            yield from self._chunks
+        finally:
+            self.close()
+
+    def __next__(self) -> ItemT:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        """Stop reading and close the connection. Safe to call more than once, and from
+        another thread while one iterates: its loop ends at once, quietly."""
+        self._core.closed = True
+        running = getattr(self._chunks, "gi_running", False)
+        if running and self._watch is not None:
+            # Another thread is reading: shutting the socket down wakes its blocked read.
+            self._watch.abort()
+        # ValueError "generator already executing": another thread is reading. Closing
+        # the response ends that read, and then its loop (the driver sees ``closed``).
+        with contextlib.suppress(ValueError):
+            self._chunks.close()
+        if not running:
+            self._run.steps.close()
+        if self._run.response is not None:
+            self.response.close()
+
+    def final_response(self) -> AnswerT:
+        """Read the rest of the stream and return the whole answer.
+
+        Raises ``IncompleteStreamError`` (with ``.partial``) if the stream was closed, or
+        ended, before the provider finished.
+        """
+        for _ in self._chunks:
+            pass
+        return self._core.final_response()
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ChatStream(_Stream["StreamingResponse", "ChatResponse"]):
+    """A streamed answer: iterate it for ``StreamingResponse`` chunks.
+
+    Leaving a ``for`` loop early (``break``, an exception) closes the HTTP connection at
+    once; so does ``close()`` (from any thread) or leaving a ``with`` block.
+    ``final_response()`` reads what is left and returns the accumulated ``ChatResponse``.
+
+    A stream that fails before the first content of the answer (the connection breaks, or
+    the provider sends a retryable error such as "overloaded") is sent again, within the
+    client's retries, and the caller sees one clean answer; nothing is retried after that.
+
+    Errors while iterating carry everything received so far in ``.partial``:
+    ``IncompleteStreamError`` when the stream ends before the provider's terminal event,
+    ``StreamDecodeError`` for an undecodable frame, the ``APIStatusError`` subclass of an
+    error event, ``APITimeoutError`` when a limit of the client's ``Timeout`` runs out.
+    """
+
+
+class ResponsesStream(_Stream["ResponsesStreamEvent", "ResponsesResponse"]):
+    """A streamed Responses API answer: iterate it for ``ResponsesStreamEvent``s.
+
+    Every event the provider sends comes through, in order (those of unknown types too);
+    after a fallback to chat completions, the synthesized events have the same types and
+    shapes. ``final_response()`` reads what is left and returns the accumulated
+    ``ResponsesResponse``; ``snapshot()`` is the answer so far. Closing, retries before
+    the first content and deadlines are those of :class:`ChatStream`.
+
+    An ``error`` or ``response.failed`` event is yielded, then its ``APIStatusError``
+    subclass is raised; ``response.incomplete`` ends the stream normally (see the final
+    response's ``status`` and ``incomplete_details``). Errors carry what arrived in
+    ``.partial``, as a ``ChatResponse``; ``snapshot()`` has it as a ``ResponsesResponse``.
+    """
+
+    def snapshot(self) -> ResponsesResponse:
+        """The answer as accumulated so far (never raises; ``status`` says how far)."""
+        return self._core.snapshot()
