@@ -80,10 +80,13 @@ class NDJSONReader:
         self._lines = NDJSONLines()
 
     def feed(self, data: bytes) -> list[LineFrame]:
-        lines = self._lines.feed(data)
-        if len(lines) == 1:  # the usual read: one whole line
-            return [LineFrame(lines[0])]
-        return [LineFrame(line) for line in lines]
+        lines = self._lines
+        if not lines._buffer and not lines._first and data.find(b"\n") == len(data) - 1:
+            # The usual read: one whole line, as servers flush one object at a time; the
+            # same result as NDJSONLines.feed without its buffer and list of strings.
+            text = data.decode("utf-8", "replace").rstrip("\r\n")
+            return [LineFrame(text)] if text and not text.isspace() else []
+        return [LineFrame(line) for line in lines.feed(data)]
 
     def close(self) -> list[LineFrame]:
         return [LineFrame(line) for line in self._lines.flush()]
