@@ -28,7 +28,7 @@ from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
     from llm_connector.calls.responses_route import ResponsesCall
-    from llm_connector.providers.table import ProviderSpec
+    from llm_connector.providers.spec import ProviderSpec
     from llm_connector.responses import ResponsesRequest
     from llm_connector.types._embedding import EmbedRequest
     from llm_connector.types._models import ModelDetails

@@ -1,22 +1,28 @@
-"""The dialects of the OpenAI-compatible providers, one per registry row.
+"""The dialects of the providers that speak another provider's protocol: how each differs
+from api.openai.com (OpenAI chat completions) or api.anthropic.com (the Messages API).
+The provider rows (``table.py``) name them.
 
-Each setting links the provider document it follows. What every knob means is in
-``dialect.py``. Reasoning *arriving* needs no setting: ``reasoning_content``,
-``reasoning``, OpenRouter's ``reasoning_details`` and Mistral's typed ``thinking`` parts are
-read wherever they appear (openai_chat/parse.py); only ``<think>`` tags inside the answer
-text are a per-provider choice (``think_tags``), because text cannot say by itself whether
-a leading ``<think>`` is reasoning or the answer.
+Each setting links the provider document it follows. What every knob means is in the
+protocol's ``dialect.py`` (``codecs/openai_chat/``, ``codecs/anthropic/``). Reasoning
+*arriving* needs no setting: ``reasoning_content``, ``reasoning``, OpenRouter's
+``reasoning_details`` and Mistral's typed ``thinking`` parts are read wherever they appear
+(``codecs/openai_chat/parse.py``); only ``<think>`` tags inside the answer text are a
+per-provider choice (``think_tags``), because text cannot say by itself whether a leading
+``<think>`` is reasoning or the answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from llm_connector.codecs.anthropic.dialect import AnthropicDialect
 from llm_connector.codecs.openai_chat.dialect import (
     COMPATIBLE_DIALECT,
     OPENAI_DIALECT,
     OpenAIDialect,
 )
+
+# The protocol's reference dialects: api.openai.com, and a server that says nothing more.
+OPENAI = OPENAI_DIALECT
+COMPATIBLE = COMPATIBLE_DIALECT
 
 # DeepSeek: thinking on/off with {"thinking": {"type"}} and the effort as reasoning_effort;
 # in thinking mode the reasoning of a turn that called tools must come back in every later
@@ -151,32 +157,24 @@ LONGCAT = OpenAIDialect(name="longcat", thinking="none")
 # OpenAI-compatible API: https://platform.minimax.io/docs/api-reference/text-openai-api
 MINIMAX = OpenAIDialect(name="minimax", think_tags=True, rejected_fields=frozenset({"top_k"}))
 
-#: Every dialect by registry row name.
-DIALECTS: Mapping[str, OpenAIDialect] = {
-    "openai": OPENAI_DIALECT,
-    "openai_compatible": COMPATIBLE_DIALECT,
-    "azure_openai": AZURE_OPENAI,
-    "deepseek": DEEPSEEK,
-    "moonshot": MOONSHOT,
-    "zhipu": ZHIPU,
-    "zhipu_openai_compatible": ZHIPU,
-    "zai": ZHIPU,
-    "aliyun_openai_compatible": DASHSCOPE_COMPATIBLE,
-    "volcengine": VOLCENGINE,
-    "xiaomi": XIAOMI,
-    "tencent_openai_compatible": HUNYUAN_COMPATIBLE,
-    "openrouter": OPENROUTER,
-    "groq": GROQ,
-    "mistral": MISTRAL,
-    "xai": XAI,
-    "siliconflow": SILICONFLOW,
-    "longcat": LONGCAT,
-    "minimax": MINIMAX,
-    # Local servers speak the generic dialect; their reasoning parsers fill
-    # reasoning_content (llama.cpp, LM Studio) or reasoning (vLLM), and a server run
-    # without one can be given think_tags= on openai_compatible().
-    "xinference": COMPATIBLE_DIALECT,
-    "vllm": COMPATIBLE_DIALECT,
-    "llamacpp": COMPATIBLE_DIALECT,
-    "lmstudio": COMPATIBLE_DIALECT,
-}
+
+# -- servers speaking Anthropic's Messages API ---------------------------------------------
+
+# LongCat documents POST /anthropic/v1/messages only, with text input only:
+# https://longcat.chat/platform/docs/api/messages.html
+LONGCAT_DIALECT = AnthropicDialect(
+    "longcat_anthropic", media=False, file_ids=False, models=False, count_tokens=False
+)
+
+
+# Vertex AI: version "vertex-2023-10-16" in the body; no URL sources (answers "URL sources
+# are not supported"), no Files API, no model listing; token counting at
+# models/count-tokens:rawPredict, as Anthropic's SDK sends it (lib/vertex/_client.py).
+VERTEX_DIALECT = AnthropicDialect(
+    "anthropic_vertex",
+    vertex=True,
+    version="vertex-2023-10-16",
+    url_sources=False,
+    file_ids=False,
+    models=False,
+)

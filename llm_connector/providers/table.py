@@ -1,426 +1,518 @@
-"""The provider registry: one row per provider (DESIGN rule 3, dispatch by table).
+"""The provider table: one row per provider, everything llm_connector knows about it.
 
-A row names the codec (built lazily, so importing llm_connector imports no codec), the
-official base URL, the environment variables for the key and the URL, and the auth style.
-Adding an OpenAI-compatible provider is one row plus its dialect knobs.
+A row names its protocol and dialect, official URLs and regions, key variables, auth
+style, capabilities, mock wire and constructor (with its documentation); the codecs, the
+constructors of ``Client`` and ``AsyncClient``, the mock's wires and the README's provider
+table are made from the rows. Adding an OpenAI-compatible provider is a row here and its
+dialect in ``dialects.py`` (docs/architecture.md, "Adding a provider").
+
+The table loads with the first client built (or ``supported_providers()``), not with the
+package: its dialects are attrs values, and import time is budgeted (docs/performance.md).
 """
 
 from __future__ import annotations
 
-import functools
-import os
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
-import attrs
-
-from llm_connector.codecs.contract import AuthStyle, ChatCodec
+from llm_connector.codecs.openai_chat.dialect import OpenAIDialect
 from llm_connector.errors import RequestValidationError
+from llm_connector.providers import dialects
+from llm_connector.providers.spec import Capabilities, MockWire, ProviderSpec
 from llm_connector.providers.urls import azure_endpoint, ollama_host
 
-if TYPE_CHECKING:
-    from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
-from llm_connector.types._value import FrozenValue
+__all__ = ["PROVIDERS", "compatible_preset", "provider"]
+
+# What most OpenAI-compatible services offer through chat completions.
+_CHAT = Capabilities()
+_LOCAL = Capabilities(embeddings=True, responses=True)
+_OPENAI_WIRE = MockWire("openai", "/v1")
 
 
-def _openai_dialect_codec(row: str) -> Callable[..., ChatCodec]:
-    """A codec factory for an OpenAI-compatible row: its dialect (openai_chat/dialects.py),
-    with the knobs a constructor overrides (``think_tags=...``)."""
-
-    def make(**knobs: Any) -> ChatCodec:
-        from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
-        from llm_connector.providers.dialects import DIALECTS
-
-        dialect = DIALECTS[row]
-        return OpenAIChatCodec(attrs.evolve(dialect, **knobs) if knobs else dialect)
-
-    return make
-
-
-def _compatible_codec() -> ChatCodec:
-    return _openai_dialect_codec("openai_compatible")()
-
-
-def _dashscope_codec(**options: Any) -> ChatCodec:
-    from llm_connector.codecs.dashscope.codec import DashScopeCodec
-
-    return DashScopeCodec(**options)
-
-
-def _hunyuan_codec() -> ChatCodec:
-    from llm_connector.codecs.hunyuan.codec import HunyuanCodec
-
-    return HunyuanCodec()
-
-
-def _anthropic_codec() -> ChatCodec:
-    from llm_connector.codecs.anthropic.codec import AnthropicCodec
-    from llm_connector.codecs.anthropic.dialect import ANTHROPIC_DIALECT
-
-    return AnthropicCodec(ANTHROPIC_DIALECT)
-
-
-def _longcat_codec() -> ChatCodec:
-    from llm_connector.codecs.anthropic.codec import AnthropicCodec
-    from llm_connector.codecs.anthropic.dialect import LONGCAT_DIALECT
-
-    return AnthropicCodec(LONGCAT_DIALECT)
-
-
-def _vertex_codec() -> ChatCodec:
-    from llm_connector.codecs.anthropic.codec import AnthropicCodec
-    from llm_connector.codecs.anthropic.dialect import VERTEX_DIALECT
-
-    return AnthropicCodec(VERTEX_DIALECT)
-
-
-def _gemini_codec() -> ChatCodec:
-    from llm_connector.codecs.gemini.codec import GeminiCodec
-
-    return GeminiCodec()
-
-
-def _ollama_codec() -> ChatCodec:
-    from llm_connector.codecs.ollama.codec import OllamaCodec
-
-    return OllamaCodec()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ProviderSpec(FrozenValue):
-    """What the clients need to know about one provider."""
-
-    name: str
-    #: Builds the row's codec; keyword options come from a constructor (provider_variant).
-    codec: Callable[..., ChatCodec]
-    default_base_url: str | None
-    api_key_env: tuple[str, ...] = ()
-    base_url_env: tuple[str, ...] = ()
-    auth: AuthStyle = "bearer"
-    requires_api_key: bool = True
-    #: Rewrites a base URL taken from the environment into a full URL.
-    normalize_base_url: Callable[[str], str] | None = None
-    #: Whether the provider may serve OpenAI's Responses API (``/responses``) itself;
-    #: otherwise ``invoke_responses`` goes straight to its chat protocol.
-    native_responses: bool = False
-    #: The official base URL of each region the provider serves, by region name.
-    region_urls: Mapping[str, str] = attrs.field(factory=dict, hash=False)
-    #: The key is a pair (Tencent Cloud's SecretId and SecretKey), carried as one
-    #: "id:key" string; ``api_key_env`` names the two variables, id first.
-    key_pair: bool = False
-    #: Reachable as ``openai_compatible(..., name=<this row's name>)``.
-    compatible_preset: bool = False
-
-    def responses_codec(self) -> OpenAIResponsesCodec | None:
-        """The codec of ``/responses`` when the provider may serve it; None: its Responses
-        API calls go to its chat protocol."""
-        if not self.native_responses:
-            return None
-        from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
-
-        return OpenAIResponsesCodec()
-
-    def resolve_api_key(self, api_key: str | None) -> str | None:
-        """The explicit key, else the first set environment variable of this provider (for
-        a key pair: both of its variables, joined)."""
-        if api_key:
-            return api_key
-        if self.key_pair:
-            parts = [os.environ.get(name) for name in self.api_key_env]
-            return join_key_pair(parts[0], parts[1]) if all(parts) else None
-        for name in self.api_key_env:
-            value = os.environ.get(name)
-            if value:
-                return value
-        return None
-
-    def resolve_base_url(self, base_url: str | None) -> str:
-        """The explicit URL, else the environment, else the official endpoint."""
-        if base_url:
-            return base_url.rstrip("/")
-        for name in self.base_url_env:
-            value = os.environ.get(name)
-            if value:
-                if self.normalize_base_url is not None:
-                    value = self.normalize_base_url(value)
-                return value.rstrip("/")
-        if self.default_base_url is None:
-            raise RequestValidationError("base_url", f"the {self.name} provider needs a base_url")
-        return self.default_base_url
-
-    def region_url(self, region: str) -> str:
-        """The official base URL for ``region``; raises RequestValidationError naming the
-        regions there are."""
-        try:
-            return self.region_urls[region]
-        except KeyError:
-            raise RequestValidationError(
-                "region",
-                f"{self.name} has no region {region!r}; use one of {sorted(self.region_urls)}",
-            ) from None
-
-
-def join_key_pair(first: str | None, second: str | None) -> str:
-    """Tencent Cloud's SecretId and SecretKey as the one key string a client carries."""
-    if not first or not second:
-        missing = "secret_id" if not first else "secret_key"
-        raise RequestValidationError(missing, "Tencent Cloud signs with a SecretId and a SecretKey")
-    for field, value in (("secret_id", first), ("secret_key", second)):
-        if ":" in value:
-            raise RequestValidationError(field, "must not contain ':'")
-    return f"{first}:{second}"
-
-
-# The OpenAI-wire mock's URL (each wire's is in llm_connector._mock.MOCK_BASE_URLS).
-MOCK_BASE_URL = "https://mock.llm-connector.invalid/v1"
-
-
-def _openai_row(
-    name: str, default_base_url: str | None, *api_key_env: str, **fields: Any
+def _compatible(
+    name: str,
+    doc: str,
+    url: str,
+    dialect: OpenAIDialect,
+    *keys: str,
+    capabilities: Capabilities = _CHAT,
+    mock: MockWire = _OPENAI_WIRE,
+    requires_api_key: bool = True,
 ) -> ProviderSpec:
-    """A row speaking OpenAI chat completions in the dialect of the same name."""
+    """A service reached as ``openai_compatible(..., name=name)``, speaking OpenAI chat
+    completions in ``dialect``."""
     return ProviderSpec(
-        name, _openai_dialect_codec(name), default_base_url, api_key_env=api_key_env, **fields
+        name,
+        "openai_chat",
+        doc,
+        url,
+        dialect=dialect,
+        api_key_env=keys,
+        requires_api_key=requires_api_key,
+        capabilities=capabilities,
+        constructor=None,
+        via="openai_compatible",
+        mock=mock,
     )
 
 
-def _preset(name: str, default_base_url: str, *api_key_env: str, **fields: Any) -> ProviderSpec:
-    """A service reached through ``openai_compatible(..., name=name)``."""
-    return _openai_row(name, default_base_url, *api_key_env, compatible_preset=True, **fields)
+_ROWS: tuple[ProviderSpec, ...] = (
+    # https://platform.openai.com/docs/api-reference/authentication
+    ProviderSpec(
+        "openai",
+        "openai_chat",
+        """OpenAI. ``api_key`` defaults to ``$OPENAI_API_KEY``, ``base_url`` to
+        ``$OPENAI_BASE_URL`` or ``https://api.openai.com/v1``.""",
+        "https://api.openai.com/v1",
+        dialect=dialects.OPENAI,
+        api_key_env=("OPENAI_API_KEY",),
+        base_url_env=("OPENAI_BASE_URL",),
+        capabilities=Capabilities(embeddings=True, responses=True),
+        mock=MockWire("openai", "/v1"),
+    ),
+    # Any server speaking OpenAI chat completions (vLLM, llama.cpp, LM Studio, ...): no
+    # official URL, and local servers often need no key. Many serve /responses too; the
+    # others answer 404 and the client falls back to chat completions.
+    ProviderSpec(
+        "openai_compatible",
+        "openai_chat",
+        """Any server that speaks OpenAI chat completions at ``base_url`` (e.g.
+        ``http://localhost:8080/v1``). The key is optional; ``name`` labels the client.
 
+        A ``name`` the registry knows picks that service's dialect, official URL and key
+        variable: "openrouter", "groq", "mistral", "xai", "siliconflow", "longcat",
+        "minimax", "xinference", "vllm", "llamacpp", "lmstudio" (README, Providers).
 
-PROVIDERS: Mapping[str, ProviderSpec] = {
-    spec.name: spec
-    for spec in (
-        # https://platform.openai.com/docs/api-reference/authentication
-        _openai_row(
-            "openai",
-            "https://api.openai.com/v1",
-            "OPENAI_API_KEY",
-            base_url_env=("OPENAI_BASE_URL",),
-            native_responses=True,
+        ``think_tags=True`` moves a ``<think>...</think>`` block at the start of each answer
+        into ``reasoning_content`` (for servers that leave reasoning in the text);
+        ``"implicit"`` when the prompt template opens the block, so that only
+        ``</think>`` appears; ``False`` turns it off for a preset that has it on.""",
+        None,
+        requires_api_key=False,
+        capabilities=_LOCAL,
+        constructor="compatible",
+        mock=MockWire("openai", "/v1"),
+    ),
+    # Azure OpenAI: the resource's endpoint; the api-key header; the variables the official
+    # openai SDK's AzureOpenAI reads.
+    # https://learn.microsoft.com/azure/ai-foundry/openai/reference#authentication
+    ProviderSpec(
+        "azure_openai",
+        "openai_chat",
+        """Azure OpenAI. ``endpoint`` is the resource URL
+        (``https://{resource}.openai.azure.com``, default ``$AZURE_OPENAI_ENDPOINT``);
+        ``api_key`` is sent as the ``api-key`` header (default ``$AZURE_OPENAI_API_KEY``).
+        The request's ``model`` names the deployment. With an ``api_version`` (or
+        ``$OPENAI_API_VERSION``) requests go to ``/openai/deployments/{model}/...
+        ?api-version=...``; without one, to the ``/openai/v1`` API.""",
+        None,
+        dialect=dialects.AZURE_OPENAI,
+        api_key_env=("AZURE_OPENAI_API_KEY",),
+        base_url_env=("AZURE_OPENAI_ENDPOINT",),
+        normalize_base_url=azure_endpoint,
+        auth="api-key",
+        capabilities=Capabilities(embeddings=True),
+        constructor="azure",
+        mock=MockWire("openai", "/openai/v1"),
+    ),
+    # https://api-docs.deepseek.com/ (base_url https://api.deepseek.com); it serves
+    # /responses too (recorded: tests/data/openai-responses/deepseek-*).
+    ProviderSpec(
+        "deepseek",
+        "openai_chat",
+        """DeepSeek. ``api_key`` defaults to ``$DEEPSEEK_API_KEY``, ``base_url`` to
+        ``https://api.deepseek.com``.""",
+        "https://api.deepseek.com",
+        dialect=dialects.DEEPSEEK,
+        api_key_env=("DEEPSEEK_API_KEY",),
+        capabilities=Capabilities(vision=False, responses=True),
+        mock=MockWire("openai"),
+    ),
+    # China: https://platform.moonshot.cn/docs/api/chat; international:
+    # https://platform.moonshot.ai/docs/api/chat (keys are not interchangeable).
+    ProviderSpec(
+        "moonshot",
+        "openai_chat",
+        """Moonshot (Kimi). ``api_key`` defaults to ``$MOONSHOT_API_KEY``; ``base_url`` to
+        ``https://api.moonshot.cn/v1``, or ``https://api.moonshot.ai/v1`` with
+        ``region="international"`` (the two platforms' keys differ).""",
+        "https://api.moonshot.cn/v1",
+        dialect=dialects.MOONSHOT,
+        api_key_env=("MOONSHOT_API_KEY",),
+        region_urls={
+            "china": "https://api.moonshot.cn/v1",
+            "international": "https://api.moonshot.ai/v1",
+        },
+        constructor="regional",
+        mock=MockWire("openai", "/v1"),
+    ),
+    # Zhipu's v4 API: https://docs.bigmodel.cn/cn/guide/develop/http/introduction (the
+    # official SDK reads $ZHIPUAI_API_KEY).
+    ProviderSpec(
+        "zhipu",
+        "openai_chat",
+        """Zhipu GLM, its v4 API. ``api_key`` defaults to ``$ZHIPUAI_API_KEY`` (then
+        ``$ZHIPU_API_KEY``), ``base_url`` to ``https://open.bigmodel.cn/api/paas/v4``.""",
+        "https://open.bigmodel.cn/api/paas/v4",
+        dialect=dialects.ZHIPU,
+        api_key_env=("ZHIPUAI_API_KEY", "ZHIPU_API_KEY"),
+        capabilities=Capabilities(embeddings=True),
+        mock=MockWire("openai", "/api/paas/v4"),
+    ),
+    # The same API through OpenAI's SDK conventions
+    # (https://docs.bigmodel.cn/cn/guide/develop/openai/introduction), and as Z.ai outside
+    # China, with its own keys (https://docs.z.ai/guides/develop/http/introduction).
+    ProviderSpec(
+        "zhipu_openai_compatible",
+        "openai_chat",
+        """Zhipu's OpenAI-compatible API: ``https://open.bigmodel.cn/api/paas/v4``
+        (``$ZHIPUAI_API_KEY``), or Z.ai's ``https://api.z.ai/api/paas/v4``
+        (``$ZAI_API_KEY``) with ``region="international"``.""",
+        "https://open.bigmodel.cn/api/paas/v4",
+        dialect=dialects.ZHIPU,
+        api_key_env=("ZHIPUAI_API_KEY", "ZHIPU_API_KEY"),
+        region_rows={"international": "zai"},
+        capabilities=Capabilities(embeddings=True),
+        constructor="regional",
+        mock=MockWire("openai", "/api/paas/v4"),
+    ),
+    ProviderSpec(
+        "zai",
+        "openai_chat",
+        """Z.ai (Zhipu GLM outside China): ``zhipu_openai_compatible(region=
+        "international")``. ``api_key`` defaults to ``$ZAI_API_KEY``.""",
+        "https://api.z.ai/api/paas/v4",
+        dialect=dialects.ZHIPU,
+        api_key_env=("ZAI_API_KEY",),
+        capabilities=Capabilities(embeddings=True),
+        constructor=None,
+        via="zhipu_openai_compatible",
+        mock=MockWire("openai", "/api/paas/v4"),
+    ),
+    # DashScope (Alibaba Cloud Model Studio), its own protocol:
+    # https://help.aliyun.com/zh/model-studio/qwen-api-via-dashscope
+    ProviderSpec(
+        "aliyun",
+        "dashscope",
+        """Alibaba Cloud DashScope, its native API. ``api_key`` defaults to
+        ``$DASHSCOPE_API_KEY``; ``base_url`` to ``https://dashscope.aliyuncs.com/api/v1``,
+        or ``https://dashscope-intl.aliyuncs.com/api/v1`` with ``region="international"``.
+        ``incremental_output=False`` streams events that repeat the answer so far (the
+        client still yields increments).""",
+        "https://dashscope.aliyuncs.com/api/v1",
+        api_key_env=("DASHSCOPE_API_KEY",),
+        region_urls={
+            "china": "https://dashscope.aliyuncs.com/api/v1",
+            "international": "https://dashscope-intl.aliyuncs.com/api/v1",
+        },
+        capabilities=Capabilities(models=False),
+        constructor="aliyun",
+        mock=MockWire("dashscope", "/api/v1"),
+    ),
+    # DashScope's OpenAI-compatible mode:
+    # https://help.aliyun.com/zh/model-studio/compatibility-of-openai-with-dashscope
+    ProviderSpec(
+        "aliyun_openai_compatible",
+        "openai_chat",
+        """DashScope's OpenAI-compatible mode. ``api_key`` defaults to
+        ``$DASHSCOPE_API_KEY``; ``base_url`` to
+        ``https://dashscope.aliyuncs.com/compatible-mode/v1``, or the ``dashscope-intl``
+        host with ``region="international"``.""",
+        "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        dialect=dialects.DASHSCOPE_COMPATIBLE,
+        api_key_env=("DASHSCOPE_API_KEY",),
+        region_urls={
+            "china": "https://dashscope.aliyuncs.com/compatible-mode/v1",
+            "international": "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+        },
+        capabilities=Capabilities(embeddings=True),
+        constructor="regional",
+        mock=MockWire("openai", "/compatible-mode/v1"),
+    ),
+    # Volcengine Ark: https://www.volcengine.com/docs/82379/1494384 ($ARK_API_KEY:
+    # https://www.volcengine.com/docs/82379/1399008)
+    ProviderSpec(
+        "volcengine",
+        "openai_chat",
+        """Volcengine Ark (Doubao). ``api_key`` defaults to ``$ARK_API_KEY``, ``base_url``
+        to ``https://ark.cn-beijing.volces.com/api/v3``; ``model`` is a model or an
+        endpoint id.""",
+        "https://ark.cn-beijing.volces.com/api/v3",
+        dialect=dialects.VOLCENGINE,
+        api_key_env=("ARK_API_KEY",),
+        capabilities=Capabilities(embeddings=True),
+        mock=MockWire("openai", "/api/v3"),
+    ),
+    # Xiaomi MiMo: https://platform.xiaomimimo.com/docs/en-US/quick-start/first-api-call
+    ProviderSpec(
+        "xiaomi",
+        "openai_chat",
+        """Xiaomi MiMo. ``api_key`` defaults to ``$MIMO_API_KEY`` (then
+        ``$XIAOMI_API_KEY``), ``base_url`` to ``https://api.xiaomimimo.com/v1``.""",
+        "https://api.xiaomimimo.com/v1",
+        dialect=dialects.XIAOMI,
+        api_key_env=("MIMO_API_KEY", "XIAOMI_API_KEY"),
+        mock=MockWire("openai", "/v1"),
+    ),
+    # Tencent Hunyuan's native API 3.0, signed with the account's SecretId/SecretKey (the
+    # variables Tencent's SDKs and CLI read): https://cloud.tencent.com/document/api/1729/105701
+    ProviderSpec(
+        "tencent",
+        "hunyuan",
+        """Tencent Hunyuan's native API (Tencent Cloud API 3.0, requests signed with
+        TC3-HMAC-SHA256). ``secret_id`` and ``secret_key`` default to
+        ``$TENCENTCLOUD_SECRET_ID`` and ``$TENCENTCLOUD_SECRET_KEY``; the secret key signs
+        and is never sent. ``host`` is the API host (``base_url`` overrides it whole);
+        ``region`` (e.g. "ap-guangzhou") is sent as ``X-TC-Region`` when given.""",
+        "https://hunyuan.tencentcloudapi.com",
+        api_key_env=("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
+        auth="tc3-hmac-sha256",
+        key_pair=True,
+        capabilities=Capabilities(models=False),
+        constructor="tencent",
+        mock=MockWire("hunyuan"),
+    ),
+    # Hunyuan's OpenAI-compatible API: https://cloud.tencent.com/document/product/1729/111007
+    ProviderSpec(
+        "tencent_openai_compatible",
+        "openai_chat",
+        """Tencent Hunyuan's OpenAI-compatible API. ``api_key`` defaults to
+        ``$HUNYUAN_API_KEY``, ``base_url`` to ``https://api.hunyuan.cloud.tencent.com/v1``.""",
+        "https://api.hunyuan.cloud.tencent.com/v1",
+        dialect=dialects.HUNYUAN_COMPATIBLE,
+        api_key_env=("HUNYUAN_API_KEY",),
+        capabilities=Capabilities(embeddings=True),
+        mock=MockWire("openai", "/v1"),
+    ),
+    # -- reached through openai_compatible(api_key, base_url, name) -------------------------
+    # https://openrouter.ai/docs/api-reference/authentication; it serves /responses
+    # (recorded: tests/data/openai-responses/openrouter-*).
+    _compatible(
+        "openrouter",
+        "OpenRouter: many providers' models behind one key.",
+        "https://openrouter.ai/api/v1",
+        dialects.OPENROUTER,
+        "OPENROUTER_API_KEY",
+        capabilities=Capabilities(responses=True),
+        mock=MockWire("openai", "/api/v1"),
+    ),
+    # https://console.groq.com/docs/openai
+    _compatible(
+        "groq",
+        "Groq: open models on Groq's LPUs.",
+        "https://api.groq.com/openai/v1",
+        dialects.GROQ,
+        "GROQ_API_KEY",
+        capabilities=_CHAT,
+        mock=MockWire("openai", "/openai/v1"),
+    ),
+    # https://docs.mistral.ai/api/
+    _compatible(
+        "mistral",
+        "Mistral AI: Mistral, Magistral and Codestral models.",
+        "https://api.mistral.ai/v1",
+        dialects.MISTRAL,
+        "MISTRAL_API_KEY",
+        capabilities=Capabilities(embeddings=True),
+    ),
+    # https://docs.x.ai/docs/api-reference; it serves /responses, unstored (no
+    # previous_response_id), as gateways document: https://ngrok.com/docs/ai-gateway/providers/xai
+    _compatible(
+        "xai",
+        "xAI: Grok models.",
+        "https://api.x.ai/v1",
+        dialects.XAI,
+        "XAI_API_KEY",
+        capabilities=Capabilities(responses=True),
+    ),
+    # https://docs.siliconflow.cn/cn/userguide/quickstart
+    _compatible(
+        "siliconflow",
+        "SiliconFlow: open models served in China.",
+        "https://api.siliconflow.cn/v1",
+        dialects.SILICONFLOW,
+        "SILICONFLOW_API_KEY",
+        capabilities=Capabilities(embeddings=True),
+    ),
+    # https://longcat.chat/platform/docs/ (OpenAI format: /openai/v1/chat/completions)
+    _compatible(
+        "longcat",
+        "LongCat (Meituan), its OpenAI-compatible endpoint.",
+        "https://api.longcat.chat/openai/v1",
+        dialects.LONGCAT,
+        "LONGCAT_API_KEY",
+        capabilities=Capabilities(vision=False, models=False),
+        mock=MockWire("openai", "/openai/v1"),
+    ),
+    # https://platform.minimax.io/docs/api-reference/text-openai-api
+    _compatible(
+        "minimax",
+        "MiniMax: the MiniMax-M models, reasoning inside <think> tags.",
+        "https://api.minimax.io/v1",
+        dialects.MINIMAX,
+        "MINIMAX_API_KEY",
+        capabilities=Capabilities(models=False),
+    ),
+    # Local servers, at their documented default ports; a key only if started with one.
+    # https://inference.readthedocs.io/en/latest/getting_started/using_xinference.html
+    _compatible(
+        "xinference",
+        "Xorbits Inference, a local server.",
+        "http://127.0.0.1:9997/v1",
+        dialects.COMPATIBLE,
+        requires_api_key=False,
+        capabilities=Capabilities(embeddings=True),
+    ),
+    # https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html
+    _compatible(
+        "vllm",
+        "vLLM, a local server (its reasoning parsers fill ``reasoning``).",
+        "http://localhost:8000/v1",
+        dialects.COMPATIBLE,
+        "VLLM_API_KEY",
+        requires_api_key=False,
+        capabilities=_LOCAL,
+    ),
+    # https://github.com/ggml-org/llama.cpp/tree/master/tools/server (/v1/responses too:
+    # tests/e2e/test_llama_responses.py uses it)
+    _compatible(
+        "llamacpp",
+        "llama.cpp's server, local.",
+        "http://localhost:8080/v1",
+        dialects.COMPATIBLE,
+        requires_api_key=False,
+        capabilities=_LOCAL,
+    ),
+    # https://lmstudio.ai/docs/app/api/endpoints/openai (/v1/responses too: recorded,
+    # tests/data/openai-responses/lmstudio-tool-call.sse)
+    _compatible(
+        "lmstudio",
+        "LM Studio's local server.",
+        "http://localhost:1234/v1",
+        dialects.COMPATIBLE,
+        requires_api_key=False,
+        capabilities=_LOCAL,
+    ),
+    # -- Anthropic's Messages API ----------------------------------------------------------
+    # https://docs.anthropic.com/en/api/overview#authentication
+    ProviderSpec(
+        "anthropic",
+        "anthropic",
+        """Anthropic's Messages API. ``api_key`` defaults to ``$ANTHROPIC_API_KEY``,
+        ``base_url`` to ``$ANTHROPIC_BASE_URL`` or ``https://api.anthropic.com``.""",
+        "https://api.anthropic.com",
+        api_key_env=("ANTHROPIC_API_KEY",),
+        base_url_env=("ANTHROPIC_BASE_URL",),
+        auth="x-api-key",
+        capabilities=Capabilities(count_tokens=True),
+        mock=MockWire("anthropic"),
+    ),
+    # LongCat's Anthropic-compatible endpoint, with Bearer auth:
+    # https://longcat.chat/platform/docs/api/messages.html
+    ProviderSpec(
+        "longcat_anthropic",
+        "anthropic",
+        """LongCat's Anthropic-compatible endpoint (Bearer auth). ``api_key`` defaults to
+        ``$LONGCAT_API_KEY``.""",
+        "https://api.longcat.chat/anthropic",
+        dialect=dialects.LONGCAT_DIALECT,
+        api_key_env=("LONGCAT_API_KEY",),
+        capabilities=Capabilities(vision=False, models=False),
+        mock=MockWire("anthropic", "/anthropic"),
+    ),
+    # Claude on Vertex AI: the base URL comes from the project and region
+    # (urls.vertex_base_url); the key is an OAuth access token.
+    # https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
+    ProviderSpec(
+        "anthropic_vertex",
+        "anthropic",
+        """Claude on Google Cloud Vertex AI. ``project`` and ``region`` default to
+        ``$ANTHROPIC_VERTEX_PROJECT_ID`` and ``$CLOUD_ML_REGION``; ``access_token`` is an
+        OAuth token (``gcloud auth print-access-token``), sent as a Bearer token.""",
+        None,
+        dialect=dialects.VERTEX_DIALECT,
+        capabilities=Capabilities(models=False, count_tokens=True),
+        constructor="vertex",
+        mock=MockWire(
+            "anthropic", "/v1/projects/mock/locations/us-east5/publishers/anthropic/models"
         ),
-        # Any server speaking OpenAI chat completions (vLLM, llama.cpp, LM Studio, ...):
-        # no official URL, and local servers often need no key.
-        # Many (vLLM, llama.cpp, LM Studio, OpenRouter) serve /responses too; the others
-        # answer 404 and the client falls back to chat completions.
-        _openai_row("openai_compatible", None, requires_api_key=False, native_responses=True),
-        # Azure OpenAI: the resource's endpoint; the api-key header.
-        # https://learn.microsoft.com/azure/ai-foundry/openai/reference#authentication
-        # The variables are the ones the official openai SDK's AzureOpenAI reads.
-        _openai_row(
-            "azure_openai",
-            None,
-            "AZURE_OPENAI_API_KEY",
-            base_url_env=("AZURE_OPENAI_ENDPOINT",),
-            normalize_base_url=azure_endpoint,
-            auth="api-key",
-        ),
-        # https://api-docs.deepseek.com/ (base_url https://api.deepseek.com)
-        _openai_row(
-            "deepseek",
-            "https://api.deepseek.com",
-            "DEEPSEEK_API_KEY",
-            # It serves /responses too (recorded: tests/data/openai-responses/deepseek-*).
-            native_responses=True,
-        ),
-        # China: https://platform.moonshot.cn/docs/api/chat; international:
-        # https://platform.moonshot.ai/docs/api/chat (keys are not interchangeable).
-        _openai_row(
-            "moonshot",
-            "https://api.moonshot.cn/v1",
-            "MOONSHOT_API_KEY",
-            region_urls={
-                "china": "https://api.moonshot.cn/v1",
-                "international": "https://api.moonshot.ai/v1",
-            },
-        ),
-        # Zhipu's v4 API: https://docs.bigmodel.cn/cn/guide/develop/http/introduction
-        # (the official SDK reads $ZHIPUAI_API_KEY).
-        _openai_row(
-            "zhipu",
-            "https://open.bigmodel.cn/api/paas/v4",
-            "ZHIPUAI_API_KEY",
-            "ZHIPU_API_KEY",
-        ),
-        # The same API through OpenAI's SDK conventions
-        # (https://docs.bigmodel.cn/cn/guide/develop/openai/introduction), and as Z.ai
-        # outside China, with its own keys (https://docs.z.ai/guides/develop/http/introduction).
-        _openai_row(
-            "zhipu_openai_compatible",
-            "https://open.bigmodel.cn/api/paas/v4",
-            "ZHIPUAI_API_KEY",
-            "ZHIPU_API_KEY",
-        ),
-        _openai_row("zai", "https://api.z.ai/api/paas/v4", "ZAI_API_KEY"),
-        # DashScope (Alibaba Cloud Model Studio), its own protocol:
-        # https://help.aliyun.com/zh/model-studio/qwen-api-via-dashscope
-        ProviderSpec(
-            "aliyun",
-            _dashscope_codec,
-            "https://dashscope.aliyuncs.com/api/v1",
-            api_key_env=("DASHSCOPE_API_KEY",),
-            region_urls={
-                "china": "https://dashscope.aliyuncs.com/api/v1",
-                "international": "https://dashscope-intl.aliyuncs.com/api/v1",
-            },
-        ),
-        # DashScope's OpenAI-compatible mode:
-        # https://help.aliyun.com/zh/model-studio/compatibility-of-openai-with-dashscope
-        _openai_row(
-            "aliyun_openai_compatible",
-            "https://dashscope.aliyuncs.com/compatible-mode/v1",
-            "DASHSCOPE_API_KEY",
-            region_urls={
-                "china": "https://dashscope.aliyuncs.com/compatible-mode/v1",
-                "international": "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
-            },
-        ),
-        # Volcengine Ark: https://www.volcengine.com/docs/82379/1494384 ($ARK_API_KEY:
-        # https://www.volcengine.com/docs/82379/1399008)
-        _openai_row("volcengine", "https://ark.cn-beijing.volces.com/api/v3", "ARK_API_KEY"),
-        # Xiaomi MiMo: https://platform.xiaomimimo.com/docs/en-US/quick-start/first-api-call
-        _openai_row("xiaomi", "https://api.xiaomimimo.com/v1", "MIMO_API_KEY", "XIAOMI_API_KEY"),
-        # Tencent Hunyuan's native API 3.0, signed with the account's SecretId/SecretKey
-        # (the variables Tencent's SDKs and CLI read):
-        # https://cloud.tencent.com/document/api/1729/105701
-        ProviderSpec(
-            "tencent",
-            _hunyuan_codec,
-            "https://hunyuan.tencentcloudapi.com",
-            api_key_env=("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
-            auth="tc3-hmac-sha256",
-            key_pair=True,
-        ),
-        # Hunyuan's OpenAI-compatible API: https://cloud.tencent.com/document/product/1729/111007
-        _openai_row(
-            "tencent_openai_compatible",
-            "https://api.hunyuan.cloud.tencent.com/v1",
-            "HUNYUAN_API_KEY",
-        ),
-        # -- openai_compatible presets ----------------------------------------------------
-        # https://openrouter.ai/docs/api-reference/authentication
-        # It serves /responses (recorded: tests/data/openai-responses/openrouter-*;
-        # https://openrouter.ai/docs/client-sdks/typescript/sdks/responses/README)
-        _preset(
-            "openrouter",
-            "https://openrouter.ai/api/v1",
-            "OPENROUTER_API_KEY",
-            native_responses=True,
-        ),
-        # https://console.groq.com/docs/openai
-        _preset("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
-        # https://docs.mistral.ai/api/
-        _preset("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
-        # https://docs.x.ai/docs/api-reference
-        # It serves /responses, unstored (no previous_response_id), as gateways document:
-        # https://ngrok.com/docs/ai-gateway/providers/xai
-        _preset("xai", "https://api.x.ai/v1", "XAI_API_KEY", native_responses=True),
-        # https://docs.siliconflow.cn/cn/userguide/quickstart
-        _preset("siliconflow", "https://api.siliconflow.cn/v1", "SILICONFLOW_API_KEY"),
-        # https://longcat.chat/platform/docs/ (OpenAI format: /openai/v1/chat/completions)
-        _preset("longcat", "https://api.longcat.chat/openai/v1", "LONGCAT_API_KEY"),
-        # https://platform.minimax.io/docs/api-reference/text-openai-api
-        _preset("minimax", "https://api.minimax.io/v1", "MINIMAX_API_KEY"),
-        # Local servers, at their documented default ports; a key only if started with one.
-        # https://inference.readthedocs.io/en/latest/getting_started/using_xinference.html
-        _preset("xinference", "http://127.0.0.1:9997/v1", requires_api_key=False),
-        # https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html
-        _preset(
-            "vllm",
-            "http://localhost:8000/v1",
-            "VLLM_API_KEY",
-            requires_api_key=False,
-            native_responses=True,
-        ),
-        # https://github.com/ggml-org/llama.cpp/tree/master/tools/server
-        # (/v1/responses too: tests/e2e/test_llama_responses.py uses it)
-        _preset(
-            "llamacpp", "http://localhost:8080/v1", requires_api_key=False, native_responses=True
-        ),
-        # https://lmstudio.ai/docs/app/api/endpoints/openai
-        # (/v1/responses too: recorded, tests/data/openai-responses/lmstudio-tool-call.sse)
-        _preset(
-            "lmstudio", "http://localhost:1234/v1", requires_api_key=False, native_responses=True
-        ),
-        # https://docs.anthropic.com/en/api/overview#authentication
-        ProviderSpec(
-            "anthropic",
-            _anthropic_codec,
-            "https://api.anthropic.com",
-            api_key_env=("ANTHROPIC_API_KEY",),
-            base_url_env=("ANTHROPIC_BASE_URL",),
-            auth="x-api-key",
-        ),
-        # LongCat's Anthropic-compatible endpoint, with Bearer auth:
-        # https://longcat.chat/platform/docs/api/messages.html
-        ProviderSpec(
-            "longcat_anthropic",
-            _longcat_codec,
-            "https://api.longcat.chat/anthropic",
-            api_key_env=("LONGCAT_API_KEY",),
-        ),
-        # Claude on Vertex AI: the base URL comes from the project and region
-        # (vertex_base_url); the key is an OAuth access token.
-        # https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
-        ProviderSpec("anthropic_vertex", _vertex_codec, None),
-        # https://ai.google.dev/gemini-api/docs/api-key
-        ProviderSpec(
-            "google",
-            _gemini_codec,
-            "https://generativelanguage.googleapis.com/v1beta",
-            api_key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-            auth="x-goog-api-key",
-        ),
-        # A local Ollama needs no key; hosted Ollama takes a Bearer key.
-        # https://github.com/ollama/ollama/blob/main/docs/api.md
-        ProviderSpec(
-            "ollama",
-            _ollama_codec,
-            "http://localhost:11434",
-            api_key_env=("OLLAMA_API_KEY",),
-            base_url_env=("OLLAMA_HOST",),
-            requires_api_key=False,
-            normalize_base_url=ollama_host,
-        ),
-        # The offline mock serves OpenAI wire bodies through an in-process transport.
-        ProviderSpec("mock", _compatible_codec, MOCK_BASE_URL, requires_api_key=False),
-    )
-}
+    ),
+    # https://ai.google.dev/gemini-api/docs/api-key
+    ProviderSpec(
+        "google",
+        "gemini",
+        """Google Gemini. ``api_key`` defaults to ``$GEMINI_API_KEY`` then
+        ``$GOOGLE_API_KEY``; ``base_url`` to
+        ``https://generativelanguage.googleapis.com/v1beta``.""",
+        "https://generativelanguage.googleapis.com/v1beta",
+        api_key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        auth="x-goog-api-key",
+        capabilities=Capabilities(embeddings=True),
+        mock=MockWire("gemini", "/v1beta"),
+    ),
+    # A local Ollama needs no key; hosted Ollama takes a Bearer key.
+    # https://github.com/ollama/ollama/blob/main/docs/api.md
+    ProviderSpec(
+        "ollama",
+        "ollama",
+        """Ollama's native API. ``base_url`` defaults to ``$OLLAMA_HOST`` or
+        ``http://localhost:11434``; a key (``$OLLAMA_API_KEY``, for hosted Ollama) is
+        optional and sent as a Bearer token.""",
+        "http://localhost:11434",
+        api_key_env=("OLLAMA_API_KEY",),
+        base_url_env=("OLLAMA_HOST",),
+        requires_api_key=False,
+        normalize_base_url=ollama_host,
+        capabilities=Capabilities(embeddings=True, model_management=True),
+        constructor="local",
+        mock=MockWire("ollama"),
+    ),
+    # The offline mock: its OpenAI wire through the generic dialect (see _mock/).
+    ProviderSpec(
+        "mock",
+        "openai_chat",
+        """An offline client: scripted replies served in a real provider's wire format
+        through an in-process transport, so the same codec and stream code run as against
+        a server.
+
+        ``provider`` picks the wire and the codec: the name of any provider row with a
+        mock (``supported_providers()``; the default, "openai", is OpenAI's wire).
+        ``replies`` are used in order, one per request; the last one repeats. Pass a
+        :class:`~llm_connector.MockServer` (which names its own provider) to inspect the
+        requests it received.
+
+        ``responses_api=True`` serves OpenAI's Responses API at ``/responses`` (OpenAI wire
+        only), so ``invoke_responses`` goes there; otherwise it is answered through chat
+        completions (see :class:`~llm_connector.MockServer`).
+
+        Unlike the network constructors, ``max_retries`` defaults to 0: a scripted error
+        reply is raised to the caller as scripted (at once, without backoff waits) instead
+        of being retried into the next reply. With ``max_retries`` set, retries behave as
+        against a real server: each retry is a new request and takes the next reply.""",
+        "https://mock.llm-connector.invalid/v1",
+        dialect=dialects.COMPATIBLE,
+        requires_api_key=False,
+        capabilities=Capabilities(embeddings=True),
+        constructor="mock",
+        mock=MockWire("openai", "/v1"),
+    ),
+)
+
+#: Every provider by name.
+PROVIDERS: Mapping[str, ProviderSpec] = {row.name: row for row in _ROWS}
 
 
 def provider(name: str) -> ProviderSpec:
+    """The row of ``name``; raises RequestValidationError naming the known providers."""
     try:
         return PROVIDERS[name]
     except KeyError:
-        pass
-    try:
-        return _VARIANTS[name]
-    except KeyError:
-        raise RequestValidationError("provider", f"unknown provider {name!r}") from None
-
-
-#: Rows with codec options a constructor set (think_tags=..., incremental_output=...), by
-#: the key provider_variant() gave them. Built on first use; a key is always the same row.
-_VARIANTS: dict[str, ProviderSpec] = {}
-
-
-def provider_variant(name: str, **options: Any) -> str:
-    """The registry key of row ``name`` with its codec built with ``options`` (the row's
-    own name when there are none); the clients look it up like any row."""
-    options = {k: v for k, v in sorted(options.items()) if v is not None}
-    if not options:
-        return name
-    spec = provider(name)
-    key = name + "[" + ",".join(f"{k}={v!r}" for k, v in options.items()) + "]"
-    if key not in _VARIANTS:
-        _VARIANTS.setdefault(
-            key, attrs.evolve(spec, codec=functools.partial(spec.codec, **options))
-        )
-    return key
+        known = ", ".join(sorted(PROVIDERS))
+        raise RequestValidationError(
+            "provider", f"unknown provider {name!r}; the providers are: {known}"
+        ) from None
 
 
 def compatible_preset(name: str) -> str | None:
     """The row ``openai_compatible(..., name=name)`` stands for, if ``name`` is a preset."""
-    spec = PROVIDERS.get(name.lower().replace("-", "").replace(".", "").replace(" ", ""))
-    return spec.name if spec is not None and spec.compatible_preset else None
+    row = PROVIDERS.get(name.lower().replace("-", "").replace(".", "").replace(" ", ""))
+    return row.name if row is not None and row.compatible_preset else None

@@ -1,13 +1,13 @@
 """The URLs of the providers whose base URL is computed: from an environment variable in
 the provider's own format (Ollama, Azure OpenAI), or from a project and region (Vertex AI).
-The registry rows (``_providers.py``) name these functions."""
+The provider rows (``table.py``) and constructors name these functions."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
 from llm_connector.errors import RequestValidationError
+from llm_connector.providers.environment import env_value
 
 
 def ollama_host(value: str) -> str:
@@ -36,12 +36,12 @@ def azure_endpoint(value: str) -> str:
 def azure_base_url_from_env(endpoint: str | None, api_version: str | None) -> str:
     """azure_base_url() with the variables the official openai SDK reads for what is not
     given: ``$AZURE_OPENAI_ENDPOINT`` and ``$OPENAI_API_VERSION``."""
-    endpoint = endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
+    endpoint = endpoint or env_value(["AZURE_OPENAI_ENDPOINT"])
     if not endpoint:
         raise RequestValidationError(
             "endpoint", "the Azure OpenAI resource URL is required (or $AZURE_OPENAI_ENDPOINT)"
         )
-    return azure_base_url(endpoint, api_version or os.environ.get("OPENAI_API_VERSION"))
+    return azure_base_url(endpoint, api_version or env_value(["OPENAI_API_VERSION"]))
 
 
 def azure_base_url(endpoint: str, api_version: str | None) -> str:
@@ -62,8 +62,8 @@ def azure_base_url(endpoint: str, api_version: str | None) -> str:
 def vertex_base_url(project: str | None, region: str | None) -> str:
     """The Vertex AI URL under which Claude models live, for a project and region (each
     defaulting to the environment variables Anthropic's own SDK reads)."""
-    project = project or os.environ.get("ANTHROPIC_VERTEX_PROJECT_ID")
-    region = region or os.environ.get("CLOUD_ML_REGION")
+    project = project or env_value(["ANTHROPIC_VERTEX_PROJECT_ID"])
+    region = region or env_value(["CLOUD_ML_REGION"])
     if not project:
         raise RequestValidationError(
             "project", "a Google Cloud project is required (or $ANTHROPIC_VERTEX_PROJECT_ID)"

@@ -16,13 +16,13 @@ from llm_connector.calls.prepare import CallSettings
 from llm_connector.calls.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import RequestValidationError
-from llm_connector.providers.table import provider
+from llm_connector.providers import row as provider_row
 from llm_connector.shells.constructors import ProviderConstructors
 from llm_connector.shells.http import USER_AGENT
 
 if TYPE_CHECKING:
     from llm_connector.codecs.contract import ChatCodec
-    from llm_connector.providers.table import ProviderSpec
+    from llm_connector.providers.spec import Capabilities, ProviderSpec
 
 __all__ = ["ShellBase"]
 
@@ -57,7 +57,7 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
         _codec: ChatCodec | None = None,
         _clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        row = _row if _row is not None else provider(provider_name)
+        row = _row if _row is not None else provider_row(provider_name)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise RequestValidationError(
                 "max_retries", f"must be a non-negative integer, got {max_retries!r}"
@@ -108,8 +108,13 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
 
     @property
     def provider(self) -> str:
-        """The provider row this client was built from ("openai", "anthropic", ...)."""
+        """The provider this client was built for ("openai", "anthropic", ...)."""
         return self._driver.settings.row.name
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the provider's API offers through this client (see ``provider_info``)."""
+        return self._driver.settings.row.capabilities
 
     def __repr__(self) -> str:
         # Never the key: only whether one is set.

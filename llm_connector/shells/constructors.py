@@ -1,276 +1,334 @@
-"""One constructor per provider, shared by Client and AsyncClient (so their signatures are
-the same by construction).
+"""The provider constructors of both clients (``Client.openai(...)``,
+``AsyncClient.anthropic(...)``, ...), made from the provider rows (``providers/table.py``).
 
-Each constructor is a row of the provider registry (``_providers.py``) given a friendly
-signature; every one takes the same keyword options: ``timeout`` (a ``Timeout``, seconds,
-or an ``httpx.Timeout``), ``max_retries``, ``headers``, ``proxy``, ``http_client`` (an
-``httpx.Client`` for ``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``) and
-``hooks`` (a :class:`~llm_connector.Hooks`: callbacks around each HTTP attempt).
+Each constructor is a descriptor named after its row: on first use from a client class it
+makes that class's constructor, with the signature of its shape (``constructor_types.py``)
+and the row's documentation as its docstring; calling it builds a client of the row. A
+shape is the handful of ways a provider is addressed (a key and a URL; a region; an Azure
+resource; a Vertex project; a Tencent key pair; ...); every constructor also takes the same
+keyword options: ``timeout`` (a ``Timeout``, seconds, or an ``httpx.Timeout``),
+``max_retries``, ``headers``, ``proxy``, ``http_client`` (an ``httpx.Client`` for
+``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``) and ``hooks``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+import inspect
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
-import httpx
-
-from llm_connector.calls.retry import DEFAULT_MAX_RETRIES
-from llm_connector.calls.timeout import Timeout
-from llm_connector.providers.table import compatible_preset, provider_variant
-from llm_connector.providers.urls import vertex_base_url
-from llm_connector.shells.constructors_compat import CompatConstructors, _options
+from llm_connector.errors import RequestValidationError
+from llm_connector.providers import row as provider
+from llm_connector.providers.environment import join_key_pair
+from llm_connector.providers.urls import azure_base_url_from_env, vertex_base_url
 
 if TYPE_CHECKING:
-    from llm_connector._mock import MockReply, MockServer
-    from llm_connector._mock.server import Wire as MockWire
-    from llm_connector.calls.hooks import Hooks
+    import httpx
 
-_C = TypeVar("_C", bound="ProviderConstructors")
+    from llm_connector.providers.spec import ProviderSpec
+    from llm_connector.shells import constructor_types as shapes
+    from llm_connector.shells.base import ShellBase
 
-#: A ``timeout=``: a :class:`~llm_connector.Timeout`, seconds, or an ``httpx.Timeout``
-#: (see ``Timeout`` for what the last two mean); None is the default ``Timeout()``.
-TimeoutOption = Timeout | float | httpx.Timeout | None
-Proxy = str | httpx.Proxy | None
-#: ``think_tags=`` of openai_compatible: split ``<think>`` blocks off the answer text; with
-#: "implicit", the model's output starts inside the block (the template opened it).
-ThinkTags = bool | Literal["implicit"] | None
+    _SyncS = TypeVar("_SyncS", bound="ShellBase[httpx.Client, Any]")
+    _AsyncS = TypeVar("_AsyncS", bound="ShellBase[httpx.AsyncClient, Any]")
+    _S = TypeVar("_S")
+
+__all__ = ["ProviderConstructors"]
+
+#: What a shape's builder returns: the row, the key, the base URL, and the client's other
+#: keyword arguments.
+_Built = tuple["ProviderSpec", "str | None", "str | None", dict[str, Any]]
+_Builder = Callable[["ProviderSpec", Mapping[str, Any]], _Built]
+
+# The options every constructor takes, passed to the client as they are.
+_OPTIONS = ("timeout", "max_retries", "headers", "proxy", "http_client", "hooks")
 
 
-class ProviderConstructors(CompatConstructors):
-    """The provider constructors, as classmethods of both clients (the OpenAI-compatible
-    and the Chinese providers' are in _constructors_compat.py)."""
+class _Constructor:
+    """A provider's constructor: made, for each client class, from the row of its name."""
 
-    @classmethod
-    def openai(
-        cls: type[_C],
-        api_key: str | None = None,
-        base_url: str | None = None,
-        *,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """OpenAI. ``api_key`` defaults to ``$OPENAI_API_KEY``, ``base_url`` to
-        ``$OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
-        return cls._from_registry(
-            "openai",
-            api_key,
-            base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
+    #: The shape's signature in constructor_types.py.
+    protocol: ClassVar[str]
 
-    @classmethod
-    def openai_compatible(
-        cls: type[_C],
-        api_key: str | None = None,
-        base_url: str | None = None,
-        name: str = "openai_compatible",
-        *,
-        think_tags: ThinkTags = None,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """Any server that speaks OpenAI chat completions at ``base_url`` (e.g.
-        ``http://localhost:8080/v1``). The key is optional; ``name`` labels the client.
+    def __init__(self) -> None:
+        self._name = ""
+        self._made: dict[type[Any], Callable[..., Any]] = {}
 
-        A ``name`` the registry knows picks that service's dialect, official URL and key
-        variable: "openrouter", "groq", "mistral", "xai", "siliconflow", "longcat",
-        "minimax", "xinference", "vllm", "llamacpp", "lmstudio" (README, Providers).
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
 
-        ``think_tags=True`` moves a ``<think>...</think>`` block at the start of each answer
-        into ``reasoning_content`` (for servers that leave reasoning in the text);
-        ``"implicit"`` when the prompt template opens the block, so that only
-        ``</think>`` appears; ``False`` turns it off for a preset that has it on.
-        """
-        row = compatible_preset(name) or "openai_compatible"
-        knobs: dict[str, Any] = {}
+    def __get__(self, obj: object, owner: type[Any]) -> Any:
+        made = self._made.get(owner)
+        if made is None:
+            made = self._made[owner] = self._make(owner)
+        return made
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        """The client's row, key, URL and other arguments for the given ``args``."""
+        return row, args.get("api_key"), args.get("base_url"), {}
+
+    def _make(self, owner: type[Any]) -> Callable[..., Any]:
+        from llm_connector.shells import constructor_types
+
+        row = provider(self._name)
+        if row.constructor != self.protocol.lower():  # a row and its constructor disagree
+            raise TypeError(f"{self._name}: the row's constructor is {row.constructor!r}")
+        shape = getattr(constructor_types, self.protocol)
+        signature = inspect.signature(shape.__call__)
+        http = owner.__dict__.get("_http_client_class") or owner._http_client_class
+        parameters = [
+            p.replace(annotation=f"httpx.{http.__name__} | None") if p.name == "http_client" else p
+            for p in list(signature.parameters.values())[1:]  # without self
+        ]
+        signature = signature.replace(parameters=parameters, return_annotation=owner.__name__)
+        build = self.build
+
+        def construct(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = bound.arguments
+            target, key, url, extra = build(row, arguments)
+            options = {name: arguments[name] for name in _OPTIONS if name in arguments}
+            return owner(target.name, key, url, _row=target, **{**options, **extra})
+
+        construct.__signature__ = signature  # type: ignore[attr-defined]
+        construct.__name__ = self._name
+        construct.__qualname__ = f"{owner.__qualname__}.{self._name}"
+        construct.__doc__ = inspect.cleandoc(row.doc)
+        return construct
+
+
+def _region(
+    row: ProviderSpec, region: str, base_url: str | None
+) -> tuple[ProviderSpec, str | None]:
+    """The row and URL of a provider serving China (its default) and the world."""
+    if region not in ("china", "international"):
+        raise RequestValidationError("region", f"use 'china' or 'international', not {region!r}")
+    other = row.region_rows.get(region)
+    if other is not None:
+        return provider(other), base_url
+    if base_url or region == "china":
+        return row, base_url
+    return row, row.region_url(region)
+
+
+class Standard(_Constructor):
+    protocol = "Standard"
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Standard[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Standard[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+class Regional(_Constructor):
+    protocol = "Regional"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        row, url = _region(row, args["region"], args["base_url"])
+        return row, args["api_key"], url, {}
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Regional[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Regional[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+class Aliyun(_Constructor):
+    protocol = "Aliyun"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        row, url = _region(row, args["region"], args["base_url"])
+        # Each event repeats the answer so far without incremental_output; the decoder
+        # turns them back into increments.
+        codec = row.codec() if args["incremental_output"] else row.codec(incremental_output=False)
+        return row, args["api_key"], url, {"_codec": codec}
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Aliyun[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Aliyun[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+class Local(_Constructor):
+    protocol = "Local"
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Local[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Local[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+class Compatible(_Constructor):
+    protocol = "Compatible"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        from llm_connector.providers.table import compatible_preset
+
+        name = args["name"]
+        preset = compatible_preset(name)
+        target = provider(preset) if preset is not None else row
+        extra: dict[str, Any] = {"name": name}
+        think_tags = args["think_tags"]
         if think_tags is not None:
-            knobs = {
-                "think_tags": bool(think_tags),
-                "think_tags_implicit_open": think_tags == "implicit",
-            }
-        return cls._from_registry(
-            provider_variant(row, **knobs),
-            api_key,
-            base_url,
-            name=name,
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
+            extra["_codec"] = target.codec(
+                think_tags=bool(think_tags), think_tags_implicit_open=think_tags == "implicit"
+            )
+        return target, args["api_key"], args["base_url"], extra
 
-    @classmethod
-    def anthropic(
-        cls: type[_C],
-        api_key: str | None = None,
-        base_url: str | None = None,
-        *,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """Anthropic's Messages API. ``api_key`` defaults to ``$ANTHROPIC_API_KEY``,
-        ``base_url`` to ``$ANTHROPIC_BASE_URL`` or ``https://api.anthropic.com``."""
-        return cls._from_registry(
-            "anthropic",
-            api_key,
-            base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
+    if TYPE_CHECKING:
 
-    @classmethod
-    def longcat_anthropic(
-        cls: type[_C],
-        api_key: str | None = None,
-        base_url: str | None = None,
-        *,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """LongCat's Anthropic-compatible endpoint (Bearer auth). ``api_key`` defaults to
-        ``$LONGCAT_API_KEY``."""
-        return cls._from_registry(
-            "longcat_anthropic",
-            api_key,
-            base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Compatible[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Compatible[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
 
-    @classmethod
-    def anthropic_vertex(
-        cls: type[_C],
-        project: str | None = None,
-        region: str | None = None,
-        access_token: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """Claude on Google Cloud Vertex AI. ``project`` and ``region`` default to
-        ``$ANTHROPIC_VERTEX_PROJECT_ID`` and ``$CLOUD_ML_REGION``; ``access_token`` is an
-        OAuth token (``gcloud auth print-access-token``), sent as a Bearer token."""
-        return cls._from_registry(
-            "anthropic_vertex",
-            access_token,
-            base_url or vertex_base_url(project, region),
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
 
-    @classmethod
-    def google(
-        cls: type[_C],
-        api_key: str | None = None,
-        base_url: str | None = None,
-        *,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """Google Gemini. ``api_key`` defaults to ``$GEMINI_API_KEY`` then
-        ``$GOOGLE_API_KEY``; ``base_url`` to
-        ``https://generativelanguage.googleapis.com/v1beta``."""
-        return cls._from_registry(
-            "google",
-            api_key,
-            base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
+class Azure(_Constructor):
+    protocol = "Azure"
 
-    @classmethod
-    def ollama(
-        cls: type[_C],
-        base_url: str | None = None,
-        api_key: str | None = None,
-        *,
-        timeout: TimeoutOption = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        headers: Mapping[str, str] | None = None,
-        proxy: Proxy = None,
-        http_client: Any = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """Ollama's native API. ``base_url`` defaults to ``$OLLAMA_HOST`` or
-        ``http://localhost:11434``; a key (``$OLLAMA_API_KEY``, for hosted Ollama) is
-        optional and sent as a Bearer token."""
-        return cls._from_registry(
-            "ollama",
-            api_key,
-            base_url,
-            **_options(timeout, max_retries, headers, proxy, http_client, hooks),
-        )
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        url = azure_base_url_from_env(args["endpoint"], args["api_version"])
+        return row, args["api_key"], url, {}
 
-    @classmethod
-    def mock(
-        cls: type[_C],
-        replies: MockServer | str | MockReply | Sequence[str | MockReply] | None = None,
-        *,
-        provider: MockWire = "openai",
-        model: str = "mock-model",
-        responses_api: bool = False,
-        timeout: TimeoutOption = None,
-        max_retries: int = 0,
-        headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-    ) -> _C:
-        """An offline client: scripted replies served in a real provider's wire format
-        through an in-process transport, so the same codec and stream code run as against
-        a server.
+    if TYPE_CHECKING:
 
-        ``provider`` picks the wire and the codec: "openai" (the default), an
-        OpenAI-compatible provider with its quirks ("openai_compatible", "deepseek",
-        "moonshot", "zhipu", "zhipu_openai_compatible", "aliyun_openai_compatible",
-        "volcengine", "xiaomi", "tencent_openai_compatible"), "anthropic", "google",
-        "ollama" or "tencent" (Hunyuan's native, signed API). ``replies`` are used in
-        order, one per request; the last one repeats. Pass a
-        :class:`~llm_connector.MockServer` (which names its own provider) to inspect the
-        requests it received.
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Azure[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Azure[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
 
-        ``responses_api=True`` serves OpenAI's Responses API at ``/responses`` (OpenAI wire
-        only), so ``invoke_responses`` goes there; otherwise it is answered through chat
-        completions (see :class:`~llm_connector.MockServer`).
 
-        Unlike the network constructors, ``max_retries`` defaults to 0: a scripted error
-        reply is raised to the caller as scripted (at once, without backoff waits) instead
-        of being retried into the next reply. With ``max_retries`` set, retries behave as
-        against a real server: each retry is a new request and takes the next reply.
-        """
+class Vertex(_Constructor):
+    protocol = "Vertex"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        url = args["base_url"] or vertex_base_url(args["project"], args["region"])
+        return row, args["access_token"], url, {}
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Vertex[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Vertex[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+class Tencent(_Constructor):
+    protocol = "Tencent"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        secret_id, secret_key = args["secret_id"], args["secret_key"]
+        key = None
+        if secret_id is not None or secret_key is not None:
+            key = join_key_pair(secret_id, secret_key)
+        extra: dict[str, Any] = {}
+        if args["region"]:
+            extra["headers"] = {"X-TC-Region": args["region"], **(args["headers"] or {})}
+        return row, key, args["base_url"] or f"https://{args['host']}", extra
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Tencent[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Tencent[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+class Mock(_Constructor):
+    protocol = "Mock"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
         from llm_connector._mock import MockServer
 
+        replies = args["replies"]
         server = (
             replies
             if isinstance(replies, MockServer)
-            else MockServer(replies, model=model, provider=provider, responses_api=responses_api)
+            else MockServer(
+                replies,
+                model=args["model"],
+                provider=args["provider"],
+                responses_api=args["responses_api"],
+            )
         )
-        row, key, name = server.client_row()
-        return cls._from_registry(
-            row,
-            key,
-            server.base_url,
-            name=name,
-            timeout=timeout,
-            max_retries=max_retries,
-            headers=headers,
-            hooks=hooks,
-            _transport=server.transport(),
-        )
+        target, key, name = server.client_row()
+        extra = {"name": name, "_transport": server.transport()}
+        return provider(target), key, server.base_url, extra
+
+    if TYPE_CHECKING:
+
+        def __get__(self, obj: object, owner: type[_S]) -> shapes.Mock[_S]: ...
+
+
+class ProviderConstructors:
+    """The constructors of both clients, one per provider row that has its own (the
+    services reached through ``openai_compatible`` have none; see its ``name``)."""
+
+    openai = Standard()
+    openai_compatible = Compatible()
+    azure_openai = Azure()
+    deepseek = Standard()
+    moonshot = Regional()
+    zhipu = Standard()
+    zhipu_openai_compatible = Regional()
+    aliyun = Aliyun()
+    aliyun_openai_compatible = Regional()
+    volcengine = Standard()
+    xiaomi = Standard()
+    tencent = Tencent()
+    tencent_openai_compatible = Standard()
+    anthropic = Standard()
+    longcat_anthropic = Standard()
+    anthropic_vertex = Vertex()
+    google = Standard()
+    ollama = Local()
+    mock = Mock()

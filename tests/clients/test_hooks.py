@@ -30,7 +30,6 @@ from llm_connector import (
 )
 from llm_connector.responses import ResponsesRequest
 from llm_connector.shells.constructors import ProviderConstructors
-from llm_connector.shells.constructors_compat import CompatConstructors
 from llm_connector.types import ChatRequest, Message
 from tests.clients.conftest import API_KEY, Backend, MakeApi, SleepLog
 from tests.responses.client_support import responses_client
@@ -440,8 +439,8 @@ async def test_a_hook_raising_a_base_exception_stops_the_call_and_closes_the_res
 def test_every_constructor_takes_hooks() -> None:
     constructors = {
         name: inspect.signature(getattr(Client, name))
-        for name, value in vars(ProviderConstructors).items() | vars(CompatConstructors).items()
-        if isinstance(value, classmethod) and not name.startswith("_")
+        for name in vars(ProviderConstructors)
+        if not name.startswith("_")
     }
     assert {"openai", "tencent", "mock", "azure_openai"} <= set(constructors)
     lacking = [name for name, sig in constructors.items() if "hooks" not in sig.parameters]

@@ -30,6 +30,7 @@ from llm_connector import (
     Client,
     ResponsesStream,
 )
+from llm_connector.shells.constructors import _Constructor
 
 NAME_MAP = {
     "close": "aclose",
@@ -41,6 +42,8 @@ NAME_MAP = {
 PROTOCOL_DUNDERS = frozenset(NAME_MAP) | frozenset(NAME_MAP.values()) | {"__await__"}
 
 CLIENT_TYPES = {
+    # The constructors' http_client is typed by the client it serves.
+    "httpx.Client": "httpx.AsyncClient",
     "Client": "AsyncClient",
     "ChatStream": "AsyncChatStreamContext",
     "ResponsesStream": "AsyncResponsesStreamContext",
@@ -140,7 +143,11 @@ def translate(annotation: Any, types: Mapping[str, str]) -> Any:
     return pattern.sub(lambda m: types[m.group(1)], annotation)
 
 
-def signature_of(value: Any) -> inspect.Signature:
+def signature_of(value: Any, owner: type | None = None) -> inspect.Signature:
+    if isinstance(value, _Constructor):
+        # A provider constructor, made for each client class from its provider row.
+        assert owner is not None
+        return inspect.signature(value.__get__(None, owner))
     if isinstance(value, property):
         assert value.fget is not None
         return inspect.signature(value.fget)
@@ -172,9 +179,9 @@ def test_same_signatures(sync_cls: type, async_cls: type, types: Mapping[str, st
     async_members = public_members(async_cls)
     for name, sync_value in public_members(sync_cls).items():
         async_value = async_members[NAME_MAP.get(name, name)]
-        assert described(signature_of(async_value)) == described(signature_of(sync_value), types), (
-            name
-        )
+        assert described(signature_of(async_value, async_cls)) == described(
+            signature_of(sync_value, sync_cls), types
+        ), name
 
 
 @pytest.mark.parametrize(("sync_cls", "async_cls", "types"), PAIRS)

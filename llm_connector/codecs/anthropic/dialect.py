@@ -32,23 +32,3 @@ class AnthropicDialect(FrozenValue):
 
 # https://platform.claude.com/docs/en/api/versioning
 ANTHROPIC_DIALECT = AnthropicDialect("anthropic")
-
-
-# LongCat documents POST /anthropic/v1/messages only, with text input only:
-# https://longcat.chat/platform/docs/api/messages.html
-LONGCAT_DIALECT = AnthropicDialect(
-    "longcat_anthropic", media=False, file_ids=False, models=False, count_tokens=False
-)
-
-
-# Vertex AI: version "vertex-2023-10-16" in the body; no URL sources (answers "URL sources
-# are not supported"), no Files API, no model listing; token counting at
-# models/count-tokens:rawPredict, as Anthropic's SDK sends it (lib/vertex/_client.py).
-VERTEX_DIALECT = AnthropicDialect(
-    "anthropic_vertex",
-    vertex=True,
-    version="vertex-2023-10-16",
-    url_sources=False,
-    file_ids=False,
-    models=False,
-)
