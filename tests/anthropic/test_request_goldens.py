@@ -14,9 +14,9 @@ import pytest
 
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.codecs.anthropic.dialect import AnthropicDialect
-from llm_connector.providers.dialects import LONGCAT_DIALECT, VERTEX_DIALECT
 from llm_connector.codecs.contract import Endpoint, RequestSpec
 from llm_connector.errors import UnsupportedFeatureError
+from llm_connector.providers.dialects import LONGCAT_DIALECT, VERTEX_DIALECT
 from llm_connector.types import ChatRequest, DocumentPart, Message, TextPart, Tool
 from tests.anthropic.request_support import (
     CODEC,

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
-from llm_connector.providers.dialects import LONGCAT_DIALECT, VERTEX_DIALECT
 from llm_connector.codecs.anthropic.dialect import (
     ANTHROPIC_DIALECT,
 )
 from llm_connector.errors import RequestValidationError
+from llm_connector.providers.dialects import LONGCAT_DIALECT, VERTEX_DIALECT
 from llm_connector.types import (
     ChatRequest,
     DocumentPart,
