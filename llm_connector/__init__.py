@@ -62,12 +62,15 @@ from llm_connector.types import (
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer
+    from llm_connector.providers import provider_info, supported_providers
+    from llm_connector.providers.spec import Capabilities, ProviderInfo
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._response import ChatResponse, StreamingResponse, Usage
 
 # Loaded on first use (see _lazy.py): the answer types (the first answer loads them), the
-# mock, which most programs never need, and the types of the calls besides chat.
+# mock, which most programs never need, the types of the calls besides chat, and the
+# provider table (the first client built loads it).
 _LAZY: dict[str, str] = {
     "ChatResponse": "llm_connector.types._response",
     "StreamingResponse": "llm_connector.types._response",
@@ -79,6 +82,10 @@ _LAZY: dict[str, str] = {
     "ResponsesRequest": "llm_connector.responses",
     "ResponsesResponse": "llm_connector.responses",
     "ResponsesStreamEvent": "llm_connector.responses",
+    "supported_providers": "llm_connector.providers",
+    "provider_info": "llm_connector.providers",
+    "Capabilities": "llm_connector.providers.spec",
+    "ProviderInfo": "llm_connector.providers.spec",
 }
 
 __all__ = [
@@ -92,6 +99,7 @@ __all__ = [
     "AsyncResponsesStreamContext",
     "AuthenticationError",
     "BadRequestError",
+    "Capabilities",
     "ChatRequest",
     "ChatResponse",
     "ChatStream",
@@ -111,6 +119,7 @@ __all__ = [
     "NotFoundError",
     "OverloadedError",
     "PermissionDeniedError",
+    "ProviderInfo",
     "RateLimitError",
     "RequestInfo",
     "RequestValidationError",
@@ -134,6 +143,8 @@ __all__ = [
     "UnsupportedFeatureError",
     "Usage",
     "__version__",
+    "provider_info",
+    "supported_providers",
 ]
 
 

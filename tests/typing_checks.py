@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from llm_connector import (
     APIStatusError,
     AsyncChatStream,
     AsyncClient,
     AsyncResponsesStream,
+    Capabilities,
     ChatStream,
     Client,
     LLMError,
@@ -153,3 +156,38 @@ async def async_responses_usage() -> None:
     async with client.invoke_responses_stream(request) as managed:
         assert_type(managed, AsyncResponsesStream)
     await client.aclose()
+
+
+def constructors_build_their_own_client_class() -> None:
+    """Every constructor, made from its provider row, is typed: it returns the class it is
+    called on and takes that class's httpx client (the ignores below are checked: mypy's
+    ``warn_unused_ignores`` fails this file if it ever accepts the other client)."""
+    sync_http = httpx.Client()
+    async_http = httpx.AsyncClient()
+    assert_type(Client.openai(http_client=sync_http), Client)
+    assert_type(AsyncClient.openai(http_client=async_http), AsyncClient)
+    Client.openai(http_client=async_http)  # type: ignore[arg-type]
+    AsyncClient.openai(http_client=sync_http)  # type: ignore[arg-type]
+    AsyncClient.anthropic("k", http_client=sync_http)  # type: ignore[arg-type]
+    Client.tencent("id", "key", http_client=async_http)  # type: ignore[arg-type]
+    Client.openai(timeout="10")  # type: ignore[arg-type]
+    Client.moonshot(region="mars")  # type: ignore[arg-type]
+    assert_type(Client.openai_compatible("k", "http://localhost/v1", "groq"), Client)
+    assert_type(Client.azure_openai("k", "https://r.openai.azure.com", "2024-10-21"), Client)
+    assert_type(Client.deepseek(), Client)
+    assert_type(Client.moonshot(region="international"), Client)
+    assert_type(Client.zhipu(), Client)
+    assert_type(Client.zhipu_openai_compatible(region="international"), Client)
+    assert_type(Client.aliyun(incremental_output=False), Client)
+    assert_type(Client.aliyun_openai_compatible(), Client)
+    assert_type(Client.volcengine(), Client)
+    assert_type(Client.xiaomi(), Client)
+    assert_type(Client.tencent(region="ap-guangzhou"), Client)
+    assert_type(Client.tencent_openai_compatible(), Client)
+    assert_type(Client.longcat_anthropic(), Client)
+    assert_type(Client.anthropic_vertex("project", "us-east5", "token"), Client)
+    assert_type(Client.google(), Client)
+    assert_type(AsyncClient.ollama(http_client=async_http), AsyncClient)
+    assert_type(AsyncClient.mock(provider="anthropic"), AsyncClient)
+    AsyncClient.mock(http_client=async_http)  # type: ignore[call-arg]
+    assert_type(Client.openai().capabilities, Capabilities)

@@ -9,7 +9,6 @@ it on ``.partial``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from email.message import Message
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from llm_connector.calls.redact import redact_error, redact_url
@@ -107,12 +106,11 @@ def add_request_id(error: LLMError, headers: Mapping[str, str]) -> None:
 def body_text(body: bytes, headers: Mapping[str, str]) -> str:
     """A body as text, in the charset its content type names (UTF-8 if none or unknown),
     undecodable bytes replaced: what ``httpx.Response.text`` gives."""
-    content_type = headers.get("content-type")
     charset = None
-    if content_type:
-        message = Message()
-        message["content-type"] = content_type
-        charset = message.get_content_charset()
+    for parameter in headers.get("content-type", "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"') or None
     try:
         return body.decode(charset or "utf-8", errors="replace")
     except LookupError:

@@ -21,7 +21,6 @@ from llm_connector.calls.redact import redact_text, redact_url, secrets_of
 from llm_connector.calls.retry import Attempts, RetryPolicy
 from llm_connector.calls.timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.codecs.contract import ChatCodec, Endpoint, ErrorInfo, RequestSpec, merge_headers
-from llm_connector.codecs.error_bodies import parse_error_body
 from llm_connector.errors import APIStatusError, LLMError, RequestValidationError
 from llm_connector.types import ChatRequest
 from llm_connector.types._value import FrozenValue
@@ -38,6 +37,14 @@ logger = logging.getLogger("llm_connector")
 __all__ = ["CallSettings", "PreparedCall", "ignore_body", "signed_secrets"]
 
 
+def _error_body(status_code: int, body: bytes) -> ErrorInfo:
+    """The common error body reader (OpenAI's envelope and the shapes compatible servers
+    use), for a call that names no codec's; loaded on first use."""
+    from llm_connector.codecs.error_bodies import parse_error_body
+
+    return parse_error_body(status_code, body)
+
+
 @attrs.frozen(repr=False, eq=False)
 class PreparedCall(FrozenValue):
     """A request ready to send, with the secrets to scrub from anything it produces, its
@@ -50,9 +57,7 @@ class PreparedCall(FrozenValue):
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     #: The model asked for, for the hooks (None: a call about no model).
     model: str | None = None
-    parse_error: Callable[[int, bytes], ErrorInfo] = attrs.field(
-        default=parse_error_body, repr=False
-    )
+    parse_error: Callable[[int, bytes], ErrorInfo] = attrs.field(default=_error_body, repr=False)
 
     def attempts(self, now: float) -> Attempts:
         """A fresh retry budget and deadline, for the call starting at ``now``."""

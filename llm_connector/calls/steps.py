@@ -13,7 +13,17 @@ class costs import time (docs/performance.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    Protocol,
+    TypeAlias,
+    TypeVar,
+    cast,
+)
 
 if TYPE_CHECKING:
     from llm_connector.calls.hooks import Callbacks, HookInfo
@@ -22,6 +32,7 @@ if TYPE_CHECKING:
     from llm_connector.errors import LLMError
 
 __all__ = [
+    "CLIENT_STEPS",
     "WHOLE_RESPONSE",
     "Close",
     "Deadlines",
@@ -34,6 +45,7 @@ __all__ = [
     "Send",
     "Sleep",
     "Step",
+    "Stepper",
     "Steps",
     "StreamEnd",
     "TimeBody",
@@ -124,6 +136,7 @@ class Send:
     """Send ``spec`` with the transport timeouts of ``limits``. Outcome: the response, open
     (its status line and headers arrived), or a :class:`TransportFailure`."""
 
+    verb: ClassVar[str] = "send"
     __slots__ = ("limits", "spec")
 
     def __init__(self, spec: RequestSpec, limits: PhaseLimits) -> None:
@@ -135,6 +148,7 @@ class ReadBody:
     """Read the open ``response`` to its end within ``deadlines``, then close it. Outcome:
     the body bytes, or a :class:`TransportFailure`."""
 
+    verb: ClassVar[str] = "read_body"
     __slots__ = ("deadlines", "response")
 
     def __init__(self, response: Response, deadlines: Deadlines) -> None:
@@ -171,6 +185,7 @@ class ReadStream:
     come (one frame at a time: what the caller has not taken is not yet decoded); then
     close the response. The shell sets ``end`` before the driver goes on."""
 
+    verb: ClassVar[str] = "read_stream"
     __slots__ = ("deadlines", "end", "feed", "frames", "response")
 
     def __init__(
@@ -191,6 +206,7 @@ class Deliver:
     """Hand ``items`` to the caller (a stream's items that did not come with a read: held
     ones, those the end of the body completed, an answer that came as one JSON body)."""
 
+    verb: ClassVar[str] = "deliver"
     __slots__ = ("items",)
 
     def __init__(self, items: list[Any]) -> None:
@@ -201,6 +217,7 @@ class Notify:
     """Run ``callbacks`` on ``info`` (hooks). Should that be interrupted (a
     ``KeyboardInterrupt``, a cancellation), close ``response`` first."""
 
+    verb: ClassVar[str] = "notify"
     __slots__ = ("callbacks", "info", "response")
 
     def __init__(
@@ -215,6 +232,7 @@ class TimeBody:
     """Time the body of ``response`` for the DEBUG log: note its first bytes, its end and
     its close on ``timer`` (see attempt_log.BodyTimer). Asked only while DEBUG is on."""
 
+    verb: ClassVar[str] = "time_body"
     __slots__ = ("response", "timer")
 
     def __init__(self, response: Response, timer: Any) -> None:
@@ -225,6 +243,7 @@ class TimeBody:
 class Sleep:
     """Wait ``seconds`` (before a retry)."""
 
+    verb: ClassVar[str] = "sleep"
     __slots__ = ("seconds",)
 
     def __init__(self, seconds: float) -> None:
@@ -234,6 +253,7 @@ class Sleep:
 class Close:
     """Close ``response`` without reading the rest of it."""
 
+    verb: ClassVar[str] = "close"
     __slots__ = ("response",)
 
     def __init__(self, response: Response) -> None:
@@ -243,3 +263,26 @@ class Close:
 Step: TypeAlias = Send | ReadBody | ReadStream | Deliver | Notify | TimeBody | Sleep | Close
 #: A driver: yields steps, is sent their outcomes, returns the call's answer.
 Steps: TypeAlias = Generator[Step, object, _T]
+
+#: The steps a client's step executor does, each with the method its ``verb`` names (a
+#: stream hands items out with the other two, ReadStream and Deliver).
+CLIENT_STEPS: tuple[type[Step], ...] = (Send, ReadBody, Notify, TimeBody, Sleep, Close)
+
+
+class Stepper(Generic[_T]):
+    """Steps a driver: ``next(outcome)`` sends the outcome of the last step and returns the
+    next step, or None once the driver returned (its answer is then ``value``). An error
+    the driver raises goes through."""
+
+    __slots__ = ("_steps", "value")
+
+    def __init__(self, steps: Steps[_T]) -> None:
+        self._steps = steps
+        self.value: _T | None = None
+
+    def next(self, outcome: object = None) -> Step | None:
+        try:
+            return self._steps.send(outcome)
+        except StopIteration as done:
+            self.value = cast(_T, done.value)
+            return None

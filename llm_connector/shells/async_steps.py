@@ -8,26 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
+from llm_connector.calls import steps as s
 from llm_connector.calls.hooks import afire
-from llm_connector.calls.steps import (
-    Close,
-    Notify,
-    ReadBody,
-    Send,
-    Sleep,
-    Step,
-    Steps,
-    TimeBody,
-    TransportFailure,
-)
+from llm_connector.shells import http
 from llm_connector.shells.deadlines import LoopWatchdog, Watchdog
-from llm_connector.shells.http import (
-    httpx_timeout,
-    read_failure,
-    time_body,
-    transport_failure,
-    watch_body,
-)
 
 if TYPE_CHECKING:
     from llm_connector.calls.streaming import StreamRun
@@ -47,6 +31,7 @@ async def sleep(seconds: float) -> None:
 
 
 def watchdog() -> Watchdog:
+    """The watchdog of the running event loop: a timer on it per watch."""
     import asyncio
 
     return LoopWatchdog(asyncio.get_running_loop())
@@ -55,68 +40,55 @@ def watchdog() -> Watchdog:
 class AsyncSteps:
     """Does the steps of a client's calls with its ``httpx.AsyncClient``."""
 
-    __slots__ = ("_does", "_http")
+    __slots__ = ("_client", "_does")
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self._http = http
-        # The steps a stream hands items out with (ReadStream, Deliver) are its own.
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
         self._does: dict[type[Any], Callable[[Any], Awaitable[object]]] = {
-            Send: self._send,
-            ReadBody: self._read_body,
-            Notify: self._notify,
-            TimeBody: self._time_body,
-            Sleep: self._sleep,
-            Close: self._close,
+            kind: getattr(self, kind.verb) for kind in s.CLIENT_STEPS
         }
 
-    async def run(self, steps: Steps[_T]) -> _T:
+    async def run(self, steps: s.Steps[_T]) -> _T:
         """Do ``steps`` to their end: the call's answer (or its error, raised)."""
-        outcome: object = None
-        while True:
-            try:
-                step = steps.send(outcome)
-            except StopIteration as done:
-                return cast(_T, done.value)
-            outcome = await self.do(step)
+        stepper = s.Stepper(steps)
+        step = stepper.next()
+        while step is not None:
+            step = stepper.next(await self.do(step))
+        return cast(_T, stepper.value)
 
-    async def start(self, run: StreamRun[Any, Any]) -> Step:
-        """Do a stream's steps until the request was answered: the first step of reading
-        the answer (the stream object goes on from there)."""
-        steps = run.steps
-        step = steps.send(None)
+    async def start(self, run: StreamRun[Any, Any]) -> s.Step:
+        """Do a stream's steps until the request was answered (see SyncSteps.start)."""
+        step = run.steps.send(None)
         while not run.opened:
-            step = steps.send(await self.do(step))
+            step = run.steps.send(await self.do(step))
         return step
 
-    def do(self, step: Step) -> Awaitable[object]:
+    def do(self, step: s.Step) -> Awaitable[object]:
         return self._does[type(step)](step)
 
-    async def _send(self, step: Send) -> httpx.Response | TransportFailure:
+    async def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
         spec = step.spec
-        request = self._http.build_request(
-            spec.method,
-            spec.url,
-            headers=spec.headers,
-            content=spec.body,
-            timeout=httpx_timeout(step.limits),
+        timeout = http.httpx_timeout(step.limits)
+        request = self._client.build_request(
+            spec.method, spec.url, headers=spec.headers, content=spec.body, timeout=timeout
         )
         try:
-            return await self._http.send(request, stream=True)
+            return await self._client.send(request, stream=True)
         except httpx.TransportError as exc:
-            return transport_failure(exc)
+            return http.transport_failure(exc)
 
-    async def _read_body(self, step: ReadBody) -> bytes | TransportFailure:
+    async def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
         response = cast(httpx.Response, step.response)
-        watch = watch_body(watchdog(), response, step.deadlines)
+        watch = http.watch_body(watchdog(), response, step.deadlines)
         try:
             return await response.aread()
         except httpx.TransportError as exc:
-            return read_failure(exc, watch, step.deadlines)
+            return http.read_failure(exc, watch, step.deadlines)
         finally:
             watch.cancel()
             await response.aclose()
 
-    async def _notify(self, step: Notify) -> None:
+    async def notify(self, step: s.Notify) -> None:
         try:
             await afire(step.callbacks, step.info)
         except BaseException:
@@ -125,11 +97,11 @@ class AsyncSteps:
                 await cast(httpx.Response, step.response).aclose()
             raise
 
-    async def _time_body(self, step: TimeBody) -> None:
-        time_body(cast(httpx.Response, step.response), step.timer)
+    async def time_body(self, step: s.TimeBody) -> None:
+        http.time_body(cast(httpx.Response, step.response), step.timer)
 
-    async def _sleep(self, step: Sleep) -> None:
+    async def sleep(self, step: s.Sleep) -> None:
         await sleep(step.seconds)
 
-    async def _close(self, step: Close) -> None:
+    async def close(self, step: s.Close) -> None:
         await cast(httpx.Response, step.response).aclose()

@@ -9,23 +9,22 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
 from time import monotonic
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
-from llm_connector.calls.steps import Deliver, ReadStream, Step, StreamEnd
-from llm_connector.calls.stream_core import AnswerT, BaseStreamCore, ItemT
+from llm_connector.calls.steps import Deliver, ReadStream
+from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
 from llm_connector.shells.async_steps import AsyncSteps, watchdog
-from llm_connector.shells.http import read_failure, watch_body
+from llm_connector.shells.deadlines import LimitPassed
+from llm_connector.shells.http import read_end, watch_body
+from llm_connector.shells.stream_base import StreamBase
 
 if TYPE_CHECKING:
-    from llm_connector.calls.streaming import StreamRun
-
     # Some are named only in quoted base classes, which ruff does not read: none of these
     # types loads with the package (the chat answers' load with the first stream).
     from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
-    from llm_connector.shells.deadlines import Watch
     from llm_connector.types import ChatResponse, StreamingResponse  # noqa: F401
 
 __all__ = [
@@ -38,36 +37,19 @@ __all__ = [
 _S = TypeVar("_S", bound="_AsyncStream[Any, Any]")
 
 
-class _AsyncStream(Generic[ItemT, AnswerT]):
-    """A streamed answer of items (chunks, events) adding up to an answer; see
-    AsyncChatStream."""
+class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
+    """A streamed answer; see AsyncChatStream."""
 
-    def __init__(self, steps: AsyncSteps, run: StreamRun[ItemT, AnswerT], first: Step) -> None:
-        self._steps = steps
-        self._run = run
-        self._core = cast(BaseStreamCore[ItemT, AnswerT], run.core)
-        #: The deadlines of the body being read (set when reading begins).
-        self._watch: Watch | None = None
-        self._hand_out: dict[type[Any], Callable[[Any], AsyncIterator[ItemT]]] = {
-            ReadStream: self._read,
-            Deliver: self._deliver,
-        }
-        self._chunks = self._generate(first)
+    _chunks: AsyncGenerator[ItemT, None]
 
-    @property
-    def response(self) -> httpx.Response:
-        """The underlying HTTP response (status, headers)."""
-        return cast(httpx.Response, self._run.response)
-
-    async def _generate(self, step: object) -> AsyncGenerator[ItemT, None]:
-        """The call's steps from the first answer on: those that hand items out are this
-        stream's, the others the client's."""
-        steps, hand_out = self._run.steps, self._hand_out
+    async def _generate(self, step: Any) -> AsyncGenerator[ItemT, None]:
+        """The call's steps from the first answer on (see the blocking stream's)."""
+        steps, hand_out, do = self._run.steps, self._hand_out, self._steps.do
         while True:
             items = hand_out.get(type(step))
             outcome = None
             if items is None:
-                outcome = await self._steps.do(step)  # type: ignore[arg-type]
+                outcome = await do(step)
             else:
                 async for item in items(step):
                     yield item
@@ -81,8 +63,7 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
             yield item
 
     async def _read(self, step: ReadStream) -> AsyncGenerator[ItemT, None]:
-        """Read the body, feeding each network read to the stream's core and handing out
-        the items it returns; set how the reading ended on ``step``."""
+        """Read the body as the blocking stream does, with the event loop's watchdog."""
         response = cast(httpx.Response, step.response)
         self._watch = watch = watch_body(watchdog(), response, step.deadlines)
         read, feed = step.frames, step.feed
@@ -95,14 +76,11 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
                     for item in feed(frame):
                         yield item
                     if watch.fired:  # a limit ran out where there is no socket to cut
-                        step.end = StreamEnd(fired=watch.fired)
-                        return
+                        raise LimitPassed
                 watch.since = monotonic() if frames else since
-            step.end = StreamEnd(ended=True, fired=watch.fired)
-        except httpx.TransportError as exc:
-            step.end = StreamEnd(failure=read_failure(exc, watch, step.deadlines))
-        except LLMError as exc:  # the stream's own error (a decoder's), with its partial
-            step.end = StreamEnd(error=exc, fired=watch.fired)
+            step.end = read_end(None, watch, step.deadlines)
+        except (httpx.TransportError, LLMError, LimitPassed) as exc:
+            step.end = read_end(exc, watch, step.deadlines)
         finally:
             watch.cancel()  # before the close: a connection back in the pool is never cut
             await response.aclose()
@@ -120,16 +98,11 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
         return await self._chunks.__anext__()
 
     async def aclose(self) -> None:
-        """Stop reading and close the connection. Safe to call more than once, and from
-        another task while one iterates: its loop ends at once, quietly."""
-        self._core.closed = True
-        running = getattr(self._chunks, "ag_running", False)
-        if running and self._watch is not None:
-            # Another task is reading: shutting the socket down wakes its pending read.
-            self._watch.abort()
+        """As :meth:`ChatStream.close <llm_connector.ChatStream.close>`, from any task."""
+        running = bool(getattr(self._chunks, "ag_running", False))
+        self._closing(running)
         # RuntimeError "asynchronous generator is already running": another task is
-        # reading. Closing the response ends that read, and then its loop (the driver sees
-        # ``closed``).
+        # reading; the cut connection ends its read, and then its loop.
         with contextlib.suppress(RuntimeError):
             await self._chunks.aclose()
         if not running:
@@ -138,11 +111,7 @@ class _AsyncStream(Generic[ItemT, AnswerT]):
             await self.response.aclose()
 
     async def final_response(self) -> AnswerT:
-        """Read the rest of the stream and return the whole answer.
-
-        Raises ``IncompleteStreamError`` (with ``.partial``) if the stream was closed, or
-        ended, before the provider finished.
-        """
+        """As :meth:`ChatStream.final_response <llm_connector.ChatStream.final_response>`."""
         async for _ in self._chunks:
             pass
         return self._core.final_response()

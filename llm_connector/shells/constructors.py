@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from llm_connector.errors import RequestValidationError
 from llm_connector.providers import row as provider
-from llm_connector.providers.environment import join_key_pair
-from llm_connector.providers.urls import azure_base_url_from_env, vertex_base_url
 
 if TYPE_CHECKING:
     import httpx
@@ -221,6 +219,8 @@ class Azure(_Constructor):
     protocol = "Azure"
 
     def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        from llm_connector.providers.urls import azure_base_url_from_env
+
         url = azure_base_url_from_env(args["endpoint"], args["api_version"])
         return row, args["api_key"], url, {}
 
@@ -241,6 +241,8 @@ class Vertex(_Constructor):
     protocol = "Vertex"
 
     def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        from llm_connector.providers.urls import vertex_base_url
+
         url = args["base_url"] or vertex_base_url(args["project"], args["region"])
         return row, args["access_token"], url, {}
 
@@ -261,6 +263,8 @@ class Tencent(_Constructor):
     protocol = "Tencent"
 
     def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        from llm_connector.providers.environment import join_key_pair
+
         secret_id, secret_key = args["secret_id"], args["secret_key"]
         key = None
         if secret_id is not None or secret_key is not None:

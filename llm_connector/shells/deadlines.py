@@ -80,6 +80,11 @@ class Watchdog(_Watchdog, Protocol):
     ) -> Watch: ...
 
 
+class LimitPassed(Exception):
+    """Raised by a stream's read loop when it finds a limit passed where no socket could be
+    cut (``Watch.fired`` is set): the loop ends as if the connection had been cut."""
+
+
 def shutdown(sock: _Socket | None) -> None:
     """Shut a socket down for reading and writing; errors (already closed) are ignored."""
     if sock is None:
@@ -184,7 +189,37 @@ class Watch:
         self._progress = WHOLE_RESPONSE
 
 
-class ThreadWatchdog:
+class _WatchdogBase:
+    """What both watchdogs do when a response is to be watched: make its Watch and
+    schedule it (``_schedule``: on the thread's heap, or as a timer on the event loop)."""
+
+    __slots__ = ()
+
+    def watch(
+        self,
+        progress: Progress,
+        sock: _Socket | None,
+        *,
+        first: float | None,
+        idle: float | None,
+        total: float | None,
+    ) -> Watch:
+        now = monotonic()
+        watch = Watch(self, progress, sock, now=now, first=first, idle=idle, total=total)
+        self._schedule(watch, now)
+        return watch
+
+    def _schedule(self, watch: Watch, now: float) -> None:
+        raise NotImplementedError
+
+    def cancel(self, watch: Watch) -> None:
+        raise NotImplementedError
+
+    def abort(self, watch: Watch) -> None:
+        raise NotImplementedError
+
+
+class ThreadWatchdog(_WatchdogBase):
     """The blocking client's watchdog: one daemon thread with a heap of watches."""
 
     def __init__(self, name: str = "llm_connector-watchdog") -> None:
@@ -213,17 +248,7 @@ class ThreadWatchdog:
         with self._cond:
             self._closing = False
 
-    def watch(
-        self,
-        progress: Progress,
-        sock: _Socket | None,
-        *,
-        first: float | None,
-        idle: float | None,
-        total: float | None,
-    ) -> Watch:
-        now = monotonic()
-        watch = Watch(self, progress, sock, now=now, first=first, idle=idle, total=total)
+    def _schedule(self, watch: Watch, now: float) -> None:
         due = watch.due(now)
         if due is not None:
             with self._cond:
@@ -239,7 +264,6 @@ class ThreadWatchdog:
                     # are as long as the last stream's), and a look finding nothing due
                     # just waits again.
                     self._cond.notify()
-        return watch
 
     def cancel(self, watch: Watch) -> None:
         with self._cond:
@@ -294,27 +318,13 @@ class ThreadWatchdog:
                     heapq.heappush(heap, (max(due, now + 0.001), next(self._order), watch))
 
 
-class LoopWatchdog:
+class LoopWatchdog(_WatchdogBase):
     """The asyncio client's watchdog: a timer on the event loop per watch."""
 
     __slots__ = ("_loop",)
 
     def __init__(self, loop: _Loop) -> None:
         self._loop = loop
-
-    def watch(
-        self,
-        progress: Progress,
-        sock: _Socket | None,
-        *,
-        first: float | None,
-        idle: float | None,
-        total: float | None,
-    ) -> Watch:
-        now = monotonic()
-        watch = Watch(self, progress, sock, now=now, first=first, idle=idle, total=total)
-        self._schedule(watch, now)
-        return watch
 
     def _schedule(self, watch: Watch, now: float) -> None:
         due = watch.due(now)

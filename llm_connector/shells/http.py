@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from llm_connector._version import __version__
-from llm_connector.calls.steps import TransportFailure
+from llm_connector.calls.steps import StreamEnd, TransportFailure
+from llm_connector.errors import LLMError
 from llm_connector.shells.deadlines import Watch, Watchdog, shutdown
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ __all__ = [
     "POOL_LIMITS",
     "USER_AGENT",
     "httpx_timeout",
+    "read_end",
     "read_failure",
     "time_body",
     "transport_failure",
@@ -77,6 +79,20 @@ def read_failure(exc: httpx.TransportError, watch: Watch, deadlines: Deadlines) 
     if failure.fired is None and deadlines.stream_read is not None and failure.phase is not None:
         failure.fired = watch.expired(monotonic())
     return failure
+
+
+def read_end(cut: BaseException | None, watch: Watch, deadlines: Deadlines) -> StreamEnd:
+    """How the reading of a stream's body ended: at the end of the body (``cut`` None), or
+    cut short by a failure of the transport, by an error of the stream itself (a
+    decoder's, carrying what arrived), or by a limit found passed between reads
+    (``LimitPassed``); each with the deadline the watchdog had found passed, if any."""
+    if cut is None:
+        return StreamEnd(ended=True, fired=watch.fired)
+    if isinstance(cut, LLMError):
+        return StreamEnd(error=cut, fired=watch.fired)
+    if isinstance(cut, httpx.TransportError):
+        return StreamEnd(failure=read_failure(cut, watch, deadlines))
+    return StreamEnd(fired=watch.fired)  # LimitPassed
 
 
 def response_socket(response: httpx.Response) -> Any:

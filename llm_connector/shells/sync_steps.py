@@ -12,31 +12,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
+from llm_connector.calls import steps as s
 from llm_connector.calls.hooks import fire
-from llm_connector.calls.steps import (
-    Close,
-    Notify,
-    ReadBody,
-    Send,
-    Sleep,
-    Step,
-    Steps,
-    TimeBody,
-    TransportFailure,
-)
-from llm_connector.shells.deadlines import THREAD_WATCHDOG, Watchdog
-from llm_connector.shells.http import (
-    httpx_timeout,
-    read_failure,
-    time_body,
-    transport_failure,
-    watch_body,
-)
+from llm_connector.shells import http
+from llm_connector.shells.deadlines import THREAD_WATCHDOG
 
 if TYPE_CHECKING:
     from llm_connector.calls.streaming import StreamRun
 
-__all__ = ["SyncSteps", "sleep", "watchdog"]
+__all__ = ["SyncSteps", "sleep"]
 
 _T = TypeVar("_T")
 
@@ -45,75 +29,59 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def watchdog() -> Watchdog:
-    return THREAD_WATCHDOG
-
-
 class SyncSteps:
     """Does the steps of a client's calls with its ``httpx.Client``."""
 
-    __slots__ = ("_does", "_http")
+    __slots__ = ("_client", "_does")
 
-    def __init__(self, http: httpx.Client) -> None:
-        self._http = http
-        # The steps a stream hands items out with (ReadStream, Deliver) are its own.
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
         self._does: dict[type[Any], Callable[[Any], object]] = {
-            Send: self._send,
-            ReadBody: self._read_body,
-            Notify: self._notify,
-            TimeBody: self._time_body,
-            Sleep: self._sleep,
-            Close: self._close,
+            kind: getattr(self, kind.verb) for kind in s.CLIENT_STEPS
         }
 
-    def run(self, steps: Steps[_T]) -> _T:
+    def run(self, steps: s.Steps[_T]) -> _T:
         """Do ``steps`` to their end: the call's answer (or its error, raised)."""
-        outcome: object = None
-        while True:
-            try:
-                step = steps.send(outcome)
-            except StopIteration as done:
-                return cast(_T, done.value)
-            outcome = self.do(step)
+        stepper = s.Stepper(steps)
+        step = stepper.next()
+        while step is not None:
+            step = stepper.next(self.do(step))
+        return cast(_T, stepper.value)
 
-    def start(self, run: StreamRun[Any, Any]) -> Step:
+    def start(self, run: StreamRun[Any, Any]) -> s.Step:
         """Do a stream's steps until the request was answered: the first step of reading
         the answer (the stream object goes on from there)."""
-        steps = run.steps
-        step = steps.send(None)
+        step = run.steps.send(None)
         while not run.opened:
-            step = steps.send(self.do(step))
+            step = run.steps.send(self.do(step))
         return step
 
-    def do(self, step: Step) -> object:
+    def do(self, step: s.Step) -> object:
         return self._does[type(step)](step)
 
-    def _send(self, step: Send) -> httpx.Response | TransportFailure:
+    def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
         spec = step.spec
-        request = self._http.build_request(
-            spec.method,
-            spec.url,
-            headers=spec.headers,
-            content=spec.body,
-            timeout=httpx_timeout(step.limits),
+        timeout = http.httpx_timeout(step.limits)
+        request = self._client.build_request(
+            spec.method, spec.url, headers=spec.headers, content=spec.body, timeout=timeout
         )
         try:
-            return self._http.send(request, stream=True)
+            return self._client.send(request, stream=True)
         except httpx.TransportError as exc:
-            return transport_failure(exc)
+            return http.transport_failure(exc)
 
-    def _read_body(self, step: ReadBody) -> bytes | TransportFailure:
+    def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
         response = cast(httpx.Response, step.response)
-        watch = watch_body(watchdog(), response, step.deadlines)
+        watch = http.watch_body(THREAD_WATCHDOG, response, step.deadlines)
         try:
             return response.read()
         except httpx.TransportError as exc:
-            return read_failure(exc, watch, step.deadlines)
+            return http.read_failure(exc, watch, step.deadlines)
         finally:
             watch.cancel()
             response.close()
 
-    def _notify(self, step: Notify) -> None:
+    def notify(self, step: s.Notify) -> None:
         try:
             fire(step.callbacks, step.info)
         except BaseException:
@@ -122,11 +90,11 @@ class SyncSteps:
                 cast(httpx.Response, step.response).close()
             raise
 
-    def _time_body(self, step: TimeBody) -> None:
-        time_body(cast(httpx.Response, step.response), step.timer)
+    def time_body(self, step: s.TimeBody) -> None:
+        http.time_body(cast(httpx.Response, step.response), step.timer)
 
-    def _sleep(self, step: Sleep) -> None:
+    def sleep(self, step: s.Sleep) -> None:
         sleep(step.seconds)
 
-    def _close(self, step: Close) -> None:
+    def close(self, step: s.Close) -> None:
         cast(httpx.Response, step.response).close()

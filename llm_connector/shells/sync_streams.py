@@ -6,26 +6,25 @@ driver."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from time import monotonic
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
-from llm_connector.calls.steps import Deliver, ReadStream, Step, StreamEnd
-from llm_connector.calls.stream_core import AnswerT, BaseStreamCore, ItemT
+from llm_connector.calls.steps import Deliver, ReadStream
+from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
-from llm_connector.shells.http import read_failure, watch_body
-from llm_connector.shells.sync_steps import SyncSteps, watchdog
+from llm_connector.shells.deadlines import THREAD_WATCHDOG, LimitPassed
+from llm_connector.shells.http import read_end, watch_body
+from llm_connector.shells.stream_base import StreamBase
+from llm_connector.shells.sync_steps import SyncSteps
 
 if TYPE_CHECKING:
-    from llm_connector.calls.streaming import StreamRun
-
     # Some are named only in quoted base classes, which ruff does not read: none of these
     # types loads with the package (the chat answers' load with the first stream).
     from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
-    from llm_connector.shells.deadlines import Watch
     from llm_connector.types import ChatResponse, StreamingResponse  # noqa: F401
 
 __all__ = ["ChatStream", "ResponsesStream"]
@@ -33,34 +32,19 @@ __all__ = ["ChatStream", "ResponsesStream"]
 _S = TypeVar("_S", bound="_Stream[Any, Any]")
 
 
-class _Stream(Generic[ItemT, AnswerT]):
-    """A streamed answer of items (chunks, events) adding up to an answer; see ChatStream."""
+class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
+    """A streamed answer; see ChatStream."""
 
-    def __init__(self, steps: SyncSteps, run: StreamRun[ItemT, AnswerT], first: Step) -> None:
-        self._steps = steps
-        self._run = run
-        self._core = cast(BaseStreamCore[ItemT, AnswerT], run.core)
-        #: The deadlines of the body being read (set when reading begins).
-        self._watch: Watch | None = None
-        self._hand_out: dict[type[Any], Callable[[Any], Iterator[ItemT]]] = {
-            ReadStream: self._read,
-            Deliver: self._deliver,
-        }
-        self._chunks = self._generate(first)
+    _chunks: Generator[ItemT, None, None]
 
-    @property
-    def response(self) -> httpx.Response:
-        """The underlying HTTP response (status, headers)."""
-        return cast(httpx.Response, self._run.response)
-
-    def _generate(self, step: object) -> Generator[ItemT, None, None]:
+    def _generate(self, step: Any) -> Generator[ItemT, None, None]:
         """The call's steps from the first answer on: those that hand items out are this
         stream's, the others the client's."""
-        steps, hand_out = self._run.steps, self._hand_out
+        steps, hand_out, do = self._run.steps, self._hand_out, self._steps.do
         while True:
             items = hand_out.get(type(step))
             if items is None:
-                outcome = self._steps.do(step)  # type: ignore[arg-type]
+                outcome = do(step)
             else:
                 yield from items(step)
                 outcome = None
@@ -73,10 +57,10 @@ class _Stream(Generic[ItemT, AnswerT]):
         return iter(step.items)
 
     def _read(self, step: ReadStream) -> Generator[ItemT, None, None]:
-        """Read the body, feeding each network read to the stream's core and handing out
-        the items it returns; set how the reading ended on ``step``."""
+        """Read the body, framing each network read and feeding each frame to the stream's
+        core, handing out the items as they come; set how the reading ended on ``step``."""
         response = cast(httpx.Response, step.response)
-        self._watch = watch = watch_body(watchdog(), response, step.deadlines)
+        self._watch = watch = watch_body(THREAD_WATCHDOG, response, step.deadlines)
         read, feed = step.frames, step.feed
         try:
             for data in response.iter_bytes():
@@ -93,17 +77,16 @@ class _Stream(Generic[ItemT, AnswerT]):
                         else:
                             yield from items
                     if watch.fired:  # a limit ran out where there is no socket to cut
-                        step.end = StreamEnd(fired=watch.fired)
-                        return
+                        raise LimitPassed
                 watch.since = monotonic() if frames else since
-            step.end = StreamEnd(ended=True, fired=watch.fired)
-        except httpx.TransportError as exc:
-            step.end = StreamEnd(failure=read_failure(exc, watch, step.deadlines))
-        except LLMError as exc:  # the stream's own error (a decoder's), with its partial
-            step.end = StreamEnd(error=exc, fired=watch.fired)
+        except (httpx.TransportError, LLMError, LimitPassed) as exc:
+            cut: BaseException | None = exc
+        else:
+            cut = None
         finally:
             watch.cancel()  # before the close: a connection back in the pool is never cut
             response.close()
+        step.end = read_end(cut, watch, step.deadlines)
 
     def __iter__(self) -> Iterator[ItemT]:
         # A fresh generator per loop: when the loop is left early, this generator is
@@ -119,13 +102,10 @@ class _Stream(Generic[ItemT, AnswerT]):
     def close(self) -> None:
         """Stop reading and close the connection. Safe to call more than once, and from
         another thread while one iterates: its loop ends at once, quietly."""
-        self._core.closed = True
-        running = getattr(self._chunks, "gi_running", False)
-        if running and self._watch is not None:
-            # Another thread is reading: shutting the socket down wakes its blocked read.
-            self._watch.abort()
-        # ValueError "generator already executing": another thread is reading. Closing
-        # the response ends that read, and then its loop (the driver sees ``closed``).
+        running = bool(getattr(self._chunks, "gi_running", False))
+        self._closing(running)
+        # ValueError "generator already executing": another thread is reading; the cut
+        # connection ends its read, and then its loop.
         with contextlib.suppress(ValueError):
             self._chunks.close()
         if not running:
