@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from llm_connector._lazy import lazy_names
 from llm_connector._version import __version__
 from llm_connector.calls.hooks import Hooks, RequestInfo, ResponseInfo, RetryInfo
-from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import (
     APIConnectionError,
     APIStatusError,
@@ -59,6 +58,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
+from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer

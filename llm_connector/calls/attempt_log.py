@@ -16,8 +16,8 @@ from llm_connector.calls.redact import redact_text, redact_url
 from llm_connector.errors import APIStatusError, LLMError
 
 if TYPE_CHECKING:
+    from llm_connector.calls.limits import Attempts
     from llm_connector.calls.prepare import PreparedCall
-    from llm_connector.calls.retry import Attempts
     from llm_connector.calls.steps import Response
 
 logger = logging.getLogger("llm_connector")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from llm_connector.calls.attempt_log import Attempt, retry_info
 from llm_connector.calls.failures import body_error, decoded, status_error, transport_error
+from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.prepare import ignore_body
 from llm_connector.calls.steps import (
     WHOLE_RESPONSE,
@@ -27,15 +28,14 @@ from llm_connector.calls.steps import (
     TimeBody,
     TransportFailure,
 )
-from llm_connector.calls.timeout import phase_limits
 from llm_connector.errors import APIConnectionError, APIStatusError, LLMError, ResponseDecodeError
 
 if TYPE_CHECKING:
     from llm_connector.calls.clock import Clock
     from llm_connector.calls.hooks import HookSet
+    from llm_connector.calls.limits import Attempts
     from llm_connector.calls.prepare import CallSettings, PreparedCall
     from llm_connector.calls.responses_route import ResponsesCall
-    from llm_connector.calls.retry import Attempts
     from llm_connector.calls.steps import Response, Steps
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from llm_connector.calls.limits import parse_retry_after
 from llm_connector.calls.redact import redact_error, redact_url
-from llm_connector.calls.retry import parse_retry_after
 from llm_connector.calls.steps import StreamEnd, TransportFailure
 from llm_connector.errors import (
     APIConnectionError,
@@ -26,10 +26,11 @@ from llm_connector.errors import (
 )
 
 if TYPE_CHECKING:
+    from llm_connector.calls.limits import PhaseLimits
     from llm_connector.calls.prepare import PreparedCall
     from llm_connector.calls.steps import Response
     from llm_connector.calls.stream_core import BaseStreamCore
-    from llm_connector.calls.timeout import PhaseLimits, Timeout, TimeoutKind
+    from llm_connector.types._timeout import Timeout, TimeoutKind
 
 _T = TypeVar("_T")
 

@@ -27,9 +27,10 @@ from typing import (
 
 if TYPE_CHECKING:
     from llm_connector.calls.hooks import Callbacks, HookInfo
-    from llm_connector.calls.timeout import PhaseLimits, TimeoutKind
+    from llm_connector.calls.limits import PhaseLimits
     from llm_connector.codecs.contract import Frame, RequestSpec
     from llm_connector.errors import LLMError
+    from llm_connector.types._timeout import TimeoutKind
 
 __all__ = [
     "CLIENT_STEPS",

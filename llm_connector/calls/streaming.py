@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic
 
 from llm_connector.calls.failures import body_framing, stream_error
+from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.steps import (
     Close,
     Deadlines,
@@ -28,15 +29,14 @@ from llm_connector.calls.steps import (
     TransportFailure,
 )
 from llm_connector.calls.stream_core import AnswerT, BaseStreamCore, ItemT
-from llm_connector.calls.timeout import phase_limits
 from llm_connector.codecs.framing import frame_reader
 from llm_connector.errors import APIStatusError, LLMError
 
 if TYPE_CHECKING:
     from llm_connector.calls.driver import CallDriver
+    from llm_connector.calls.limits import Attempts
     from llm_connector.calls.prepare import PreparedCall
     from llm_connector.calls.responses_route import ResponsesCall
-    from llm_connector.calls.retry import Attempts
     from llm_connector.calls.steps import Response, Steps
     from llm_connector.calls.stream_core import StreamSource
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import attrs
 
-from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import RequestValidationError
 
 # Imported at run time, not only for type checkers: cattrs and typing.get_type_hints()
@@ -32,6 +31,7 @@ from llm_connector.types._request import (
     _to_headers,
     _to_timeout,
 )
+from llm_connector.types._timeout import Timeout
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 from llm_connector.types._value import FrozenValue
 

@@ -1,6 +1,6 @@
 """The asyncio client: each method asks the call driver for the call's steps and does them
-with the client's ``httpx.AsyncClient`` (shells/async_steps.py); a streamed call goes on in
-the stream it returns (shells/async_streams.py). The blocking client's methods, awaited."""
+with the client's ``httpx.AsyncClient``; a streamed call goes on in the stream it
+returns (both in shells/async_streams.py). The blocking client's methods, awaited."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from llm_connector.shells.async_steps import AsyncSteps
 from llm_connector.shells.async_streams import (
     AsyncChatStream,
     AsyncChatStreamContext,
     AsyncResponsesStream,
     AsyncResponsesStreamContext,
+    AsyncSteps,
 )
 from llm_connector.shells.base import ShellBase
 from llm_connector.shells.http import POOL_LIMITS

@@ -1,7 +1,7 @@
-"""The asyncio streams: AsyncChatStream and AsyncResponsesStream, and the awaitable
-contexts ``AsyncClient`` returns for them. A stream goes on with its call's steps
-(calls/streaming.py) as the caller iterates: it reads the body and hands out the items,
-and leaves every decision to the driver."""
+"""The asyncio shell's I/O: AsyncSteps, which does a call's steps with an
+``httpx.AsyncClient``, and the streams an ``AsyncClient`` returns (AsyncChatStream,
+AsyncResponsesStream, and the awaitable contexts around them), which go on with their
+call's steps as the caller iterates. The blocking shell's module, awaited."""
 
 from __future__ import annotations
 
@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
-from llm_connector.calls.steps import Deliver, ReadStream
+from llm_connector.calls import steps as s
+from llm_connector.calls.hooks import afire
 from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
-from llm_connector.shells.async_steps import AsyncSteps, watchdog
-from llm_connector.shells.deadlines import LimitPassed
-from llm_connector.shells.http import read_end, watch_body
+from llm_connector.shells import http
+from llm_connector.shells.deadlines import LimitPassed, LoopWatchdog, Watchdog
 from llm_connector.shells.stream_base import StreamBase
 
 if TYPE_CHECKING:
+    from llm_connector.calls.streaming import StreamRun
+
     # Some are named only in quoted base classes, which ruff does not read: none of these
     # types loads with the package (the chat answers' load with the first stream).
     from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
@@ -32,9 +34,99 @@ __all__ = [
     "AsyncChatStreamContext",
     "AsyncResponsesStream",
     "AsyncResponsesStreamContext",
+    "AsyncSteps",
+    "sleep",
+    "watchdog",
 ]
 
 _S = TypeVar("_S", bound="_AsyncStream[Any, Any]")
+_T = TypeVar("_T")
+
+# asyncio is imported on first use: it costs ~30 ms of import time, a blocking-only program
+# never needs it, and an async program has it loaded already.
+
+
+async def sleep(seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+def watchdog() -> Watchdog:
+    """The watchdog of the running event loop: a timer on it per watch."""
+    import asyncio
+
+    return LoopWatchdog(asyncio.get_running_loop())
+
+
+class AsyncSteps:
+    """Does the steps of a client's calls with its ``httpx.AsyncClient``."""
+
+    __slots__ = ("_client", "_does")
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+        self._does: dict[type[Any], Callable[[Any], Awaitable[object]]] = {
+            kind: getattr(self, kind.verb) for kind in s.CLIENT_STEPS
+        }
+
+    async def run(self, steps: s.Steps[_T]) -> _T:
+        """Do ``steps`` to their end: the call's answer (or its error, raised)."""
+        stepper = s.Stepper(steps)
+        step = stepper.next()
+        while step is not None:
+            step = stepper.next(await self.do(step))
+        return cast(_T, stepper.value)
+
+    async def start(self, run: StreamRun[Any, Any]) -> s.Step:
+        """Do a stream's steps until the request was answered (see SyncSteps.start)."""
+        step = run.steps.send(None)
+        while not run.opened:
+            step = run.steps.send(await self.do(step))
+        return step
+
+    def do(self, step: s.Step) -> Awaitable[object]:
+        return self._does[type(step)](step)
+
+    async def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
+        spec = step.spec
+        timeout = http.httpx_timeout(step.limits)
+        request = self._client.build_request(
+            spec.method, spec.url, headers=spec.headers, content=spec.body, timeout=timeout
+        )
+        try:
+            return await self._client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            return http.transport_failure(exc)
+
+    async def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
+        response = cast(httpx.Response, step.response)
+        watch = http.watch_body(watchdog(), response, step.deadlines)
+        try:
+            return await response.aread()
+        except httpx.TransportError as exc:
+            return http.read_failure(exc, watch, step.deadlines)
+        finally:
+            watch.cancel()
+            await response.aclose()
+
+    async def notify(self, step: s.Notify) -> None:
+        try:
+            await afire(step.callbacks, step.info)
+        except BaseException:
+            # A cancellation (a hook's Exception is logged, never raised).
+            if step.response is not None:
+                await cast(httpx.Response, step.response).aclose()
+            raise
+
+    async def time_body(self, step: s.TimeBody) -> None:
+        http.time_body(cast(httpx.Response, step.response), step.timer)
+
+    async def sleep(self, step: s.Sleep) -> None:
+        await sleep(step.seconds)
+
+    async def close(self, step: s.Close) -> None:
+        await cast(httpx.Response, step.response).aclose()
 
 
 class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
@@ -58,14 +150,14 @@ class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
             except StopIteration:
                 return
 
-    async def _deliver(self, step: Deliver) -> AsyncIterator[ItemT]:
+    async def _deliver(self, step: s.Deliver) -> AsyncIterator[ItemT]:
         for item in step.items:
             yield item
 
-    async def _read(self, step: ReadStream) -> AsyncGenerator[ItemT, None]:
+    async def _read(self, step: s.ReadStream) -> AsyncGenerator[ItemT, None]:
         """Read the body as the blocking stream does, with the event loop's watchdog."""
         response = cast(httpx.Response, step.response)
-        self._watch = watch = watch_body(watchdog(), response, step.deadlines)
+        self._watch = watch = http.watch_body(watchdog(), response, step.deadlines)
         read, feed = step.frames, step.feed
         try:
             async for data in response.aiter_bytes():
@@ -78,9 +170,9 @@ class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
                     if watch.fired:  # a limit ran out where there is no socket to cut
                         raise LimitPassed
                 watch.since = monotonic() if frames else since
-            step.end = read_end(None, watch, step.deadlines)
+            step.end = http.read_end(None, watch, step.deadlines)
         except (httpx.TransportError, LLMError, LimitPassed) as exc:
-            step.end = read_end(exc, watch, step.deadlines)
+            step.end = http.read_end(exc, watch, step.deadlines)
         finally:
             watch.cancel()  # before the close: a connection back in the pool is never cut
             await response.aclose()

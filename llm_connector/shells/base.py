@@ -8,17 +8,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import httpx
 
-from llm_connector.calls.checks import checked_headers
 from llm_connector.calls.clock import SYSTEM_CLOCK, Clock
 from llm_connector.calls.driver import CallDriver
 from llm_connector.calls.hooks import HookRegistry, Hooks, HookSet
-from llm_connector.calls.prepare import CallSettings
-from llm_connector.calls.retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from llm_connector.calls.timeout import Timeout
+from llm_connector.calls.limits import DEFAULT_MAX_RETRIES, RetryPolicy
+from llm_connector.calls.prepare import CallSettings, checked_headers
 from llm_connector.errors import RequestValidationError
 from llm_connector.providers import row as provider_row
 from llm_connector.shells.constructors import ProviderConstructors
 from llm_connector.shells.http import USER_AGENT
+from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
     from llm_connector.codecs.contract import ChatCodec

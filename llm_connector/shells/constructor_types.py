@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, TypeVar
 
 import httpx
 
-from llm_connector.calls.timeout import Timeout
+from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockReply, MockServer

@@ -41,7 +41,7 @@ from time import monotonic
 from typing import Any, Protocol
 
 from llm_connector.calls.steps import WHOLE_RESPONSE, Progress
-from llm_connector.calls.timeout import TimeoutKind
+from llm_connector.types._timeout import TimeoutKind
 
 #: After this many cancelled watches (and once they are half the heap), the heap is rebuilt
 #: without them, so streams that end long before their deadlines leave nothing behind.

@@ -19,8 +19,8 @@ from llm_connector.shells.deadlines import Watch, Watchdog, shutdown
 
 if TYPE_CHECKING:
     from llm_connector.calls.attempt_log import BodyTimer
+    from llm_connector.calls.limits import PhaseLimits
     from llm_connector.calls.steps import Deadlines, Phase
-    from llm_connector.calls.timeout import PhaseLimits
 
 __all__ = [
     "POOL_LIMITS",

@@ -1,6 +1,6 @@
 """The blocking client. Each method asks the call driver for the call's steps and does them
-with the client's ``httpx.Client`` (shells/sync_steps.py); a streamed call goes on in the
-stream it returns (shells/sync_streams.py)."""
+with the client's ``httpx.Client``; a streamed call goes on in the stream it
+returns (both in shells/sync_streams.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import httpx
 
 from llm_connector.shells.base import ShellBase
 from llm_connector.shells.http import POOL_LIMITS
-from llm_connector.shells.sync_steps import SyncSteps
-from llm_connector.shells.sync_streams import ChatStream, ResponsesStream
+from llm_connector.shells.sync_streams import ChatStream, ResponsesStream, SyncSteps
 
 if TYPE_CHECKING:
     from llm_connector.calls.streaming import StreamRun

@@ -1,35 +1,117 @@
-"""The blocking streams: ChatStream and ResponsesStream (what ``Client`` returns for a
-streamed answer). A stream goes on with its call's steps (calls/streaming.py) as the caller
-iterates: it reads the body and hands out the items, and leaves every decision to the
-driver."""
+"""The blocking shell's I/O: SyncSteps, which does a call's steps with an ``httpx.Client``,
+and the streams a ``Client`` returns (ChatStream, ResponsesStream), which go on with their
+call's steps (calls/streaming.py) as the caller iterates: reading the body and handing out
+the items. What the steps are for is decided in calls/driver.py.
+
+It never touches an event loop, so it works in scripts and inside a running loop (Jupyter).
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator
+import time
+from collections.abc import Callable, Generator, Iterator
 from time import monotonic
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
-from llm_connector.calls.steps import Deliver, ReadStream
+from llm_connector.calls import steps as s
+from llm_connector.calls.hooks import fire
 from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
+from llm_connector.shells import http
 from llm_connector.shells.deadlines import THREAD_WATCHDOG, LimitPassed
-from llm_connector.shells.http import read_end, watch_body
 from llm_connector.shells.stream_base import StreamBase
-from llm_connector.shells.sync_steps import SyncSteps
 
 if TYPE_CHECKING:
+    from llm_connector.calls.streaming import StreamRun
+
     # Some are named only in quoted base classes, which ruff does not read: none of these
     # types loads with the package (the chat answers' load with the first stream).
     from llm_connector.responses import ResponsesResponse, ResponsesStreamEvent  # noqa: F401
     from llm_connector.types import ChatResponse, StreamingResponse  # noqa: F401
 
-__all__ = ["ChatStream", "ResponsesStream"]
+__all__ = ["ChatStream", "ResponsesStream", "SyncSteps", "sleep"]
 
 _S = TypeVar("_S", bound="_Stream[Any, Any]")
+_T = TypeVar("_T")
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+class SyncSteps:
+    """Does the steps of a client's calls with its ``httpx.Client``."""
+
+    __slots__ = ("_client", "_does")
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+        self._does: dict[type[Any], Callable[[Any], object]] = {
+            kind: getattr(self, kind.verb) for kind in s.CLIENT_STEPS
+        }
+
+    def run(self, steps: s.Steps[_T]) -> _T:
+        """Do ``steps`` to their end: the call's answer (or its error, raised)."""
+        stepper = s.Stepper(steps)
+        step = stepper.next()
+        while step is not None:
+            step = stepper.next(self.do(step))
+        return cast(_T, stepper.value)
+
+    def start(self, run: StreamRun[Any, Any]) -> s.Step:
+        """Do a stream's steps until the request was answered: the first step of reading
+        the answer (the stream object goes on from there)."""
+        step = run.steps.send(None)
+        while not run.opened:
+            step = run.steps.send(self.do(step))
+        return step
+
+    def do(self, step: s.Step) -> object:
+        return self._does[type(step)](step)
+
+    def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
+        spec = step.spec
+        timeout = http.httpx_timeout(step.limits)
+        request = self._client.build_request(
+            spec.method, spec.url, headers=spec.headers, content=spec.body, timeout=timeout
+        )
+        try:
+            return self._client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            return http.transport_failure(exc)
+
+    def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
+        response = cast(httpx.Response, step.response)
+        watch = http.watch_body(THREAD_WATCHDOG, response, step.deadlines)
+        try:
+            return response.read()
+        except httpx.TransportError as exc:
+            return http.read_failure(exc, watch, step.deadlines)
+        finally:
+            watch.cancel()
+            response.close()
+
+    def notify(self, step: s.Notify) -> None:
+        try:
+            fire(step.callbacks, step.info)
+        except BaseException:
+            # A KeyboardInterrupt (a hook's Exception is logged, never raised).
+            if step.response is not None:
+                cast(httpx.Response, step.response).close()
+            raise
+
+    def time_body(self, step: s.TimeBody) -> None:
+        http.time_body(cast(httpx.Response, step.response), step.timer)
+
+    def sleep(self, step: s.Sleep) -> None:
+        sleep(step.seconds)
+
+    def close(self, step: s.Close) -> None:
+        cast(httpx.Response, step.response).close()
 
 
 class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
@@ -53,14 +135,14 @@ class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
             except StopIteration:
                 return
 
-    def _deliver(self, step: Deliver) -> Iterator[ItemT]:
+    def _deliver(self, step: s.Deliver) -> Iterator[ItemT]:
         return iter(step.items)
 
-    def _read(self, step: ReadStream) -> Generator[ItemT, None, None]:
+    def _read(self, step: s.ReadStream) -> Generator[ItemT, None, None]:
         """Read the body, framing each network read and feeding each frame to the stream's
         core, handing out the items as they come; set how the reading ended on ``step``."""
         response = cast(httpx.Response, step.response)
-        self._watch = watch = watch_body(THREAD_WATCHDOG, response, step.deadlines)
+        self._watch = watch = http.watch_body(THREAD_WATCHDOG, response, step.deadlines)
         read, feed = step.frames, step.feed
         try:
             for data in response.iter_bytes():
@@ -86,7 +168,7 @@ class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
         finally:
             watch.cancel()  # before the close: a connection back in the pool is never cut
             response.close()
-        step.end = read_end(cut, watch, step.deadlines)
+        step.end = http.read_end(cut, watch, step.deadlines)
 
     def __iter__(self) -> Iterator[ItemT]:
         # A fresh generator per loop: when the loop is left early, this generator is

@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 import attrs
 
-from llm_connector.calls.timeout import Timeout
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._options import SendOptions
 from llm_connector.types._request import (
@@ -29,6 +28,7 @@ from llm_connector.types._request import (
 # Usage is imported at run time, not only for type checkers: cattrs and
 # typing.get_type_hints() resolve the fields' annotations in this module.
 from llm_connector.types._response import Usage
+from llm_connector.types._timeout import Timeout
 from llm_connector.types._value import FrozenValue
 
 __all__ = ["EmbedRequest", "EmbedResponse", "Embedding"]

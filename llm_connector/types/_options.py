@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from llm_connector.calls.timeout import PhaseTimeouts, Timeout
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._timeout import PhaseTimeouts, Timeout
 
 _R = TypeVar("_R", bound="SendOptions")
 _C = TypeVar("_C", bound="CallOptions")

@@ -8,10 +8,10 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from llm_connector.calls.timeout import PhaseTimeouts, Timeout
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
+from llm_connector.types._timeout import PhaseTimeouts, Timeout
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 from llm_connector.types._value import FrozenValue
 

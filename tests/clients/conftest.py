@@ -15,8 +15,8 @@ from typing import Any, Protocol, TypeAlias
 
 import pytest
 
-import llm_connector.shells.async_steps as async_shell
-import llm_connector.shells.sync_steps as sync_shell
+import llm_connector.shells.async_streams as async_shell
+import llm_connector.shells.sync_streams as sync_shell
 from llm_connector import AsyncClient, Client
 from tests.support.facade import Api, Mode, wrap
 from tests.support.loopback import SERVER_THREADS, LoopbackServer

@@ -225,11 +225,11 @@ async def test_proxy_with_http_client_is_rejected_async() -> None:
 async def test_http_client_of_the_wrong_kind_is_rejected() -> None:
     async with httpx.AsyncClient() as ahttp:
         with pytest.raises(RequestValidationError) as caught:
-            Client.openai("sk-x", http_client=ahttp)
+            Client.openai("sk-x", http_client=ahttp)  # type: ignore[arg-type]
     assert caught.value.field == "http_client"
     assert "httpx.Client" in caught.value.message
     with httpx.Client() as http, pytest.raises(RequestValidationError) as caught:
-        AsyncClient.openai("sk-x", http_client=http)
+        AsyncClient.openai("sk-x", http_client=http)  # type: ignore[arg-type]
     assert caught.value.field == "http_client"
 
 

@@ -15,7 +15,7 @@ from llm_connector import (
     InternalServerError,
     RateLimitError,
 )
-from llm_connector.calls.retry import RetryPolicy
+from llm_connector.calls.limits import RetryPolicy
 from llm_connector.types import ChatRequest, Message
 from tests.clients.conftest import Backend, MakeApi, SleepLog
 from tests.support.facade import Api

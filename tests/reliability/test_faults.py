@@ -23,7 +23,7 @@ from llm_connector import (
     RateLimitError,
     StreamDecodeError,
 )
-from llm_connector.calls.retry import RetryPolicy
+from llm_connector.calls.limits import RetryPolicy
 from llm_connector.errors import MAX_FRAME_EXCERPT
 from llm_connector.types import ChatRequest, Message
 from tests.clients.conftest import MakeApi, SleepLog

@@ -18,10 +18,9 @@ from hypothesis import strategies as st
 
 import llm_connector
 from llm_connector import AsyncClient, Client, Timeout
-from llm_connector.calls.retry import Attempts, RetryPolicy
+from llm_connector.calls.limits import Attempts, RetryPolicy, phase_limits
 from llm_connector.calls.steps import WHOLE_RESPONSE
 from llm_connector.calls.stream_core import StreamCore, has_content
-from llm_connector.calls.timeout import DEFAULT_TIMEOUT, phase_limits
 from llm_connector.codecs.contract import Endpoint, SSEFrame
 from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.errors import (
@@ -43,6 +42,7 @@ from llm_connector.types import (
     StreamingResponse,
     ToolCallDelta,
 )
+from llm_connector.types._timeout import DEFAULT_TIMEOUT
 
 # -- Timeout ---------------------------------------------------------------------------------
 

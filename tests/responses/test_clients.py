@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-import llm_connector.shells.async_steps as async_shell
-import llm_connector.shells.sync_steps as sync_shell
+import llm_connector.shells.async_streams as async_shell
+import llm_connector.shells.sync_streams as sync_shell
 from llm_connector import (
     AsyncClient,
     Client,

@@ -1,7 +1,7 @@
 """How one OpenAI-compatible server differs from api.openai.com: the dialect knobs.
 
-A provider row in ``_providers.py`` names a dialect (the table is in
-``openai_chat/dialects.py``); the request builder (``request.py``), the stream
+A provider row (``providers/table.py``) names a dialect (the values are in
+``providers/dialects.py``); the request builder (``request.py``), the stream
 decoder and the response parser read its knobs. Every knob defaults to what
 api.openai.com does, so an unknown server gets plain OpenAI chat completions.
 """
@@ -27,8 +27,8 @@ ReasoningRoundTrip: TypeAlias = Literal["never", "tool_turns", "always"]
 class OpenAIDialect(FrozenValue):
     """How one OpenAI-compatible server differs from api.openai.com.
 
-    Each knob names the behaviour it covers; provider rows in ``_providers.py`` pick a
-    dialect from ``openai_chat/dialects.py``, where every setting links its provider doc.
+    Each knob names the behaviour it covers; provider rows in ``providers/table.py`` pick a
+    dialect from ``providers/dialects.py``, where every setting links its provider doc.
     """
 
     #: The provider's name, for log lines and error messages.

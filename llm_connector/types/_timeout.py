@@ -5,7 +5,7 @@ SSE keep-alive comment every few seconds keeps a stream that never sends an even
 forever, and it has no notion of a first event or of a deadline for the whole call. These
 four are what a caller of an LLM API means by "how long may this take"; the shells enforce
 them (the connect and first-response waits through httpx, the waits between stream events
-and the deadline through a watchdog, see ``_deadlines.py``).
+and the deadline through a watchdog, see ``shells/deadlines.py``).
 """
 
 from __future__ import annotations
@@ -122,58 +122,3 @@ class Timeout(FrozenValue):
 
 
 DEFAULT_TIMEOUT = Timeout()
-
-
-class PhaseLimits:
-    """One attempt's limits for the transport's own timeouts, each already cut to what is
-    left of the call's deadline, and which ``Timeout`` field each one stands for (so a
-    transport timeout is reported as the limit the caller set).
-
-    A plain class: internal, made once per attempt, and an attrs class costs import time
-    (docs/performance.md)."""
-
-    __slots__ = ("connect", "kinds", "read", "stream_read", "write")
-
-    def __init__(
-        self,
-        connect: float | None,
-        read: float | None,
-        write: float | None,
-        stream_read: float | None,
-        kinds: dict[str, TimeoutKind],
-    ) -> None:
-        self.connect = connect
-        #: The wait for the response head (and, for a response read whole, its body).
-        self.read = read
-        self.write = write
-        #: The byte-level backstop while a stream's body is read (the event-level limits
-        #: are the watchdog's): never shorter than the event-level limits.
-        self.stream_read = stream_read
-        self.kinds = kinds
-
-
-def _cut(
-    limit: float | None, kind: TimeoutKind, remaining: float | None
-) -> tuple[float | None, TimeoutKind]:
-    if remaining is not None and (limit is None or remaining < limit):
-        return max(remaining, 0.001), "total"
-    return limit, kind
-
-
-def phase_limits(timeout: Timeout, remaining: float | None) -> PhaseLimits:
-    """The transport timeouts for an attempt started with ``remaining`` seconds left of the
-    call's ``total`` (None: no deadline)."""
-    connect, connect_kind = _cut(timeout.connect, "connect", remaining)
-    read, read_kind = _cut(timeout.first_event, "first_event", remaining)
-    write, write_kind = _cut(timeout.idle, "idle", remaining)
-    backstop: float | None = None
-    if timeout.first_event is not None and timeout.idle is not None:
-        backstop = max(timeout.first_event, timeout.idle)
-    stream_read, _ = _cut(backstop, "idle", remaining)
-    return PhaseLimits(
-        connect,
-        read,
-        write,
-        stream_read,
-        {"connect": connect_kind, "read": read_kind, "write": write_kind, "pool": read_kind},
-    )

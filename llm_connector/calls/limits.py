@@ -1,6 +1,7 @@
-"""Retry decisions (pure): given an attempt and what went wrong, wait how long, or give up.
+"""What one call may take (pure): its retries, and each attempt's transport timeouts.
 
-The shells do the sleeping; this module only decides. Retried: connection failures and
+Retry decisions: given an attempt and what went wrong, wait how long, or give up. The
+shells do the sleeping; this module only decides. Retried: connection failures and
 timeouts, and the statuses providers use for transient trouble (408, 409, 429, 500, 502,
 503, 504, and Anthropic's 529), whether sent as an HTTP status or in-band (an error event
 or a JSON error body in an HTTP 200) before any content of the answer; a stream that breaks
@@ -9,6 +10,9 @@ status rule, and its ``retry-after-ms`` / ``Retry-After`` wait is honoured up to
 longer requested wait raises at once (with ``retry_after`` on the error) rather than
 blocking. Nothing is retried once content reached the caller (``StreamCore`` decides that),
 nor past the call's ``total`` deadline.
+
+Each attempt's transport timeouts (:func:`phase_limits`) are the caller's ``Timeout``
+(``types/_timeout.py``) cut to what is left of the call's deadline.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from llm_connector.errors import (
     IncompleteStreamError,
     LLMError,
 )
+from llm_connector.types._timeout import Timeout, TimeoutKind
 from llm_connector.types._value import FrozenValue
 
 RETRYABLE_STATUSES: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
@@ -193,3 +198,58 @@ class Attempts:
             return None
         self.retries += 1
         return delay
+
+
+class PhaseLimits:
+    """One attempt's limits for the transport's own timeouts, each already cut to what is
+    left of the call's deadline, and which ``Timeout`` field each one stands for (so a
+    transport timeout is reported as the limit the caller set).
+
+    A plain class: internal, made once per attempt, and an attrs class costs import time
+    (docs/performance.md)."""
+
+    __slots__ = ("connect", "kinds", "read", "stream_read", "write")
+
+    def __init__(
+        self,
+        connect: float | None,
+        read: float | None,
+        write: float | None,
+        stream_read: float | None,
+        kinds: dict[str, TimeoutKind],
+    ) -> None:
+        self.connect = connect
+        #: The wait for the response head (and, for a response read whole, its body).
+        self.read = read
+        self.write = write
+        #: The byte-level backstop while a stream's body is read (the event-level limits
+        #: are the watchdog's): never shorter than the event-level limits.
+        self.stream_read = stream_read
+        self.kinds = kinds
+
+
+def _cut(
+    limit: float | None, kind: TimeoutKind, remaining: float | None
+) -> tuple[float | None, TimeoutKind]:
+    if remaining is not None and (limit is None or remaining < limit):
+        return max(remaining, 0.001), "total"
+    return limit, kind
+
+
+def phase_limits(timeout: Timeout, remaining: float | None) -> PhaseLimits:
+    """The transport timeouts for an attempt started with ``remaining`` seconds left of the
+    call's ``total`` (None: no deadline)."""
+    connect, connect_kind = _cut(timeout.connect, "connect", remaining)
+    read, read_kind = _cut(timeout.first_event, "first_event", remaining)
+    write, write_kind = _cut(timeout.idle, "idle", remaining)
+    backstop: float | None = None
+    if timeout.first_event is not None and timeout.idle is not None:
+        backstop = max(timeout.first_event, timeout.idle)
+    stream_read, _ = _cut(backstop, "idle", remaining)
+    return PhaseLimits(
+        connect,
+        read,
+        write,
+        stream_read,
+        {"connect": connect_kind, "read": read_kind, "write": write_kind, "pool": read_kind},
+    )
