@@ -2,6 +2,12 @@
 ``/v1/messages/count_tokens``, errors as ``{"type": "error", "error": {...}}``.
 
 https://docs.anthropic.com/en/docs/build-with-claude/streaming
+
+For a provider whose dialect is Vertex AI's, the routes are Vertex's instead: the model in
+the URL (``{base}/{model}:rawPredict``, ``:streamRawPredict``), ``anthropic_version`` in
+the body, token counting at ``{base}/count-tokens:rawPredict``, and the errors Vertex's
+gateway raises (quota, auth) in Google's shape, wrapped in a list.
+https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
 """
 
 from __future__ import annotations
@@ -9,9 +15,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
+from llm_connector._mock.gemini_wire import GOOGLE_STATUSES
 from llm_connector._mock.reply import (
     MockReply,
     arguments_object,
@@ -28,6 +36,7 @@ from llm_connector._mock.server import (
     retry_after_headers,
     sse_response,
 )
+from llm_connector.codecs.anthropic.dialect import AnthropicDialect
 
 # OpenAI's words for how an answer ends, in Anthropic's vocabulary.
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
@@ -37,10 +46,15 @@ MOCK_SIGNATURE = "bW9jay1zaWduYXR1cmU="
 
 def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
     path = request.url.path
+    if isinstance(server.row.dialect, AnthropicDialect) and server.row.dialect.vertex:
+        return _vertex(server, request, body)
     if request.method == "POST" and path.endswith("/messages/count_tokens"):
         return json_response(200, {"input_tokens": _prompt_tokens(body)})
     if request.method == "POST" and path.endswith("/messages"):
-        return _messages(server, body)
+        if server.row.dialect is None and "anthropic-version" not in request.headers:
+            # api.anthropic.com requires the header: https://docs.anthropic.com/en/api/versioning
+            return error(400, "anthropic-version: header is required", "invalid_request_error")
+        return _messages(server, body, body.get("model") or server.model)
     if request.method == "GET" and path.endswith("/models"):
         model = {
             "type": "model",
@@ -53,6 +67,19 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
             {"data": [model], "has_more": False, "first_id": server.model, "last_id": server.model},
         )
     return error(404, f"mock: no route for {request.method} {path}", "not_found_error")
+
+
+def _vertex(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+    """Claude on Vertex AI's routes (see the module docstring)."""
+    path = request.url.path
+    name, _, verb = path.rpartition("/")[2].partition(":")
+    if request.method != "POST" or verb not in ("rawPredict", "streamRawPredict"):
+        return error(404, f"mock: no route for {request.method} {path}", "not_found_error")
+    if "anthropic_version" not in body:
+        return error(400, "anthropic_version: Field required", "invalid_request_error")
+    if name == "count-tokens":  # the model stays in the body here
+        return json_response(200, {"input_tokens": _prompt_tokens(body)})
+    return _messages(server, body, unquote(name), vertex=True)
 
 
 def error(
@@ -102,18 +129,38 @@ def _blocks(reply: MockReply) -> list[dict[str, Any]]:
     return blocks
 
 
-def _messages(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
+# The statuses Vertex AI's gateway answers itself, in Google's error shape wrapped in a
+# list, as reported in https://github.com/cline/cline/issues/651 (429: "[{"error": {"code":
+# 429, ..., "status": "RESOURCE_EXHAUSTED"}}]"); Claude's own errors pass through as they are.
+_VERTEX_GATEWAY = frozenset({401, 403, 404, 429})
+
+
+def _error_reply(reply: MockReply, *, vertex: bool) -> httpx.Response:
+    status, headers = reply.error_status or 500, retry_after_headers(reply)
+    if vertex and status in _VERTEX_GATEWAY:
+        problem = {
+            "code": status,
+            "message": reply.error_message,
+            "status": GOOGLE_STATUSES[status],
+        }
+        return json_response(status, [{"error": problem}], headers)
+    return error(status, reply.error_message, error_type(reply), headers)
+
+
+def _messages(
+    server: MockServer, body: Mapping[str, Any], model: str, *, vertex: bool = False
+) -> httpx.Response:
     reply = server.next_reply(_last_user_text(body))
     stream = bool(body.get("stream"))
     if reply.error_status is not None and not (stream and is_mid_stream_error(reply)):
-        return error(
-            reply.error_status, reply.error_message, error_type(reply), retry_after_headers(reply)
-        )
+        return _error_reply(reply, vertex=vertex)
     message = {
-        "id": f"msg_mock{server.next_id()}",
+        # Vertex's message ids are its own ("msg_vrtx_..."), and it names the model with
+        # "-" where the URL has "@" (tests/data/anthropic/vertex-claude37-text.sse).
+        "id": f"msg_{'vrtx_' if vertex else ''}mock{server.next_id()}",
         "type": "message",
         "role": "assistant",
-        "model": body.get("model") or server.model,
+        "model": model.replace("@", "-") if vertex else model,
     }
     usage = {"input_tokens": _prompt_tokens(body), "output_tokens": completion_tokens(reply)}
     stop = _STOP_REASONS.get(finish_kind(reply), finish_kind(reply))

@@ -30,7 +30,7 @@ from llm_connector._mock.server import (
 )
 
 # HTTP status -> Google's canonical error status: https://ai.google.dev/gemini-api/docs/troubleshooting
-_STATUS = {
+GOOGLE_STATUSES = {
     400: "INVALID_ARGUMENT",
     401: "UNAUTHENTICATED",
     403: "PERMISSION_DENIED",
@@ -67,7 +67,7 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
 
 
 def error(status: int, message: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
-    problem = {"code": status, "message": message, "status": _STATUS.get(status, "UNKNOWN")}
+    problem = {"code": status, "message": message, "status": GOOGLE_STATUSES.get(status, "UNKNOWN")}
     return json_response(status, {"error": problem}, headers)
 
 
@@ -150,7 +150,7 @@ def _chunks(
         problem = {
             "code": status,
             "message": reply.error_message,
-            "status": _STATUS.get(status, "UNKNOWN"),
+            "status": GOOGLE_STATUSES.get(status, "UNKNOWN"),
         }
         return [*chunks, {"error": problem}]
     calls = _parts(MockReply(tool_calls=reply.tool_calls))

@@ -1,7 +1,9 @@
 """The mock's OpenAI wire: chat completions (JSON and ``chat.completion.chunk`` SSE),
 ``/models``, ``/embeddings`` and, when the server has it, ``/responses``
 (``responses_wire.py``); errors in OpenAI's envelope. The OpenAI-compatible providers
-speak it with the differences of their profile (``openai_profiles.py``).
+speak it with the differences of their profile (``openai_profiles.py``). Routes are found
+by their last segments, under any base path: Azure OpenAI's ``/openai/v1/...`` as well as
+its api-version form, ``/openai/deployments/{model}/...?api-version=...``.
 
 https://platform.openai.com/docs/api-reference/chat-streaming
 """
@@ -15,7 +17,12 @@ from typing import Any
 
 import httpx
 
-from llm_connector._mock.openai_profiles import PROFILES, ChatWireProfile
+from llm_connector._mock.openai_profiles import (
+    ChatWireProfile,
+    error,
+    missing_reasoning,
+    profile_of,
+)
 from llm_connector._mock.reply import (
     MockReply,
     completion_tokens,
@@ -35,6 +42,11 @@ from llm_connector._mock.server import (
 
 def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
     path = request.url.path
+    if "/deployments/" in path and "api-version" not in request.url.params:
+        # Azure OpenAI: a deployment's path exists only under an api-version; the
+        # /openai/v1 form needs none.
+        # https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle
+        return json_response(404, {"error": {"code": "404", "message": "Resource not found"}})
     if request.method == "POST" and path.endswith("/chat/completions"):
         return _chat(server, body)
     if request.method == "POST" and path.endswith("/responses") and server.responses_api:
@@ -54,13 +66,6 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
     return error(404, f"mock: no route for {request.method} {path}", "not_found_error")
 
 
-def error(
-    status: int, message: str, kind: str, headers: Mapping[str, str] | None = None
-) -> httpx.Response:
-    body = {"error": {"message": message, "type": kind, "param": None, "code": None}}
-    return json_response(status, body, headers)
-
-
 def _last_user_text(body: Mapping[str, Any]) -> str:
     for message in reversed(body.get("messages") or []):
         if message.get("role") == "user":
@@ -69,40 +74,6 @@ def _last_user_text(body: Mapping[str, Any]) -> str:
                 return " ".join(p.get("text", "") for p in content if p.get("type") == "text")
             return str(content or "")
     return ""
-
-
-def _missing_reasoning(
-    server: MockServer, profile: ChatWireProfile, body: Mapping[str, Any]
-) -> httpx.Response | None:
-    """The provider's 400 when an assistant tool-call message came back without the
-    reasoning this server sent with it (None when all is well)."""
-    message_format = profile.missing_reasoning_error
-    if message_format is None:
-        return None
-    thinking = body.get("thinking")
-    if (
-        profile.check_only_when_thinking
-        and isinstance(thinking, dict)
-        and thinking.get("type") == "disabled"
-    ):
-        return None
-    for index, message in enumerate(body.get("messages") or []):
-        if message.get("role") != "assistant" or message.get("reasoning_content"):
-            continue
-        ids = {call.get("id") for call in message.get("tool_calls") or []}
-        if ids & server.reasoned_calls:
-            return json_response(
-                400,
-                {
-                    "error": {
-                        "message": message_format.format(index=index),
-                        "type": "invalid_request_error",
-                        "param": None,
-                        "code": "invalid_request_error",
-                    }
-                },
-            )
-    return None
 
 
 def _usage(profile: ChatWireProfile, reply: MockReply, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,8 +91,8 @@ def _usage(profile: ChatWireProfile, reply: MockReply, body: Mapping[str, Any]) 
 
 
 def _chat(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
-    profile = PROFILES[server.provider]
-    refusal = _missing_reasoning(server, profile, body)
+    profile = profile_of(server.provider)
+    refusal = missing_reasoning(server, profile, body)
     if refusal is not None:
         return refusal
     reply = server.next_reply(_last_user_text(body))
@@ -139,7 +110,7 @@ def _chat(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
     }
     usage = _usage(profile, reply, body)
     if not stream:
-        return json_response(200, _completion(meta, reply, usage))
+        return json_response(200, _completion(profile, meta, reply, usage))
     if profile.stream_usage == "chunk":
         asked = bool((body.get("stream_options") or {}).get("include_usage"))
         chunks = _chunks(profile, meta, reply, usage if asked else None)
@@ -149,10 +120,13 @@ def _chat(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
 
 
 def _completion(
-    meta: Mapping[str, Any], reply: MockReply, usage: Mapping[str, Any]
+    profile: ChatWireProfile, meta: Mapping[str, Any], reply: MockReply, usage: Mapping[str, Any]
 ) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.content or None}
-    if reply.reasoning_content:
+    if reply.reasoning_content and profile.reasoning_parts:
+        text = [{"type": "text", "text": reply.content}] if reply.content else []
+        message["content"] = [_thinking_part(reply.reasoning_content), *text]
+    elif reply.reasoning_content:
         message["reasoning_content"] = reply.reasoning_content
     if reply.tool_calls:
         message["tool_calls"] = [
@@ -193,7 +167,10 @@ def _chunks(
     events = [] if profile.role_on_every_delta else [chunk({"role": "assistant", "content": ""})]
     nothing = {"content": None} if profile.explicit_nulls else {}
     events += [
-        chunk({**nothing, "reasoning_content": p}) for p in pieces(reply.reasoning_content or "")
+        chunk({"content": [_thinking_part(p)]})
+        if profile.reasoning_parts
+        else chunk({**nothing, "reasoning_content": p})
+        for p in pieces(reply.reasoning_content or "")
     ]
     events += [chunk({"content": p}) for p in pieces(reply.content)]
     if is_mid_stream_error(reply):
@@ -228,6 +205,11 @@ def _chunks(
         )
     events.append("[DONE]")
     return events
+
+
+def _thinking_part(text: str) -> dict[str, Any]:
+    """Reasoning as a typed content part (Mistral's Magistral models)."""
+    return {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
 
 
 def _embeddings(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from llm_connector._mock.openai_wire import error
+from llm_connector._mock.openai_profiles import error
 from llm_connector._mock.reply import (
     MockReply,
     completion_tokens,

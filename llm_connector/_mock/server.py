@@ -1,56 +1,72 @@
-"""The mock server: scripted replies, answered in one provider's wire format."""
+"""The mock server: scripted replies, answered in one provider's wire format.
+
+Which wire a provider speaks, and at which base path, is its provider row's ``mock``
+(``providers/table.py``, read through ``rows.py``); the wire is the module
+``_mock/{wire}_wire.py``, loaded when the server first answers.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import json
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import httpx
 
 from llm_connector._mock.reply import DEFAULT_REPLIES, MockReply, resolve
+from llm_connector._mock.rows import MOCK_BASE_URLS, mock_base_url, mock_of
 
-#: The providers the mock can be: the name of the registry row whose codec reads its wire.
+if TYPE_CHECKING:
+    from llm_connector.providers.spec import ProviderSpec
+
+__all__ = [
+    "MOCK_BASE_URLS",
+    "MOCK_TENCENT_SECRET_ID",
+    "MOCK_TENCENT_SECRET_KEY",
+    "MockServer",
+    "Wire",
+]
+
+#: The providers the mock can be: the names of the provider rows that have a ``mock``
+#: (tests/mock/test_every_row.py holds the two together). Static, for type checkers; the
+#: rows themselves load only with the first server.
 Wire: TypeAlias = Literal[
     "openai",
     "openai_compatible",
+    "azure_openai",
     "deepseek",
     "moonshot",
     "zhipu",
     "zhipu_openai_compatible",
+    "zai",
+    "aliyun",
     "aliyun_openai_compatible",
     "volcengine",
     "xiaomi",
+    "tencent",
     "tencent_openai_compatible",
+    "openrouter",
+    "groq",
+    "mistral",
+    "xai",
+    "siliconflow",
+    "longcat",
+    "minimax",
+    "xinference",
+    "vllm",
+    "llamacpp",
+    "lmstudio",
     "anthropic",
+    "longcat_anthropic",
+    "anthropic_vertex",
     "google",
     "ollama",
-    "tencent",
+    "mock",
 ]
-
-_HOST = "https://mock.llm-connector.invalid"
-
-#: Where a mock client of each provider points (the provider's own path under one host that
-#: does not exist: nothing leaves the process).
-MOCK_BASE_URLS: Mapping[str, str] = {
-    "openai": f"{_HOST}/v1",
-    "openai_compatible": f"{_HOST}/v1",
-    "deepseek": _HOST,
-    "moonshot": f"{_HOST}/v1",
-    "zhipu": f"{_HOST}/api/paas/v4",
-    "zhipu_openai_compatible": f"{_HOST}/api/paas/v4",
-    "aliyun_openai_compatible": f"{_HOST}/compatible-mode/v1",
-    "volcengine": f"{_HOST}/api/v3",
-    "xiaomi": f"{_HOST}/v1",
-    "tencent_openai_compatible": f"{_HOST}/v1",
-    "anthropic": _HOST,
-    "google": f"{_HOST}/v1beta",
-    "ollama": _HOST,
-    "tencent": _HOST,
-}
 
 #: The Tencent Cloud key pair of a mock "tencent" client; the mock checks its requests'
 #: TC3-HMAC-SHA256 signatures against it, as the real API does.
@@ -61,10 +77,10 @@ MOCK_TENCENT_SECRET_KEY = "mock-secret-key"  # noqa: S105
 class MockServer:
     """A scripted LLM server living inside httpx, speaking one provider's wire format.
 
-    ``provider`` is "openai" (the default), an OpenAI-compatible provider with its quirks
-    ("openai_compatible", "deepseek", "moonshot", "zhipu", "zhipu_openai_compatible",
-    "aliyun_openai_compatible", "volcengine", "xiaomi", "tencent_openai_compatible"), or a
-    native protocol: "anthropic", "google" (Gemini), "ollama", "tencent" (Hunyuan API 3.0).
+    ``provider`` is the name of any provider row with a mock (``Wire``): "openai" (the
+    default), the OpenAI-compatible providers with their quirks (``openai_profiles.py``),
+    and the native protocols: Anthropic's (also as LongCat's and as Claude on Vertex AI),
+    Gemini's ("google"), Ollama's, DashScope's ("aliyun") and Hunyuan's ("tencent").
 
     ``responses_api=True`` makes an OpenAI-wire server serve the Responses API at
     ``/responses`` too; without it that route answers 404, as on a server that has only
@@ -72,7 +88,7 @@ class MockServer:
 
     Replies are used in order, one per chat (or Responses) request; the last repeats.
     ``requests`` holds every JSON body received and ``routes`` every "METHOD /path", for
-    tests to assert on.
+    tests to assert on; ``row`` is the provider's row.
     """
 
     def __init__(
@@ -91,12 +107,14 @@ class MockServer:
         self._replies = [MockReply.text(r) if isinstance(r, str) else r for r in replies]
         if not self._replies:
             raise ValueError("MockServer needs at least one reply")
-        if provider not in MOCK_BASE_URLS:
-            raise ValueError(f"the mock speaks {sorted(MOCK_BASE_URLS)}, not {provider!r}")
-        if responses_api and _WIRE_MODULES[provider] != "openai_wire":
+        row, mock = mock_of(provider)
+        if responses_api and mock.wire != "openai":
             raise ValueError(f"the Responses API is served on OpenAI's wire, not {provider!r}'s")
         self.model = model
         self.provider: Wire = provider
+        self.row: ProviderSpec = row
+        #: The wire it speaks: a module of ``_mock/`` ("openai" -> ``openai_wire.py``).
+        self.wire: str = mock.wire
         self.embedding_dimensions = embedding_dimensions
         self.responses_api = responses_api
         self.requests: list[dict[str, Any]] = []
@@ -112,23 +130,23 @@ class MockServer:
 
     @property
     def base_url(self) -> str:
-        return MOCK_BASE_URLS[self.provider]
+        return mock_base_url(self.provider)
 
     def client_row(self) -> tuple[str, str | None, str]:
         """What a client of this server is: (the registry row whose codec reads the wire,
         the key it sends, its name).
 
-        The OpenAI wire goes through the "mock" row (the compatible dialect, no key), which
-        never asks for ``/responses``; with ``responses_api`` through "openai_compatible",
-        which asks first. Every other provider goes through its own row, so that its real
-        codec (and dialect) reads the mock's answers; "tencent" signs with the mock's key
-        pair.
+        "openai" (and the "mock" row itself) goes through the "mock" row (the compatible
+        dialect, no key), which never asks for ``/responses``; with ``responses_api``
+        through "openai_compatible", which asks first. Every other provider goes through
+        its own row, so that its real codec (and dialect) reads the mock's answers;
+        "tencent" signs with the mock's key pair, which the Hunyuan wire checks.
         """
-        if self.provider == "openai":
+        if self.provider in ("openai", "mock"):
             return ("openai_compatible" if self.responses_api else "mock"), None, "mock"
-        if self.provider == "tencent":
+        if self.wire == "hunyuan":
             key = f"{MOCK_TENCENT_SECRET_ID}:{MOCK_TENCENT_SECRET_KEY}"
-            return self.provider, key, "mock (tencent)"
+            return self.provider, key, f"mock ({self.provider})"
         return self.provider, "mock-key", f"mock ({self.provider})"
 
     def transport(self) -> httpx.MockTransport:
@@ -140,7 +158,7 @@ class MockServer:
         with self._lock:
             self.requests.append(body)
             self.routes.append(f"{request.method} {request.url.path}")
-        return _WIRES[self.provider](self, request, body)
+        return _handler(self.wire)(self, request, body)
 
     # -- what the wire modules share ----------------------------------------------------
 
@@ -175,15 +193,19 @@ def sse_response(events: Sequence[tuple[str | None, str]], separator: str = "\n"
     for name, data in events:
         head = f"event: {name}{separator}" if name else ""
         chunks.append(f"{head}data: {data}{separator}{separator}".encode())
-    headers = {"content-type": "text/event-stream; charset=utf-8"}
-    return httpx.Response(200, headers=headers, stream=_Chunked(chunks))
+    return chunked_response(chunks, "text/event-stream; charset=utf-8")
 
 
 def ndjson_response(lines: Sequence[Mapping[str, Any]]) -> httpx.Response:
     """An NDJSON body (Ollama), one HTTP chunk per line."""
     chunks = [json.dumps(line).encode() + b"\n" for line in lines]
-    headers = {"content-type": "application/x-ndjson"}
-    return httpx.Response(200, headers=headers, stream=_Chunked(chunks))
+    return chunked_response(chunks, "application/x-ndjson")
+
+
+def chunked_response(chunks: Sequence[bytes], content_type: str) -> httpx.Response:
+    """A 200 answer whose body arrives in ``chunks``, one HTTP chunk each (for a wire that
+    frames its events itself)."""
+    return httpx.Response(200, headers={"content-type": content_type}, stream=_Chunked(chunks))
 
 
 def retry_after_headers(reply: MockReply) -> dict[str, str]:
@@ -193,7 +215,7 @@ def retry_after_headers(reply: MockReply) -> dict[str, str]:
 class _Chunked(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A body delivered as separate chunks, to sync and async clients alike."""
 
-    def __init__(self, chunks: list[bytes]) -> None:
+    def __init__(self, chunks: Sequence[bytes]) -> None:
         self._chunks = chunks
 
     def __iter__(self) -> Iterator[bytes]:
@@ -207,28 +229,9 @@ class _Chunked(httpx.SyncByteStream, httpx.AsyncByteStream):
 Handler: TypeAlias = Callable[[MockServer, httpx.Request, dict[str, Any]], httpx.Response]
 
 
-# Each provider's wire module: the OpenAI-compatible ones share OpenAI's (their quirks are
-# profiles in openai_profiles.py); "google" speaks Gemini's wire, "tencent" Hunyuan's.
-_WIRE_MODULES: Mapping[str, str] = {
-    **dict.fromkeys(MOCK_BASE_URLS, "openai_wire"),
-    "anthropic": "anthropic_wire",
-    "google": "gemini_wire",
-    "ollama": "ollama_wire",
-    "tencent": "hunyuan_wire",
-}
-
-
-def _dispatch(wire: str) -> Handler:
-    def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
-        # The wire modules import this one; importing them here, on first use, keeps the
-        # import graph acyclic and loads only the wire in use.
-        import importlib
-
-        module = importlib.import_module(f"llm_connector._mock.{_WIRE_MODULES[wire]}")
-        answer: Handler = module.handle
-        return answer(server, request, body)
-
-    return handle
-
-
-_WIRES: Mapping[str, Handler] = {wire: _dispatch(wire) for wire in MOCK_BASE_URLS}
+def _handler(wire: str) -> Handler:
+    """The ``handle`` of the wire's module. The wire modules import this one; importing
+    them here, on first use, keeps the import graph acyclic and loads only the wire in use."""
+    module = importlib.import_module(f"llm_connector._mock.{wire}_wire")
+    answer: Handler = module.handle
+    return answer
