@@ -90,8 +90,11 @@ class StreamAccumulator:
         self._choices: dict[int, _ChoiceBuilder] = {}
 
     def add(self, chunk: StreamingResponse) -> None:
-        if not self._started:
-            # The first chunk names the answer (some providers, Ollama for one, send no id).
+        if not self._started and (chunk.id or chunk.model or chunk.created):
+            # The first chunk that names anything names the answer (some providers, Ollama
+            # for one, send no id). Azure first sends its prompt's content-filter results in
+            # a chunk with no choices, an empty id and model and "created": 0
+            # (tests/data/openai-compat/azure-openai-deployment-gpt35-stream.sse).
             self._started = True
             self._id = chunk.id
             self._model = chunk.model

@@ -18,7 +18,7 @@ from tests.anthropic.client_support import (
     sse_reply,
     transcript_reply,
 )
-from tests.anthropic.oracle import DATA
+from tests.anthropic.oracle import DATA, expected_file
 from tests.clients.conftest import Backend
 from tests.support.facade import Mode, wrap
 from tests.support.mock_backend import MockBackend
@@ -38,11 +38,16 @@ async def test_longcat_authenticates_with_a_bearer_token(make: Factory, backend:
     assert "x-api-key" not in sent.headers
 
 
-async def test_vertex_streams_from_stream_raw_predict(mode: Mode, backend: Backend) -> None:
+# text-basic is api.anthropic.com's; the vertex-* transcripts were recorded from Vertex AI's
+# streamRawPredict (tests/data/anthropic/MANIFEST.md).
+@pytest.mark.parametrize(
+    "name", ["text-basic", "vertex-claude37-text", "vertex-claude37-text-then-tool-use"]
+)
+async def test_vertex_streams_from_stream_raw_predict(
+    name: str, mode: Mode, backend: Backend
+) -> None:
     models = "/v1/projects/p/locations/us-east5/publishers/anthropic/models"
-    backend.script.on(
-        f"{models}/claude-sonnet-4@20250514:streamRawPredict", transcript_reply("text-basic")
-    )
+    backend.script.on(f"{models}/claude-sonnet-4@20250514:streamRawPredict", transcript_reply(name))
     cls = Client if mode == "sync" else AsyncClient
     if isinstance(backend, MockBackend):
         client = cls(
@@ -54,7 +59,12 @@ async def test_vertex_streams_from_stream_raw_predict(mode: Mode, backend: Backe
     try:
         stream = await api.stream(ChatRequest("claude-sonnet-4@20250514", [Message.user("Hi")]))
         await stream.collect()
-        assert (await stream.final_response()).content == "- Captain\n- Scoop"
+        expected = expected_file(DATA / f"{name}.sse")
+        final = await stream.final_response()
+        assert final.content == expected["content"]
+        assert [(c.id, c.function.arguments) for c in final.tool_calls] == [
+            (t["id"], t["arguments"]) for t in expected["tool_calls"]
+        ]
     finally:
         await api.close()
     (sent,) = backend.requests

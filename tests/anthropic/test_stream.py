@@ -43,6 +43,8 @@ def test_the_corpus_is_all_here() -> None:
         "text-then-tool-use",
         "thinking-signature",
         "tool-use-input-json-delta",
+        "vertex-claude37-text-then-tool-use",
+        "vertex-claude37-text",
     ]
     for path in SSE_PATHS:
         assert path.with_name(path.stem + ".expected.json").is_file(), path

@@ -41,6 +41,14 @@ COMPAT_SUITE_ONLY = frozenset(
         "qwen3max-reasoning-stream",
         "siliconflow-deepseek-r1-reasoning-excerpt",
         "zai-glm-thinking-stream",
+        "azure-openai-deployment-gpt35-stream",
+        "azure-openai-v1-gpt5mini-tool-call-stream",
+        "llamacpp-gpt-oss-tool-call-stream",
+        "llamacpp-smollm2-reasoning-stream",
+        "llamacpp-smollm2-stream",
+        "vllm-opt125m-stream",
+        "xai-grok41-tool-call-stream",
+        "xai-grok43-reasoning-stream",
     }
 )
 SSE_PATHS: tuple[Path, ...] = tuple(

@@ -102,12 +102,32 @@ TRANSCRIPTS: tuple[Transcript, ...] = (
     _compat("groq-tool-call-whole-args", _compatible("groq")),
     _compat("hf-router-novita-stream", _compatible("huggingface-router"), every_index=False),
     _compat("hunyuan-lite-stream", _named("tencent_openai_compatible")),
+    # llama.cpp's server: SmolLM2 recorded by this project (tests/e2e's server), and
+    # gpt-oss-20b recorded by charmbracelet/fantasy (reasoning_content, then a tool call).
+    _compat("llamacpp-gpt-oss-tool-call-stream", _compatible("llamacpp")),
+    _compat("llamacpp-smollm2-reasoning-stream", _compatible("llamacpp")),
+    _compat("llamacpp-smollm2-stream", _compatible("llamacpp")),
     _compat("mistral-text-stream", _compatible("mistral")),
     _compat("mistral-thinking-content-chunks", _compatible("mistral")),
     _compat("openai-via-relay-parallel-tool-calls", _compatible("relay"), every_index=False),
     _compat("openrouter-minimax-midstream-error", _compatible("openrouter"), every_index=False),
     _compat("qwen3max-reasoning-stream", _named("aliyun_openai_compatible")),
     _compat("siliconflow-deepseek-r1-reasoning-excerpt", _compatible("siliconflow")),
+    _compat("vllm-opt125m-stream", _compatible("vllm")),
+    Transcript(
+        DATA / "openai-compat" / "azure-openai-deployment-gpt35-stream.sse",
+        _named("azure_openai", api_version="2024-02-01"),
+        f"{BASE_URL}/openai/deployments/test-model/chat/completions?api-version=2024-02-01",
+    ),
+    Transcript(
+        DATA / "openai-compat" / "azure-openai-v1-gpt5mini-tool-call-stream.sse",
+        _named("azure_openai"),
+        f"{BASE_URL}/openai/v1/chat/completions",
+    ),
+    # xAI: grok-4.3 reasons, and its completion_tokens leave the reasoning tokens out
+    # (total = prompt + both).
+    _compat("xai-grok41-tool-call-stream", _compatible("xai")),
+    _compat("xai-grok43-reasoning-stream", _compatible("xai")),
     _compat("zai-glm-thinking-stream", _named("zhipu_openai_compatible", region="international")),
     # DashScope native, recorded without incremental_output (each event repeats the answer).
     *(

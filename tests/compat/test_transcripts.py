@@ -64,7 +64,7 @@ def test_every_transcript_is_here() -> None:
     # The corpus's openai-compat recordings (MANIFEST), all streamed ones run here.
     streamed = sorted(p.name for p in (DATA / "openai-compat").glob("*.sse"))
     native = sorted(p.name for p in (DATA / "dashscope").glob("*.sse"))
-    assert len(streamed) == 15
+    assert len(streamed) == 23
     assert len(native) == 3
     assert sorted(t.path.name for t in TRANSCRIPTS if t.path.parent.name != "hunyuan") == sorted(
         streamed + native
