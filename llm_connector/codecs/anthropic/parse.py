@@ -6,7 +6,7 @@ Errors:         https://platform.claude.com/docs/en/api/errors
 
 Every field is read through a type-checking reader (``opt_str``, ``token_count``, ...): a
 value of the wrong type counts as absent, so no provider can put a non-``str`` into a
-``str`` attribute of a neutral type (DESIGN.md rule 6).
+``str`` attribute of a neutral type (docs/architecture.md, rule 6).
 """
 
 from __future__ import annotations
