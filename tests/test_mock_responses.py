@@ -19,8 +19,8 @@ from llm_connector import (
     UnsupportedFeatureError,
 )
 from llm_connector.responses import ResponsesRequest, ResponsesResponse
-from tests.responses.client_support import Responses
 from tests.support.facade import Mode
+from tests.support.responses_clients import Responses
 
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])
 RESPONSES_DATA = Path(__file__).parent / "data" / "openai-responses"

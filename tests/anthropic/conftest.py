@@ -1,5 +1,5 @@
-"""Fixtures of the Anthropic client tests: those of tests/clients/conftest.py (a scripted
-backend, real loopback server or MockTransport; the sync/async mode; the thread and
+"""Fixtures of the Anthropic client tests: the shared ones of tests/support/fixtures.py (a
+scripted backend, real loopback server or MockTransport; the sync/async mode; the thread and
 garbage checks; the retry-sleep recorder), and ``make``, a client factory for them."""
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 
 from llm_connector import AsyncClient, Client
-from tests.anthropic.client_support import KEY, Factory
-from tests.clients.conftest import (
-    Backend,
+from tests.support.anthropic_clients import KEY, Factory
+from tests.support.backends import Backend
+from tests.support.facade import Api, Mode, wrap
+from tests.support.fixtures import (
     backend,
     mode,
     no_server_threads_left,
     nothing_left_for_the_collector,
     sleeps,
 )
-from tests.support.facade import Api, Mode, wrap
 from tests.support.mock_backend import MockBackend
 
 __all__ = [

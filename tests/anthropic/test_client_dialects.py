@@ -9,7 +9,7 @@ import pytest
 
 from llm_connector import AsyncClient, Client
 from llm_connector.types import ChatRequest, Message, ReasoningBlock
-from tests.anthropic.client_support import (
+from tests.support.anthropic_clients import (
     KEY,
     MESSAGES,
     REQUEST,
@@ -18,8 +18,8 @@ from tests.anthropic.client_support import (
     sse_reply,
     transcript_reply,
 )
-from tests.anthropic.oracle import DATA, expected_file
-from tests.clients.conftest import Backend
+from tests.support.anthropic_oracle import DATA, expected_file
+from tests.support.backends import Backend
 from tests.support.facade import Mode, wrap
 from tests.support.mock_backend import MockBackend
 from tests.support.script import Reply, json_reply

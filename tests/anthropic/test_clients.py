@@ -10,7 +10,7 @@ import pytest
 
 from llm_connector import AuthenticationError, BadRequestError, OverloadedError, RateLimitError
 from llm_connector.types import Model, Usage
-from tests.anthropic.client_support import (
+from tests.support.anthropic_clients import (
     KEY,
     MESSAGES,
     REQUEST,
@@ -20,8 +20,8 @@ from tests.anthropic.client_support import (
     sse_reply,
     transcript_reply,
 )
-from tests.anthropic.oracle import DATA
-from tests.clients.conftest import Backend, SleepLog
+from tests.support.anthropic_oracle import DATA
+from tests.support.backends import Backend, SleepLog
 from tests.support.script import json_reply
 
 # -- chat and streams --------------------------------------------------------------------

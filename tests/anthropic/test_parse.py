@@ -11,8 +11,8 @@ from llm_connector import errors
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.codecs.contract import ErrorInfo
 from llm_connector.types import Model, ModelPage, ReasoningBlock, Usage
-from tests.anthropic.oracle import DATA, expected_file
-from tests.anthropic.stream_support import answer_fields
+from tests.support.answers import anthropic_answer
+from tests.support.anthropic_oracle import DATA, expected_file
 
 CODEC = AnthropicCodec()
 
@@ -20,7 +20,7 @@ CODEC = AnthropicCodec()
 @pytest.mark.parametrize("name", ["nonstream-text", "nonstream-tool-use"])
 def test_recorded_messages_parse_to_the_hand_checked_answer(name: str) -> None:
     path = DATA / f"{name}.json"
-    assert answer_fields(CODEC.parse_chat(path.read_bytes())) == expected_file(path)
+    assert anthropic_answer(CODEC.parse_chat(path.read_bytes())) == expected_file(path)
 
 
 def message(*content: dict[str, Any], **fields: Any) -> bytes:

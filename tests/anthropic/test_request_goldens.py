@@ -18,7 +18,7 @@ from llm_connector.codecs.contract import Endpoint, RequestSpec
 from llm_connector.errors import UnsupportedFeatureError
 from llm_connector.providers.dialects import LONGCAT_DIALECT, VERTEX_DIALECT
 from llm_connector.types import ChatRequest, DocumentPart, Message, TextPart, Tool
-from tests.anthropic.request_support import (
+from tests.support.anthropic_requests import (
     CODEC,
     ENDPOINT,
     TIME,

@@ -22,7 +22,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
-from tests.anthropic.request_support import PDF, PNG, TIME, WEATHER, body, spec
+from tests.support.anthropic_requests import PDF, PNG, TIME, WEATHER, body, spec
 
 # -- messages --------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
-from tests.anthropic.request_support import CODEC, ENDPOINT, PDF, PNG, VERTEX
+from tests.support.anthropic_requests import CODEC, ENDPOINT, PDF, PNG, VERTEX
 
 # -- refused before sending --------------------------------------------------------------------
 

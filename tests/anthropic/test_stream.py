@@ -2,8 +2,9 @@
 event shapes the corpus lacks are test_stream_events.py's).
 
 Each transcript's frames go straight into ``AnthropicStreamDecoder`` (no bytes, no httpx);
-every chunk is compared with the independent oracle (oracle.py), the accumulated answer
-with the hand-checked ``<name>.expected.json``. The byte path is test_bytes.py's job.
+every chunk is compared with the independent oracle (tests/support/anthropic_oracle.py),
+the accumulated answer with the hand-checked ``<name>.expected.json``. The byte path is
+tests/bytes' job.
 
 Wire reference: https://platform.claude.com/docs/en/build-with-claude/streaming
 """
@@ -17,7 +18,8 @@ import pytest
 
 from llm_connector import errors
 from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
-from tests.anthropic.oracle import (
+from tests.support.answers import anthropic_answer
+from tests.support.anthropic_oracle import (
     SSE_PATHS,
     expected_chunks,
     expected_file,
@@ -25,7 +27,7 @@ from tests.anthropic.oracle import (
     is_error,
     transcript_id,
 )
-from tests.anthropic.stream_support import answer_fields, run_core
+from tests.support.anthropic_streams import run_core
 
 TRANSCRIPTS = pytest.mark.parametrize("path", SSE_PATHS, ids=transcript_id)
 
@@ -82,7 +84,7 @@ def test_the_accumulated_answer_is_the_hand_checked_one(path: Path) -> None:
         assert error.in_stream is want_error["in_stream"]
     assert len(chunks) == want_chunks
     assert answer is not None
-    assert answer_fields(answer) == expected
+    assert anthropic_answer(answer) == expected
 
 
 @TRANSCRIPTS

@@ -24,7 +24,7 @@ from llm_connector.types import (
     ToolCallDelta,
     Usage,
 )
-from tests.anthropic.stream_support import feed_all, run_core, to_frames
+from tests.support.anthropic_streams import feed_all, run_core, to_frames
 
 # -- event shapes the corpus lacks ------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import pytest
 
 from llm_connector import AsyncChatStream, ChatStream, IncompleteStreamError
 from llm_connector.types import ChatRequest, EmbedRequest, Message, Model, Usage
-from tests.clients.conftest import API_KEY, Backend
+from tests.support.backends import API_KEY, Backend
 from tests.support.facade import Api
 from tests.support.script import (
     CHAT,

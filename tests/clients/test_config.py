@@ -9,7 +9,7 @@ import pytest
 
 from llm_connector import AsyncClient, Client, RequestValidationError
 from llm_connector.types import ChatRequest, EmbedRequest, Message
-from tests.clients.conftest import API_KEY, Backend, MakeApi
+from tests.support.backends import API_KEY, Backend, MakeApi
 from tests.support.facade import Api, Mode, client_class, wrap
 from tests.support.loopback import LoopbackServer
 from tests.support.script import (

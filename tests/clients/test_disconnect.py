@@ -16,8 +16,8 @@ import pytest
 
 from llm_connector import AsyncChatStream, ChatStream, IncompleteStreamError
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import Backend
 from tests.support import script
+from tests.support.backends import Backend
 from tests.support.facade import Api, Stream
 from tests.support.script import CHAT, endless_stream, text_stream
 

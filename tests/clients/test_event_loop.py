@@ -13,7 +13,7 @@ import pytest
 
 from llm_connector import Client
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import API_KEY, SleepLog
+from tests.support.backends import API_KEY, SleepLog
 from tests.support.loopback import LoopbackServer
 from tests.support.script import CHAT, completion, error_reply, json_reply, text_stream
 

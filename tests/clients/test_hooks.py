@@ -10,7 +10,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeAlias
+from typing import Any
 
 import attrs
 import pytest
@@ -31,11 +31,12 @@ from llm_connector import (
 from llm_connector.responses import ResponsesRequest
 from llm_connector.shells.constructors import ProviderConstructors
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import API_KEY, Backend, MakeApi, SleepLog
-from tests.responses.client_support import responses_client
+from tests.support.backends import API_KEY, Backend, MakeApi, SleepLog
 from tests.support.facade import Mode, wrap
+from tests.support.hooks import Recorder
 from tests.support.loopback import LoopbackServer
 from tests.support.mock_backend import MockBackend
+from tests.support.responses_clients import responses_client
 from tests.support.script import (
     CHAT,
     Reply,
@@ -48,32 +49,6 @@ from tests.support.script import (
 )
 
 REQUEST = ChatRequest("gpt-test").add_message(Message.user("Hi"))
-Event: TypeAlias = tuple[str, RequestInfo | ResponseInfo | RetryInfo]
-
-
-class Recorder:
-    """Hooks that write down every event they receive, in order."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def request(self, info: RequestInfo) -> None:
-        self.events.append(("request", info))
-
-    def response(self, info: ResponseInfo) -> None:
-        self.events.append(("response", info))
-
-    def retry(self, info: RetryInfo) -> None:
-        self.events.append(("retry", info))
-
-    def hooks(self) -> Hooks:
-        return Hooks(on_request=self.request, on_response=self.response, on_retry=self.retry)
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _ in self.events]
-
-    def infos(self, kind: str) -> list[Any]:
-        return [info for k, info in self.events if k == kind]
 
 
 def first_attempt(

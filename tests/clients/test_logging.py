@@ -14,9 +14,9 @@ import pytest
 
 from llm_connector import AsyncClient, AuthenticationError, Client, RateLimitError
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import Backend, MakeApi, SleepLog
-from tests.clients.test_hooks import Recorder
+from tests.support.backends import Backend, MakeApi, SleepLog
 from tests.support.facade import Mode, wrap
+from tests.support.hooks import Recorder
 from tests.support.script import (
     CHAT,
     chunk,

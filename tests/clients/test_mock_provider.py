@@ -16,7 +16,7 @@ from llm_connector import (
     RateLimitError,
 )
 from llm_connector.types import ChatRequest, ChatResponse, EmbedRequest, Message, ToolCall, Usage
-from tests.clients.conftest import SleepLog
+from tests.support.backends import SleepLog
 from tests.support.facade import Api, Mode, client_class, wrap
 
 MakeMock = Callable[..., Api]

@@ -17,7 +17,7 @@ from llm_connector import (
 )
 from llm_connector.calls.limits import RetryPolicy
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import Backend, MakeApi, SleepLog
+from tests.support.backends import Backend, MakeApi, SleepLog
 from tests.support.facade import Api
 from tests.support.loopback import LoopbackServer, unused_port
 from tests.support.script import CHAT, Reply, completion, error_reply, json_reply, text_stream

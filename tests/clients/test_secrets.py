@@ -14,7 +14,7 @@ from llm_connector import (
     StreamDecodeError,
 )
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import Backend, MakeApi, SleepLog
+from tests.support.backends import Backend, MakeApi, SleepLog
 from tests.support.script import CHAT, chunk, error_body, error_reply, json_reply, sse
 
 SECRET = "sk-secret-XYZ0123456789abcdefSECRETSECRET"

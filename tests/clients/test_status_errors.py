@@ -21,7 +21,7 @@ from llm_connector import (
     UnprocessableEntityError,
 )
 from llm_connector.types import ChatRequest, EmbedRequest, Message
-from tests.clients.conftest import Backend
+from tests.support.backends import Backend
 from tests.support.facade import Api
 from tests.support.script import CHAT, EMBEDDINGS, MODELS, error_body, error_reply, json_reply
 

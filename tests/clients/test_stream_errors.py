@@ -19,7 +19,7 @@ from llm_connector import (
     StreamDecodeError,
 )
 from llm_connector.types import ChatRequest, Message, Usage
-from tests.clients.conftest import Backend, MakeApi
+from tests.support.backends import Backend, MakeApi
 from tests.support.facade import Api, Stream
 from tests.support.loopback import LoopbackServer, unused_port
 from tests.support.script import (

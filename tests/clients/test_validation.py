@@ -7,7 +7,7 @@ import pytest
 
 from llm_connector import RequestValidationError
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import API_KEY, MakeApi
+from tests.support.backends import API_KEY, MakeApi
 from tests.support.facade import Mode, client_class
 from tests.support.loopback import LoopbackServer
 from tests.support.script import CHAT, completion, json_reply

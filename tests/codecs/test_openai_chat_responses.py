@@ -35,7 +35,8 @@ from llm_connector.types import (
     ToolCall,
     Usage,
 )
-from tests.wire.fuzz_support import check_answer, completion
+from tests.support.fuzz import check_answer
+from tests.support.openai_chat_fuzz import completion
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CODEC = OpenAIChatCodec()

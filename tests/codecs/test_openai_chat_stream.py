@@ -2,8 +2,8 @@
 
 Each transcript's frames go straight into ``OpenAIChatStreamDecoder`` (no bytes, no
 httpx). Every chunk is compared field by field with the independent oracle
-(openai_chat_oracle.py); the accumulated answer with the hand-checked
-``<name>.expected.json`` beside the transcript. The byte path is tests/wire's job.
+(tests/support/openai_chat_oracle.py); the accumulated answer with the hand-checked
+``<name>.expected.json`` beside the transcript. The byte path is tests/bytes' job.
 
 Wire reference: https://platform.openai.com/docs/api-reference/chat-streaming
 """
@@ -24,7 +24,7 @@ from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.codecs.openai_chat.stream import OpenAIChatStreamDecoder
 from llm_connector.types import ChatResponse, StreamingResponse, Usage
-from tests.codecs.openai_chat_oracle import (
+from tests.support.openai_chat_oracle import (
     SSE_PATHS,
     chunk_objects,
     content_text,

@@ -16,11 +16,11 @@ import pytest
 
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.types import StreamingResponse
-from tests.codecs.openai_chat_oracle import expected_chunk
-from tests.compat.support import TRANSCRIPTS, Transcript, transcript
-from tests.wire.wire_support import sse_events
+from tests.support.framing import sse_events
+from tests.support.openai_chat_oracle import expected_chunk
+from tests.support.protocols import COMPAT_TRANSCRIPTS, Transcript, compat_transcript
 
-OPENAI_WIRE = [t for t in TRANSCRIPTS if t.path.parent.name == "openai-compat"]
+OPENAI_WIRE = [t for t in COMPAT_TRANSCRIPTS if t.path.parent.name == "openai-compat"]
 
 
 def frames(t: Transcript) -> list[SSEFrame]:
@@ -60,14 +60,14 @@ def test_each_openai_wire_chunk_is_what_its_event_says(t: Transcript) -> None:
             assert decoder.feed(frame) == []
             continue
         if json.loads(frame.data).get("error"):
-            return  # the in-band error: test_transcripts checks the exception
+            return  # the in-band error: tests/bytes/test_reference.py checks the exception
         got = [attrs.asdict(chunk) for chunk in decoder.feed(frame)]
         assert got == [typed_parts_chunk(frame.data)], f"event {n}: {frame.data[:200]}"
     assert decoder.close() == []
 
 
 def test_mistral_thinking_parts_never_reach_the_text() -> None:
-    t = transcript("mistral-thinking-content-chunks")
+    t = compat_transcript("mistral-thinking-content-chunks")
     thinking_events = 0
     for frame, chunks in zip(frames(t), decode(t), strict=False):
         if frame.data == "[DONE]":
@@ -104,12 +104,12 @@ def pieces(chunks: list[list[StreamingResponse]]) -> list[tuple[Any, ...]]:
 def test_dashscope_cumulative_events_become_increments() -> None:
     # Each excerpt event repeats the whole answer so far (no incremental_output); the
     # decoder hands out only what is new.
-    vl = decode(transcript("dashscope-native-qwen-vl-excerpt"))
+    vl = decode(compat_transcript("dashscope-native-qwen-vl-excerpt"))
     assert pieces(vl) == [
         ("Hello", None, None, ()),  # finish_reason "null" is no finish
         ("! How can I assist you today?", None, "stop", ()),
     ]
-    kimi = decode(transcript("dashscope-native-kimi-excerpt"))
+    kimi = decode(compat_transcript("dashscope-native-kimi-excerpt"))
     assert pieces(kimi) == [
         ('[{"text": "Okay', None, None, ()),
         ("! I'm here to help. If you have any questions or need assistance, just let me know.\"}]",
@@ -119,14 +119,14 @@ def test_dashscope_cumulative_events_become_increments() -> None:
 
 
 def test_dashscope_text_format_excerpt() -> None:
-    t = transcript("dashscope-native-qwen2-text-excerpt")
+    t = compat_transcript("dashscope-native-qwen2-text-excerpt")
     decoder = t.codec().new_stream_decoder()
     got = [pieces([decoder.feed(frame)]) for frame in frames(t)]
     assert got == [[("我是", None, None, ())], [("阿里", None, None, ())]]
 
 
 def test_hunyuan_documented_stream() -> None:
-    text = decode(transcript("docs-example-stream-text"))
+    text = decode(compat_transcript("docs-example-stream-text"))
     assert [p[0] for p in pieces(text)] == ["1", "+", "1", "=", "2", ""]
     assert [c.usage.completion_tokens for step in text for c in step if c.usage] == [
         2, 3, 4, 5, 5, 5,
@@ -135,7 +135,7 @@ def test_hunyuan_documented_stream() -> None:
 
 def test_hunyuan_tool_call_fragments_merge_by_id() -> None:
     # The second fragment repeats the Id with an empty Name and no Index: the same call.
-    steps = decode(transcript("docs-example-stream-tool-call"))
+    steps = decode(compat_transcript("docs-example-stream-tool-call"))
     assert [p[3] for p in pieces(steps)] == [
         ((0, "call_cq154vk2c3m1v7ep3530", "get_current_weather", ""),),
         ((0, "call_cq154vk2c3m1v7ep3530", None, '{"location":"北京"}'),),

@@ -15,7 +15,7 @@ from llm_connector import Client, errors
 from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import ChatCodec, SSEFrame
 from llm_connector.types import ChatResponse
-from tests.compat.support import DATA
+from tests.support.paths import DATA
 
 
 def codec_of(make: Any) -> ChatCodec:

@@ -18,7 +18,7 @@ from llm_connector import Client, RequestValidationError, errors
 from llm_connector.calls.redact import secrets_of
 from llm_connector.codecs.hunyuan.signing import authorization
 from llm_connector.types import ChatRequest, ImagePart, Message, TextPart, ToolChoice
-from tests.compat.requests_support import (
+from tests.support.compat_requests import (
     BASIC,
     BASIC_MESSAGES,
     CONVERSATION,
@@ -29,7 +29,7 @@ from tests.compat.requests_support import (
     headers_of,
     sent,
 )
-from tests.compat.support import MODES, Mode
+from tests.support.facade import MODES, Mode
 
 ALL_MODES = pytest.mark.parametrize("mode", MODES)
 DASHSCOPE = "https://dashscope.aliyuncs.com/api/v1/services/aigc"

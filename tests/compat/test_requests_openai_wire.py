@@ -12,7 +12,7 @@ import pytest
 
 from llm_connector import Client, RequestValidationError
 from llm_connector.types import ChatRequest, Message, ToolChoice
-from tests.compat.requests_support import (
+from tests.support.compat_requests import (
     BASIC,
     BASIC_MESSAGES,
     CALL_WIRE,
@@ -23,7 +23,8 @@ from tests.compat.requests_support import (
     headers_of,
     sent,
 )
-from tests.compat.support import DATA, MODES, Mode
+from tests.support.facade import MODES, Mode
+from tests.support.paths import DATA
 
 ALL_MODES = pytest.mark.parametrize("mode", MODES)
 BEARER = {

@@ -16,12 +16,12 @@ import httpx
 import pytest
 
 from llm_connector import AsyncClient, Client
-from tests.e2e._harness import API_KEY, HERE, LlamaServer
+from tests.support.llama import API_KEY, E2E_DIR, LlamaServer, NoResponsesRoute
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if HERE in Path(str(item.fspath)).parents:
+        if E2E_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
 
 
@@ -131,23 +131,8 @@ async def _anthropic(mode: str, server: LlamaServer) -> AsyncIterator[Client | A
 LLAMA_NOT_FOUND = {"error": {"message": "File Not Found", "type": "not_found_error", "code": 404}}
 
 
-class _NoResponsesRoute:
-    """Answers ``POST .../responses`` as llama.cpp answers a route it does not have, and
-    passes every other request to the real server: the client's fallback to chat
-    completions meets a genuine 404 and then a genuine chat server."""
-
-    def __init__(self) -> None:
-        self.refused = 0
-
-    def refuses(self, request: httpx.Request) -> bool:
-        if request.method == "POST" and request.url.path.endswith("/responses"):
-            self.refused += 1
-            return True
-        return False
-
-
 class NoResponsesTransport(httpx.HTTPTransport):
-    def __init__(self, route: _NoResponsesRoute) -> None:
+    def __init__(self, route: NoResponsesRoute) -> None:
         super().__init__()
         self.route = route
 
@@ -158,7 +143,7 @@ class NoResponsesTransport(httpx.HTTPTransport):
 
 
 class AsyncNoResponsesTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, route: _NoResponsesRoute) -> None:
+    def __init__(self, route: NoResponsesRoute) -> None:
         super().__init__()
         self.route = route
 
@@ -199,13 +184,13 @@ async def reasoning_responses_client(
 
 
 @pytest.fixture
-def no_responses_route() -> _NoResponsesRoute:
+def no_responses_route() -> NoResponsesRoute:
     """Counts the /responses requests the fallback clients' servers refused."""
-    return _NoResponsesRoute()
+    return NoResponsesRoute()
 
 
 async def _fallback_client(
-    mode: str, server: LlamaServer, route: _NoResponsesRoute
+    mode: str, server: LlamaServer, route: NoResponsesRoute
 ) -> AsyncIterator[Client | AsyncClient]:
     if mode == "sync":
         with (
@@ -227,7 +212,7 @@ async def _fallback_client(
 
 @pytest.fixture
 async def fallback_client(
-    mode: str, tools_server: LlamaServer, no_responses_route: _NoResponsesRoute
+    mode: str, tools_server: LlamaServer, no_responses_route: NoResponsesRoute
 ) -> AsyncIterator[Client | AsyncClient]:
     """A client of the tools server as if it had no /responses (see NoResponsesTransport)."""
     async for client in _fallback_client(mode, tools_server, no_responses_route):
@@ -236,7 +221,7 @@ async def fallback_client(
 
 @pytest.fixture
 async def reasoning_fallback_client(
-    mode: str, reasoning_server: LlamaServer, no_responses_route: _NoResponsesRoute
+    mode: str, reasoning_server: LlamaServer, no_responses_route: NoResponsesRoute
 ) -> AsyncIterator[Client | AsyncClient]:
     """A client of the reasoning server as if it had no /responses."""
     async for client in _fallback_client(mode, reasoning_server, no_responses_route):

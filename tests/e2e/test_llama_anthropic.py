@@ -16,8 +16,16 @@ import pytest
 
 from llm_connector import AsyncClient, AuthenticationError, Client, InternalServerError
 from llm_connector.types import ChatRequest, Message, ReasoningBlock, ToolChoice
-from tests.e2e._harness import API_KEY, MODEL, LlamaServer
-from tests.e2e.test_llama_openai import WEATHER_TOOL, AnyClient, chat, models, stream
+from tests.support.llama import (
+    API_KEY,
+    MODEL,
+    WEATHER_TOOL,
+    AnyClient,
+    LlamaServer,
+    chat,
+    models,
+    stream,
+)
 
 
 async def count_tokens(client: AnyClient, request: ChatRequest) -> int:

@@ -25,45 +25,18 @@ from llm_connector.types import (
     EmbedRequest,
     EmbedResponse,
     Message,
-    Model,
-    StreamingResponse,
-    Tool,
     ToolChoice,
 )
-from tests.e2e._harness import API_KEY, MODEL, LlamaServer
-
-AnyClient = Client | AsyncClient
-
-WEATHER_TOOL = Tool.function(
-    "get_weather",
-    "Get the current weather for a city",
-    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+from tests.support.llama import (
+    API_KEY,
+    MODEL,
+    WEATHER_TOOL,
+    AnyClient,
+    LlamaServer,
+    chat,
+    models,
+    stream,
 )
-
-
-async def chat(client: AnyClient, request: ChatRequest) -> ChatResponse:
-    if isinstance(client, AsyncClient):
-        return await client.chat(request)
-    return client.chat(request)
-
-
-async def stream(
-    client: AnyClient, request: ChatRequest
-) -> tuple[list[StreamingResponse], ChatResponse]:
-    """Every chunk of a streamed answer, and the stream's accumulated final response."""
-    if isinstance(client, AsyncClient):
-        async with client.chat_stream(request) as astream:
-            chunks = [chunk async for chunk in astream]
-            return chunks, await astream.final_response()
-    with client.chat_stream(request) as sstream:
-        chunks = list(sstream)
-        return chunks, sstream.final_response()
-
-
-async def models(client: AnyClient) -> list[Model]:
-    if isinstance(client, AsyncClient):
-        return await client.models()
-    return client.models()
 
 
 async def embed(client: AnyClient, request: EmbedRequest) -> EmbedResponse:

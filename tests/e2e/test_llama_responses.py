@@ -23,9 +23,7 @@ from llm_connector.responses import (
     ResponsesResponse,
     ResponsesStreamEvent,
 )
-from tests.e2e._harness import MODEL
-from tests.e2e.conftest import _NoResponsesRoute
-from tests.e2e.test_llama_openai import WEATHER_TOOL
+from tests.support.llama import MODEL, WEATHER_TOOL, NoResponsesRoute
 
 AnyClient = Client | AsyncClient
 
@@ -74,7 +72,7 @@ def answer(response: ResponsesResponse) -> dict[str, Any]:
 
 
 async def test_text_native_and_fallback_agree(
-    responses_client: AnyClient, fallback_client: AnyClient, no_responses_route: _NoResponsesRoute
+    responses_client: AnyClient, fallback_client: AnyClient, no_responses_route: NoResponsesRoute
 ) -> None:
     events, native = await stream(responses_client, greeting())
     kinds = [e.event_type for e in events]

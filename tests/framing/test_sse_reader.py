@@ -47,13 +47,15 @@ VARIANTS = ("as-recorded", "crlf", "cr", "bom")
 CASES = [(name, variant) for name in TRANSCRIPTS for variant in VARIANTS]
 CASE_IDS = [f"{name}-{variant}" for name, variant in CASES]
 
-# Split in two at every index of a recorded transcript up to this size; above it, at every
-# index with a stride plus those where the reader has something to decide: around each
-# line end, inside each multi-byte character, the first and last few. The rewritten
-# transcripts (three times the work again) take the strided indexes, the characters, the
-# ends and the line ends of at most LINE_ENDS_REWRITTEN lines, evenly spread.
-EVERY_INDEX_UP_TO = 20_000
-STRIDE_POINTS = 500
+# Split in two at every index of a recorded transcript up to this size (the byte path's
+# limit, tests/support/protocols.py); above it, at about STRIDE_POINTS indexes evenly spread
+# (the byte path's number for its large transcripts) plus those where the reader has
+# something to decide: around each line end, inside each multi-byte character, the first
+# and last few. The rewritten transcripts (three times the work again) take the strided
+# indexes, the characters, the ends and the line ends of at most LINE_ENDS_REWRITTEN lines,
+# evenly spread.
+EVERY_INDEX_UP_TO = 10_000
+STRIDE_POINTS = 300
 LINE_ENDS_REWRITTEN = 400
 
 

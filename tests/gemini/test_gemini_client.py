@@ -19,11 +19,11 @@ from llm_connector import (
     RateLimitError,
 )
 from llm_connector.types import ChatRequest, EmbedRequest, Message, Model
-from tests.clients.conftest import Backend
-from tests.gemini.answers import answer_fields
-from tests.gemini.conftest import API_KEY
-from tests.gemini.gemini_oracle import DATA, expected_file, frames
+from tests.support.answers import gemini_answer
+from tests.support.backends import Backend
 from tests.support.facade import Api
+from tests.support.gemini_clients import API_KEY
+from tests.support.gemini_oracle import DATA, expected_file, frames
 from tests.support.script import Reply, json_reply
 
 MODEL = "gemini-2.5-pro"
@@ -45,7 +45,7 @@ async def test_chat(gemini: Api, backend: Backend) -> None:
     path = DATA / "nonstream-generate-content.json"
     backend.script.on(GENERATE, json_reply(path.read_text("utf-8")))
     answer = await gemini.chat(REQUEST)
-    assert answer_fields(answer) == expected_file(path)
+    assert gemini_answer(answer) == expected_file(path)
     (sent,) = backend.requests
     assert (sent.method, sent.path, sent.query) == ("POST", GENERATE, "")
     assert sent.headers["x-goog-api-key"] == API_KEY
@@ -62,7 +62,7 @@ async def test_stream(gemini: Api, backend: Backend) -> None:
     chunks = await stream.collect()
     expected = expected_file(path)
     assert len(chunks) == expected.pop("chunks")
-    assert answer_fields(await stream.final_response()) == expected
+    assert gemini_answer(await stream.final_response()) == expected
     (sent,) = backend.requests
     assert (sent.path, sent.query) == (STREAM, "alt=sse")
     assert sent.headers["accept"] == "text/event-stream"
@@ -81,7 +81,7 @@ async def test_stream_in_odd_pieces(gemini: Api, backend: Backend) -> None:
     await stream.collect()
     expected = expected_file(path)
     expected.pop("chunks")
-    assert answer_fields(await stream.final_response()) == expected
+    assert gemini_answer(await stream.final_response()) == expected
 
 
 async def test_the_signed_call_goes_back_on_the_next_turn(gemini: Api, backend: Backend) -> None:

@@ -3,8 +3,9 @@ arbitrary input, as tests/wire/test_openai_chat_fuzz.py does for OpenAI.
 
 Hypothesis feeds frames of random text, random JSON, and response-shaped objects whose
 every field may have any JSON type (``"candidates": "x"``, ``"parts": 5``,
-``"functionCall": []``, ...) to the decoder, through ``StreamCore``, to ``parse_chat`` and as
-raw bytes through both clients. What comes out must have the types its classes declare.
+``"functionCall": []``, ...) to the decoder, through ``StreamCore`` and to ``parse_chat``.
+What comes out must have the types its classes declare. The same garbage as raw bytes
+through both clients is tests/bytes' business (test_fuzz.py there).
 """
 
 from __future__ import annotations
@@ -22,82 +23,20 @@ from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.codecs.gemini.stream import GeminiStreamDecoder
 from llm_connector.errors import LLMError, StreamDecodeError
-from llm_connector.types import ChatResponse, Delta, StreamChoice, StreamingResponse
-from tests.gemini.gemini_wire import run
-from tests.wire.fuzz_support import any_json, check_answer, check_chunk, maybe, obj
-from tests.wire.wire_support import MODES, Mode
+from llm_connector.types import Delta, StreamChoice, StreamingResponse
+from tests.support.fuzz import any_json, check_answer, check_chunk
+from tests.support.gemini_fuzz import (
+    check_answer_signatures,
+    check_signatures,
+    frame,
+    response,
+)
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: For the properties that run more code per example (the stream core, whole bodies).
 FUZZ_LESS = settings(FUZZ, max_examples=200)
 
 _text = st.text(max_size=8)
-_count = st.integers(0, 10_000)
-function_call = obj(
-    name=maybe(_text), args=maybe(st.dictionaries(_text, any_json, max_size=2)), id=maybe(_text)
-)
-part = obj(
-    text=maybe(_text),
-    thought=maybe(st.booleans()),
-    thoughtSignature=maybe(_text),
-    functionCall=maybe(function_call),
-    executableCode=any_json,
-)
-candidate = obj(
-    index=maybe(st.integers(0, 2)),
-    content=maybe(
-        obj(role=maybe(st.just("model")), parts=maybe(st.lists(maybe(part), max_size=4)))
-    ),
-    finishReason=maybe(
-        st.sampled_from(["STOP", "MAX_TOKENS", "SAFETY", "OTHER", "FINISH_REASON_UNSPECIFIED"])
-    ),
-    groundingMetadata=any_json,
-)
-usage = obj(
-    promptTokenCount=maybe(_count),
-    candidatesTokenCount=maybe(_count),
-    thoughtsTokenCount=maybe(_count),
-    toolUsePromptTokenCount=maybe(_count),
-    cachedContentTokenCount=maybe(_count),
-    totalTokenCount=maybe(_count),
-)
-error = obj(
-    code=maybe(st.integers(100, 700)), message=maybe(_text), status=maybe(_text), details=any_json
-)
-response = obj(
-    candidates=maybe(st.lists(maybe(candidate), max_size=3)),
-    usageMetadata=maybe(usage),
-    promptFeedback=maybe(obj(blockReason=maybe(_text), blockReasonMessage=maybe(_text))),
-    responseId=maybe(_text),
-    modelVersion=maybe(_text),
-    error=maybe(error),
-)
-frame_data = st.one_of(
-    response.map(json.dumps),
-    response.map(json.dumps),  # twice: response-shaped frames are the interesting ones
-    any_json.map(json.dumps),
-    st.text(max_size=20),
-    st.sampled_from(["", "{", "[" * 5000, "[DONE]"]),
-)
-frame = st.builds(SSEFrame, frame_data)
-
-
-def check_signatures(out: StreamingResponse) -> None:
-    for c in out.choices:
-        signature = c.delta.reasoning_signature
-        assert signature is None or type(signature) is str, out
-        assert c.native_finish_reason is None or type(c.native_finish_reason) is str, out
-        for call in c.delta.tool_calls:
-            assert call.thought_signature is None or type(call.thought_signature) is str, out
-
-
-def check_answer_signatures(answer: ChatResponse | None) -> None:
-    if answer is None:
-        return
-    for c in answer.choices:
-        for block in c.message.reasoning_blocks:
-            assert type(block.text) is str, answer
-            assert block.signature is None or type(block.signature) is str, answer
 
 
 @FUZZ
@@ -187,25 +126,6 @@ def test_wrong_leaf_types_count_as_absent() -> None:
     )
     assert call.id is not None and call.id.startswith("call_")
     assert choice == StreamChoice(0, Delta(role="assistant", tool_calls=(call,)))
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    body=st.one_of(
-        st.binary(max_size=300),
-        st.lists(frame_data, max_size=5).map(
-            lambda datas: "".join(f"data: {d}\r\n\r\n" for d in datas).encode()
-        ),
-    ),
-    mode=st.sampled_from(MODES),
-)
-def test_only_llm_errors_reach_a_client_whatever_the_body(body: bytes, mode: Mode) -> None:
-    (outcome,) = run(mode, [[body]])
-    for out in outcome.chunks:
-        check_chunk(out)
-    check_answer(outcome.final)
-    if outcome.error is not None:
-        check_answer(outcome.error.partial)
 
 
 # Candidates at and around the usual text chunk (one part of nothing but "text"), which

@@ -25,7 +25,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
-from tests.gemini.gemini_oracle import DATA
+from tests.support.gemini_oracle import DATA
 
 CODEC = GeminiCodec()
 BASE = "https://generativelanguage.googleapis.com/v1beta"

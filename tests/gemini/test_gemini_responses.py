@@ -16,8 +16,8 @@ from llm_connector import errors
 from llm_connector.codecs.contract import ErrorInfo
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.types import Embedding, EmbedResponse, Model, ModelPage, Usage
-from tests.gemini.answers import answer_fields
-from tests.gemini.gemini_oracle import DATA, JSONARRAY_PATHS, NONSTREAM_PATHS, expected_file
+from tests.support.answers import gemini_answer
+from tests.support.gemini_oracle import DATA, JSONARRAY_PATHS, NONSTREAM_PATHS, expected_file
 
 CODEC = GeminiCodec()
 WHOLE_BODIES = pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_the_bodies_are_all_here() -> None:
 @WHOLE_BODIES
 def test_a_whole_body_is_the_hand_checked_answer(path: Path) -> None:
     # A JSON array (streamGenerateContent without alt=sse) reads as its elements in turn.
-    assert answer_fields(CODEC.parse_chat(path.read_bytes())) == expected_file(path)
+    assert gemini_answer(CODEC.parse_chat(path.read_bytes())) == expected_file(path)
 
 
 def test_the_jsonarray_mode_is_what_the_notes_say() -> None:

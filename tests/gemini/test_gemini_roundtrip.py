@@ -15,7 +15,7 @@ from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import Endpoint
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.types import ChatRequest, ChatResponse, Message, Tool
-from tests.gemini.gemini_oracle import DATA, frames
+from tests.support.gemini_oracle import DATA, frames
 
 CODEC = GeminiCodec()
 ENDPOINT = Endpoint("https://generativelanguage.googleapis.com/v1beta", "k", "x-goog-api-key")

@@ -2,8 +2,9 @@
 quirks one at a time on small hand-written chunks.
 
 Each transcript's frames go straight into ``GeminiStreamDecoder`` (no bytes, no httpx);
-every chunk is compared with the independent oracle (gemini_oracle.py), the accumulated
-answer with the hand-checked ``<name>.expected.json``. The byte path is test_gemini_wire.py's.
+every chunk is compared with the independent oracle (tests/support/gemini_oracle.py), the
+accumulated answer with the hand-checked ``<name>.expected.json``. The byte path is
+tests/bytes'.
 
 Wire reference: https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
 """
@@ -25,8 +26,8 @@ from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.codecs.gemini.stream import GeminiStreamDecoder
 from llm_connector.types import ChatResponse, Delta, StreamChoice, StreamingResponse, Usage
 from llm_connector.types._accumulate import StreamAccumulator
-from tests.gemini.answers import answer_fields
-from tests.gemini.gemini_oracle import (
+from tests.support.answers import gemini_answer
+from tests.support.gemini_oracle import (
     SSE_PATHS,
     Oracle,
     expected_file,
@@ -106,7 +107,7 @@ def test_the_accumulated_answer_is_the_hand_checked_one(path: Path) -> None:
     want_chunks = expected.pop("chunks")
     chunks, answer = run_stream_core(frames(path))
     assert len(chunks) == want_chunks
-    assert answer_fields(answer) == expected
+    assert gemini_answer(answer) == expected
 
 
 @TRANSCRIPTS

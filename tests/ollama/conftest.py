@@ -1,40 +1,32 @@
-"""Fixtures of the Ollama client tests: the shared ones of tests/clients (backend, mode,
-server-thread and leak checks), imported, and a factory of Ollama clients for a backend."""
+"""Fixtures of the Ollama client tests: the shared ones of tests/support/fixtures.py
+(backend, mode, server-thread and leak checks), imported, and a factory of Ollama clients
+for a backend."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 
-import tests.clients.conftest as shared
-from llm_connector import AsyncClient, Client
-from tests.clients.conftest import Backend
+from tests.support.backends import Backend
 from tests.support.facade import Api, Mode, wrap
-from tests.support.mock_backend import MockBackend
+from tests.support.fixtures import (
+    backend,
+    mode,
+    no_server_threads_left,
+    nothing_left_for_the_collector,
+)
+from tests.support.ollama_clients import MakeOllama, new_ollama
 
-# The shared fixtures, under their names (pytest finds fixtures by name in a conftest).
-backend = shared.backend
-mode = shared.mode
-no_server_threads_left = shared.no_server_threads_left
-nothing_left_for_the_collector = shared.nothing_left_for_the_collector
-
-
-class MakeOllama(Protocol):
-    def __call__(self, backend: Backend, **options: Any) -> Api: ...
-
-
-def new_ollama(mode: Mode, backend: Backend, **options: Any) -> Client | AsyncClient:
-    """An Ollama client of ``mode`` aimed at ``backend`` (its origin: Ollama's paths start
-    at the root), with retries off unless asked for."""
-    cls = Client if mode == "sync" else AsyncClient
-    options.setdefault("max_retries", 0)
-    api_key = options.pop("api_key", None)
-    base_url = options.pop("base_url", backend.origin)
-    if isinstance(backend, MockBackend):
-        return cls("ollama", api_key, base_url, _transport=backend.transport, **options)
-    return cls.ollama(base_url, api_key, **options)
+__all__ = [
+    "backend",
+    "make_ollama",
+    "mode",
+    "no_server_threads_left",
+    "nothing_left_for_the_collector",
+    "ollama",
+]
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from llm_connector.types import (
     TextPart,
     Usage,
 )
-from tests.clients.conftest import Backend
-from tests.ollama.conftest import MakeOllama
-from tests.ollama.support import DATA, expected_file
+from tests.support.backends import Backend
 from tests.support.facade import Api
 from tests.support.loopback import LoopbackServer
+from tests.support.ollama_clients import MakeOllama
+from tests.support.ollama_oracle import DATA, expected_file
 from tests.support.script import Reply, json_reply
 
 CHAT = "/api/chat"

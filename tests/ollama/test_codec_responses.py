@@ -13,7 +13,7 @@ import pytest
 from llm_connector import errors
 from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.types import Embedding, Model, ModelDetails, ToolCall, Usage
-from tests.ollama.support import NONSTREAM_PATHS, expected_file, transcript_id
+from tests.support.ollama_oracle import NONSTREAM_PATHS, expected_file, transcript_id
 
 CODEC = OllamaCodec()
 

@@ -2,9 +2,9 @@
 
 Each transcript's lines are fed to the decoder (directly and through ``StreamCore``, the
 code both shells share); the chunks must equal, with ``==``, what the independent oracle
-(support.py) reads from the lines, and the accumulated answer must equal the hand-checked
-expected file. Then the shapes the transcripts do not have: errors inside the stream,
-streams cut short, finish reasons, tool calls without ids, garbage.
+(tests/support/ollama_oracle.py) reads from the lines, and the accumulated answer must equal
+the hand-checked expected file. Then the shapes the transcripts do not have: errors inside
+the stream, streams cut short, finish reasons, tool calls without ids, garbage.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from llm_connector.types import (
     ToolCallDelta,
     Usage,
 )
-from tests.ollama.support import (
+from tests.support.framing import ndjson_lines
+from tests.support.ollama_oracle import (
     NDJSON_PATHS,
     as_dicts,
     expected_chunks,
     expected_file,
-    lines,
     transcript_id,
 )
 
@@ -74,15 +74,15 @@ DONE = line(
 
 @TRANSCRIPTS
 def test_every_line_decodes_to_what_the_oracle_reads(path: Path) -> None:
-    chunks = decode(lines(path.read_bytes()))
+    chunks = decode(ndjson_lines(path.read_bytes()))
     assert as_dicts(chunks) == expected_chunks(path)
 
 
 @TRANSCRIPTS
 def test_the_accumulated_answer_is_the_hand_checked_one(path: Path) -> None:
     expected = expected_file(path)
-    answer = accumulate(lines(path.read_bytes()))
-    assert len(decode(lines(path.read_bytes()))) == expected["lines"]
+    answer = accumulate(ndjson_lines(path.read_bytes()))
+    assert len(decode(ndjson_lines(path.read_bytes()))) == expected["lines"]
     assert answer.id == ""
     assert (answer.model, answer.created) == (expected["model"], expected["created"])
     assert answer.content == expected["content"]
@@ -102,15 +102,15 @@ def test_the_accumulated_answer_is_the_hand_checked_one(path: Path) -> None:
 
 @TRANSCRIPTS
 def test_usage_is_on_the_last_chunk_only(path: Path) -> None:
-    chunks = decode(lines(path.read_bytes()))
+    chunks = decode(ndjson_lines(path.read_bytes()))
     assert [c.usage is not None for c in chunks] == [False] * (len(chunks) - 1) + [True]
     assert [c.finish_reason is not None for c in chunks] == [False] * (len(chunks) - 1) + [True]
 
 
 def test_think_tags_stay_in_the_text_when_splitting_is_off() -> None:
     (path,) = (p for p in NDJSON_PATHS if "think-tags" in p.name)
-    answer = accumulate(lines(path.read_bytes()), OllamaCodec(think_tags=False))
-    raw = "".join(json.loads(x)["message"]["content"] for x in lines(path.read_bytes()))
+    answer = accumulate(ndjson_lines(path.read_bytes()), OllamaCodec(think_tags=False))
+    raw = "".join(json.loads(x)["message"]["content"] for x in ndjson_lines(path.read_bytes()))
     assert raw.startswith("<think>\n嗯")
     assert (answer.content, answer.reasoning_content) == (raw, None)
 
@@ -176,7 +176,7 @@ def test_an_error_line_raises_the_typed_error_with_the_partial() -> None:
 @pytest.mark.parametrize("cut", range(18))
 def test_a_stream_without_its_done_line_is_incomplete(cut: int) -> None:
     (path,) = (p for p in NDJSON_PATHS if "think-tags" in p.name)
-    data = lines(path.read_bytes())[:cut]
+    data = ndjson_lines(path.read_bytes())[:cut]
     deltas = expected_file(path)["deltas"][:cut]
     core = StreamCore(OllamaCodec())
     for item in data:

@@ -1,9 +1,10 @@
 """Garbage in, only LLMErrors out: the Ollama decoder and parsers under arbitrary input.
 
 Hypothesis feeds lines of random text, random JSON, and line-shaped objects whose every
-field may have any JSON type, to the decoder itself, through ``StreamCore`` (which the
-shells use), and as raw bytes through both clients; and random bodies to every parser.
-Every chunk and answer that comes out must have the types its class declares.
+field may have any JSON type, to the decoder itself and through ``StreamCore`` (which the
+shells use); and random bodies to every parser. Every chunk and answer that comes out must
+have the types its class declares. The same garbage as raw bytes through both clients is
+tests/bytes' business (test_fuzz.py there).
 """
 
 from __future__ import annotations
@@ -20,42 +21,11 @@ from llm_connector.codecs.contract import SSEFrame
 from llm_connector.codecs.ollama.codec import OllamaCodec
 from llm_connector.codecs.ollama.stream import OllamaStreamDecoder
 from llm_connector.errors import LLMError
-from tests.ollama.support import run
-from tests.wire.fuzz_support import any_json, check_answer, check_chunk, maybe, obj
-from tests.wire.wire_support import MODES, Mode
+from tests.support.fuzz import any_json, check_answer, check_chunk
+from tests.support.ollama_fuzz import frame, line_data
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_text = st.text(max_size=8) | st.sampled_from(["<think>", "</think>", "<thi", "nk>", "\n"])
-_count = st.integers(0, 10_000)
-function = obj(index=maybe(st.integers(0, 2)), name=maybe(_text), arguments=maybe(any_json))
-tool_call = obj(id=maybe(_text), function=maybe(function))
-message = obj(
-    role=maybe(st.just("assistant")),
-    content=maybe(_text),
-    thinking=maybe(_text),
-    tool_calls=maybe(st.lists(maybe(tool_call), max_size=2)),
-)
-line = obj(
-    model=maybe(_text),
-    created_at=maybe(st.sampled_from(["2025-12-02T07:05:39.5082547Z", "0001-01-01T00:00:00Z"])),
-    message=maybe(message),
-    response=maybe(_text),
-    thinking=maybe(_text),
-    done=maybe(st.booleans()),
-    done_reason=maybe(st.sampled_from(["stop", "length", "load"])),
-    prompt_eval_count=maybe(_count),
-    eval_count=maybe(_count),
-    error=maybe(_text),
-)
-line_data = st.one_of(
-    line.map(json.dumps),
-    line.map(json.dumps),  # twice: line-shaped data is the interesting kind
-    any_json.map(json.dumps),
-    st.text(max_size=20),
-    st.sampled_from(["", "{", "[" * 5000]),
-)
-frame = st.builds(SSEFrame, line_data)
 codec_options = st.fixed_dictionaries({"think_tags": st.booleans()})
 
 
@@ -124,22 +94,3 @@ def test_only_llm_errors_escape_the_parsers(parser: str, body: bytes) -> None:
         return
     if parser == "chat":
         check_answer(result)  # type: ignore[arg-type]
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    body=st.one_of(
-        st.binary(max_size=300),
-        st.lists(line_data, max_size=5).map(
-            lambda datas: "".join(f"{d}\n" for d in datas).encode()
-        ),
-    ),
-    mode=st.sampled_from(MODES),
-)
-def test_only_llm_errors_reach_a_client_whatever_the_body(body: bytes, mode: Mode) -> None:
-    (outcome,) = run(mode, [[body]])
-    for out in outcome.chunks:
-        check_chunk(out)
-    check_answer(outcome.final)
-    if outcome.error is not None:
-        check_answer(outcome.error.partial)

@@ -21,7 +21,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
-from tests.ollama.request_support import CODEC, LOCAL, PNG, WEATHER, body_of, chat
+from tests.support.ollama_requests import CODEC, LOCAL, PNG, WEATHER, body_of, chat
 
 # -- the HTTP request ------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from llm_connector.types import (
     TextPart,
     ToolCall,
 )
-from tests.ollama.request_support import PNG, WEATHER, chat
-from tests.ollama.support import DATA
+from tests.support.ollama_oracle import DATA
+from tests.support.ollama_requests import PNG, WEATHER, chat
 
 
 def golden(name: str) -> Any:

@@ -34,7 +34,8 @@ from llm_connector.types import (
     StreamingResponse,
     ToolCall,
 )
-from tests.ollama.support import DATA, lines
+from tests.support.framing import ndjson_lines
+from tests.support.ollama_oracle import DATA
 
 
 def reference(text: str, implicit_open: bool = False) -> tuple[str, str]:
@@ -63,7 +64,9 @@ def run_pieces(pieces: list[str], implicit_open: bool = False) -> tuple[str, str
 
 DEEPSEEK = "".join(
     json.loads(line)["message"]["content"]
-    for line in lines((DATA / "chat-stream-deepseek-r1-think-tags-excerpt.ndjson").read_bytes())
+    for line in ndjson_lines(
+        (DATA / "chat-stream-deepseek-r1-think-tags-excerpt.ndjson").read_bytes()
+    )
 )
 
 TEXTS = [

@@ -17,7 +17,7 @@ from llm_connector import AsyncClient, Capabilities, Client, ProviderInfo, Reque
 from llm_connector.providers.spec import ProviderSpec
 from llm_connector.providers.table import PROVIDERS
 from llm_connector.shells.constructors import ProviderConstructors, _Constructor
-from tests.compat.support import TRANSCRIPTS
+from tests.support.protocols import COMPAT_TRANSCRIPTS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ROWS = [pytest.param(row, id=row.name) for row in PROVIDERS.values()]
@@ -203,7 +203,7 @@ def rows_with_a_transcript() -> dict[str, list[str]]:
     data = Path(__file__).resolve().parents[1] / "data"
     found: dict[str, list[str]] = {}
     with httpx.Client() as http:
-        for transcript in TRANSCRIPTS:
+        for transcript in COMPAT_TRANSCRIPTS:
             row = transcript.make(Client, http).provider
             found.setdefault(row, []).append(transcript.id)
     by_folder = {

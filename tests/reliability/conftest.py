@@ -1,7 +1,7 @@
-"""Fixtures of the reliability tests: those of tests/clients (the loopback server, the
-sync/async mode, a client factory, the retry-sleep recorder, the thread and garbage
-checks), under their names, plus a check that every test leaves its clients' connection
-pools with nothing checked out."""
+"""Fixtures of the reliability tests: the shared ones (tests/support/fixtures.py: the
+loopback server, the sync/async mode, the retry-sleep recorder, the thread and garbage
+checks), under their names, plus a client factory that checks, after every test, that its
+clients' connection pools have nothing checked out."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from typing import Any
 
 import pytest
 
-from tests.clients.conftest import (
-    Backend,
-    MakeApi,
+from tests.support.backends import Backend, MakeApi, new_client
+from tests.support.facade import Api, Mode, wrap
+from tests.support.fixtures import (
     backend,
     mode,
-    new_client,
     no_server_threads_left,
     nothing_left_for_the_collector,
     server,
     sleeps,
 )
-from tests.support.facade import Api, Mode, wrap
 from tests.support.pool import connections_in_use
 
 __all__ = [

@@ -18,12 +18,12 @@ import pytest
 from llm_connector import APITimeoutError, AsyncChatStream, ChatStream, Timeout
 from llm_connector.shells.deadlines import THREAD_WATCHDOG
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import MakeApi
-from tests.reliability.streams import read_until_error
+from tests.support.backends import MakeApi
 from tests.support.facade import Api, Stream
 from tests.support.loopback import LoopbackServer
 from tests.support.pool import connections_in_use
 from tests.support.script import CHAT, endless_stream, text_stream
+from tests.support.streams import read_until_error
 
 REQUEST = ChatRequest("gpt-test").add_message(Message.user("Go on"))
 STALL = 30.0

@@ -26,8 +26,7 @@ from llm_connector import (
 from llm_connector.calls.limits import RetryPolicy
 from llm_connector.errors import MAX_FRAME_EXCERPT
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import MakeApi, SleepLog
-from tests.reliability.streams import collect, read_until_error
+from tests.support.backends import MakeApi, SleepLog
 from tests.support.facade import Api
 from tests.support.loopback import LoopbackServer, unused_port
 from tests.support.script import (
@@ -44,6 +43,7 @@ from tests.support.script import (
     text_stream,
     with_bom,
 )
+from tests.support.streams import collect, read_until_error
 
 REQUEST = ChatRequest("gpt-test").add_message(Message.user("Tell me"))
 PIECES = ("Once", " upon", " a time", " — fin ✓")

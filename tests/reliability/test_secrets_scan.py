@@ -21,8 +21,7 @@ import pytest
 
 from llm_connector import LLMError, Timeout
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import MakeApi, SleepLog
-from tests.reliability.streams import read_until_error
+from tests.support.backends import MakeApi, SleepLog
 from tests.support.facade import Api
 from tests.support.loopback import LoopbackServer, unanswered_port, unused_port
 from tests.support.script import (
@@ -34,6 +33,7 @@ from tests.support.script import (
     sse,
     text_stream,
 )
+from tests.support.streams import read_until_error
 
 # Built, not written out, so that no source line a traceback prints holds one.
 KEY = "sk-" + "scan" * 6 + "KEY"

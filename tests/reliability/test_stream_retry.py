@@ -16,8 +16,7 @@ from llm_connector import (
     Timeout,
 )
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import Backend, MakeApi, SleepLog
-from tests.reliability.streams import collect, read_until_error
+from tests.support.backends import Backend, MakeApi, SleepLog
 from tests.support.loopback import LoopbackServer
 from tests.support.script import (
     CHAT,
@@ -28,6 +27,7 @@ from tests.support.script import (
     sse,
     text_stream,
 )
+from tests.support.streams import collect, read_until_error
 
 REQUEST = ChatRequest("gpt-test").add_message(Message.user("Hi"))
 EARLY_DROP = replace(text_stream("lost"), drop_after=1)

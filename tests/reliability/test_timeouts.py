@@ -16,8 +16,7 @@ import pytest
 
 from llm_connector import APITimeoutError, LLMError, Timeout
 from llm_connector.types import ChatRequest, Message
-from tests.clients.conftest import MakeApi, SleepLog
-from tests.reliability.streams import read_until_error
+from tests.support.backends import MakeApi, SleepLog
 from tests.support.loopback import LoopbackServer, unanswered_port
 from tests.support.mock_backend import MockBackend
 from tests.support.script import (
@@ -32,6 +31,7 @@ from tests.support.script import (
     sse_event,
     text_stream,
 )
+from tests.support.streams import read_until_error
 
 REQUEST = ChatRequest("gpt-test").add_message(Message.user("Think hard"))
 STALL = 30.0

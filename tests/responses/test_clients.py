@@ -33,9 +33,10 @@ from llm_connector.responses import (
 )
 from llm_connector.shells.async_client import AsyncResponsesStream
 from llm_connector.types import ChatRequest
-from tests.responses.client_support import Responses, paths, responses_client
+from tests.support.answers import summary
 from tests.support.facade import Mode
 from tests.support.loopback import LoopbackServer
+from tests.support.responses_clients import Responses, paths, responses_client
 from tests.support.script import Reply, json_reply, sse
 
 RESPONSES = "/v1/responses"
@@ -112,8 +113,6 @@ async def test_streams_through_the_loopback(mode: Mode, server: LoopbackServer, 
     server.script.on(RESPONSES, transcript(name))
     async with responses_client(mode, "openai", server.base_url) as api:
         events, final = await api.stream(REQUEST)
-    from tests.responses.support import summary
-
     assert summary(final) == expected_final(name)
     assert events[-1].event_type == "response.completed"
     sent = server.script.requests[0]

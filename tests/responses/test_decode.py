@@ -36,14 +36,11 @@ from llm_connector.responses import (
     ResponsesResponse,
     ResponsesStreamEvent,
 )
-from tests.responses.support import (
-    SSE_PATHS,
-    expected_file,
-    frame_outcome,
-    summary,
-    transcript_id,
-)
-from tests.wire.wire_support import sse_events
+from tests.support.answers import summary
+from tests.support.byte_path import frame_outcome
+from tests.support.framing import sse_events
+from tests.support.protocols import RESPONSES_WIRE
+from tests.support.responses_oracle import SSE_PATHS, expected_file, transcript_id
 
 TRANSCRIPTS = pytest.mark.parametrize("path", SSE_PATHS, ids=transcript_id)
 
@@ -393,5 +390,5 @@ def test_done_and_empty_frames_are_not_events() -> None:
 
 def test_the_frame_reference_is_the_core_result() -> None:
     path = next(p for p in SSE_PATHS if p.stem == "text-basic")
-    outcome = frame_outcome(path.read_bytes())
+    outcome = frame_outcome(RESPONSES_WIRE, path.read_bytes())
     assert outcome.final is not None and outcome.final.output_text == "pong"

@@ -28,9 +28,9 @@ from llm_connector.responses import (
     ResponsesUsage,
 )
 from llm_connector.types import Message, Tool
-from tests.responses.client_support import paths, responses_client
 from tests.support.facade import Mode
 from tests.support.loopback import LoopbackServer
+from tests.support.responses_clients import paths, responses_client
 from tests.support.script import (
     Reply,
     chunk,

@@ -24,8 +24,8 @@ from llm_connector.responses import (
     ResponsesResponse,
     ResponsesStreamEvent,
 )
-from tests.responses.support import SSE_PATHS
-from tests.wire.wire_support import sse_events
+from tests.support.framing import sse_events
+from tests.support.responses_oracle import SSE_PATHS
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SMALL = [p for p in SSE_PATHS if p.stat().st_size < 20_000]

@@ -42,7 +42,7 @@ from llm_connector.types import (
     ToolCallDelta,
     Usage,
 )
-from tests.wire.wire_support import sse_events
+from tests.support.framing import sse_events
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -24,6 +24,8 @@ from llm_connector.types import (
 )
 
 Mode: TypeAlias = Literal["sync", "async"]
+#: Both kinds of client, in the order tests are parametrized with them.
+MODES: tuple[Mode, ...] = ("sync", "async")
 
 
 class Stream(Protocol):

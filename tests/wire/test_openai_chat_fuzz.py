@@ -4,8 +4,9 @@ The decoder contract (codecs/codecs/contract.py, StreamDecoder) is that nothing 
 subclasses escapes it, and the design's rule 6 that typed values come out. Hypothesis feeds
 frames of random text, random JSON, and chunk-shaped objects whose every field may have any
 JSON type (``"choices": "x"``, ``"delta": 5``, ``"tool_calls": {}``, ...), to the decoder
-itself, through ``StreamCore`` (which the shells use), and as raw bytes through both clients.
-Every chunk and every answer that comes out must have the types its class declares.
+itself and through ``StreamCore`` (which the shells use). Every chunk and every answer that
+comes out must have the types its class declares. The same garbage as raw bytes through both
+clients is tests/bytes' business (test_fuzz.py there).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from llm_connector.errors import (
     StreamDecodeError,
 )
 from llm_connector.types import Delta, StreamChoice, StreamingResponse
-from tests.wire.fuzz_support import check_answer, check_chunk, frame, frame_data
-from tests.wire.wire_support import MODES, Mode, run
+from tests.support.fuzz import check_answer, check_chunk
+from tests.support.openai_chat_fuzz import frame
 
 # -- the properties ------------------------------------------------------------------------------
 
@@ -107,25 +108,6 @@ def test_wrong_leaf_types_count_as_absent() -> None:
     )
     (chunk,) = OpenAIChatStreamDecoder().feed(SSEFrame(data))
     assert chunk == StreamingResponse("", "", (StreamChoice(0, Delta(), None),), None, None, None)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    body=st.one_of(
-        st.binary(max_size=300),
-        st.lists(frame_data, max_size=5).map(
-            lambda datas: "".join(f"data: {d}\n\n" for d in datas).encode()
-        ),
-    ),
-    mode=st.sampled_from(MODES),
-)
-def test_only_llm_errors_reach_a_client_whatever_the_body(body: bytes, mode: Mode) -> None:
-    (outcome,) = run(mode, [[body]])
-    for out in outcome.chunks:
-        check_chunk(out)
-    check_answer(outcome.final)
-    if outcome.error is not None:
-        check_answer(outcome.error.partial)
 
 
 # -- the shared helpers around the decoder ----------------------------------------------------

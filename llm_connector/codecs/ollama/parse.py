@@ -3,8 +3,8 @@ responses, model lists, model details, embeddings, pulls and error bodies.
 
 API reference: https://github.com/ollama/ollama/blob/main/docs/api.md (moving to
 https://docs.ollama.com/api). Every field goes through a reader that treats a value of the
-wrong type as absent (docs/architecture.md, rule 6); a wrong *container* (``"message": 5``) is not an
-answer we can read and raises the caller's decode error.
+wrong type as absent (docs/architecture.md, rule 6); a wrong *container*
+(``"message": 5``) is not an answer we can read and raises the caller's decode error.
 """
 
 from __future__ import annotations

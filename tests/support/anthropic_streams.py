@@ -1,12 +1,10 @@
-"""Helpers of the stream tests: running frames through the decoder or StreamCore, and
-an answer in the shape of the hand-checked expected files."""
+"""Helpers of the Anthropic stream tests: events written as frames, and those frames run
+through the decoder or through ``StreamCore`` (as the shells run them)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
-
-import attrs
 
 from llm_connector import errors
 from llm_connector.calls.stream_core import StreamCore
@@ -14,32 +12,6 @@ from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
 from llm_connector.codecs.contract import SSEFrame
 from llm_connector.types import ChatResponse, StreamingResponse
-
-
-def answer_fields(response: ChatResponse) -> dict[str, Any]:
-    """A ChatResponse in the shape of the expected files."""
-    choice = response.choices[0] if response.choices else None
-    return {
-        "id": response.id,
-        "model": response.model,
-        "content": response.content,
-        "reasoning_content": response.reasoning_content,
-        "reasoning_blocks": [
-            attrs.asdict(b) for b in (choice.message.reasoning_blocks if choice else ())
-        ],
-        "tool_calls": [
-            {
-                "id": c.id,
-                "name": c.function.name,
-                "arguments": c.function.arguments,
-                "parsed": c.parse_arguments(),
-            }
-            for c in response.tool_calls
-        ],
-        "finish_reason": response.finish_reason,
-        "native_finish_reason": choice.native_finish_reason if choice else None,
-        "usage": attrs.asdict(response.usage) if response.usage else None,
-    }
 
 
 def run_core(

@@ -9,7 +9,7 @@ from typing import Any
 
 from llm_connector import AsyncClient
 from llm_connector.types import ChatRequest, Message, Tool
-from tests.anthropic.oracle import DATA
+from tests.support.anthropic_oracle import DATA
 from tests.support.facade import Api
 from tests.support.script import SSE_HEADERS, Reply
 

@@ -12,7 +12,7 @@ import httpx
 
 from llm_connector import AsyncClient, Client
 from llm_connector.types import ChatRequest, Message, Tool, ToolCall, ToolChoice
-from tests.compat.support import Mode
+from tests.support.facade import Mode
 
 OPENAI_ANSWER = {
     "id": "x",

@@ -1,25 +1,32 @@
-"""The stream decoders the generic fuzz properties cover: one row per decoder.
+"""The stream decoders the generic fuzz properties cover, one :class:`DecoderRow` per
+protocol (each row of tests/support/protocols.py's table names its decoder), and what those
+properties feed them.
 
-A row names the provider whose registry entry builds the codec (``_providers.py``), the
-recorded transcripts the decoder reads (a glob under ``tests/data``) and their framing.
-Adding a decoder to the fuzzing is adding a row. A row whose codec is still a placeholder
-(its ``new_stream_decoder`` raises ``UnsupportedFeatureError``) or that has no transcripts
-yet is skipped, saying so, and runs as soon as both exist.
+A row names the provider whose registry entry builds the codec (``providers/table.py``),
+the recorded transcripts the decoder reads (a glob under ``tests/data``) and their framing.
+A row whose codec is still a placeholder (its ``new_stream_decoder`` raises
+``UnsupportedFeatureError``) or that has no transcripts yet is skipped, saying so, and runs
+as soon as both exist.
 
-The byte path runs the real shells through a :class:`ProbeCodec`: the row's codec decodes,
-and the request is a fixed one in the row's framing (building requests is the codec tests'
-business, and a decoder must decode whatever the server sends).
+The frames: a row's transcripts' own, in order, some mutated, dropped or repeated; drawn
+from anywhere in them, mutated or not; or random JSON (:func:`frame_sequences`).
+
+The byte path (:func:`probe`) runs the real shells through a :class:`ProbeCodec`: the
+row's codec decodes, and the request is a fixed one in the row's framing (building requests
+is the codec tests' business, and a decoder must decode whatever the server sends).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx
+from hypothesis import strategies as st
 
 from llm_connector import AsyncClient, Client
 from llm_connector.codecs.contract import (
@@ -28,6 +35,7 @@ from llm_connector.codecs.contract import (
     ErrorInfo,
     Frame,
     RequestSpec,
+    SSEFrame,
     StreamDecoder,
 )
 from llm_connector.codecs.error_bodies import parse_error_body
@@ -53,9 +61,11 @@ from llm_connector.types import (
     ToolCallDelta,
     Usage,
 )
-
-DATA = Path(__file__).parent.parent / "data"
-Framing = Literal["sse", "ndjson"]
+from tests.support.byte_path import CONTENT_TYPES, Framing
+from tests.support.facade import Mode
+from tests.support.framing import sse_events
+from tests.support.fuzz import any_json
+from tests.support.paths import DATA
 
 
 @dataclass(frozen=True)
@@ -86,31 +96,6 @@ class DecoderRow:
         if not self.paths():
             return f"{self.name}: no transcripts at tests/data/{self.transcripts}"
         return None
-
-
-DECODERS: tuple[DecoderRow, ...] = (
-    DecoderRow("openai-chat", "openai", "openai-chat/*.sse", "sse"),
-    DecoderRow("openai-compat", "openai_compatible", "openai-compat/*.sse", "sse"),
-    DecoderRow("anthropic", "anthropic", "anthropic/*.sse", "sse"),
-    DecoderRow("gemini", "google", "gemini/*.sse", "sse"),
-    DecoderRow("ollama", "ollama", "ollama/*.ndjson", "ndjson"),
-    DecoderRow("dashscope", "aliyun", "dashscope/*.sse", "sse"),
-    DecoderRow("hunyuan", "tencent", "hunyuan/*.sse", "sse"),
-    # The Responses API's decoder yields events, not chunks: ResponsesAsChat (below) sees
-    # each event as the chunk it amounts to, so the generic properties apply to it.
-    DecoderRow(
-        "openai-responses",
-        "openai",
-        "openai-responses/*.sse",
-        "sse",
-        make_codec=lambda: ResponsesAsChat(),
-    ),
-)
-
-CONTENT_TYPES: dict[Framing, str] = {
-    "sse": "text/event-stream",
-    "ndjson": "application/x-ndjson",
-}
 
 
 def allowed(error: LLMError) -> bool:
@@ -190,7 +175,7 @@ def _transport(row: DecoderRow, pieces: Sequence[bytes]) -> httpx.MockTransport:
     return httpx.MockTransport(handle)
 
 
-def run(row: DecoderRow, mode: Literal["sync", "async"], pieces: Sequence[bytes]) -> Outcome:
+def probe(row: DecoderRow, mode: Mode, pieces: Sequence[bytes]) -> Outcome:
     """Serve a body in these pieces to a client of ``mode`` decoding with the row's codec
     (retries off: one body, one answer)."""
     codec = ProbeCodec(row.codec(), row.framing)
@@ -301,3 +286,96 @@ class ResponsesAsChat(ChatCodec):
 
     def parse_error(self, status_code: int, body: bytes) -> ErrorInfo:
         return parse_error_body(status_code, body)
+
+
+# -- the frames the properties feed -----------------------------------------------------------
+
+
+def transcript_frames(row: DecoderRow, body: bytes) -> list[SSEFrame]:
+    """A transcript's frames, split independently of the shells' framing code."""
+    if row.framing == "ndjson":
+        lines = body.decode("utf-8").splitlines()
+        return [SSEFrame(line) for line in lines if line.strip()]
+    return [event.frame for event in sse_events(body)]
+
+
+def render(row: DecoderRow, frames: list[SSEFrame]) -> bytes:
+    """Frames as a body of the row's framing."""
+    if row.framing == "ndjson":
+        return "".join(f.data.replace("\n", " ").replace("\r", " ") + "\n" for f in frames).encode()
+    parts = []
+    for f in frames:
+        head = (
+            ""
+            if f.event == "message"
+            else f"event: {f.event.splitlines()[0] if f.event.strip() else 'x'}\n"
+        )
+        lines = f.data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        parts.append(head + "".join(f"data: {line}\n" for line in lines) + "\n")
+    return "".join(parts).encode()
+
+
+@st.composite
+def mutated_json(draw: st.DrawFn, value: Any, depth: int = 0) -> Any:
+    """``value`` with parts dropped, replaced by any JSON, or kept."""
+    if depth > 6 or draw(st.integers(0, 9)) == 0:
+        return draw(any_json)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            action = draw(st.integers(0, 5))
+            if action == 0:
+                continue  # dropped
+            out[key] = draw(mutated_json(item, depth + 1)) if action == 1 else item
+        return out
+    if isinstance(value, list):
+        items = [draw(mutated_json(item, depth + 1)) for item in value if draw(st.booleans())]
+        empty_is_fine: bool = draw(st.booleans())
+        return items if items or empty_is_fine else value
+    return value if draw(st.booleans()) else draw(any_json)
+
+
+@st.composite
+def mutated_frame(draw: st.DrawFn, frame: SSEFrame, events: list[str]) -> SSEFrame:
+    event = frame.event if draw(st.integers(0, 4)) else draw(st.sampled_from(events))
+    how = draw(st.integers(0, 3))
+    data = frame.data
+    if how == 0:
+        data = data[: draw(st.integers(0, len(data)))]  # cut short
+    elif how == 1:
+        data = draw(st.text(max_size=30))
+    else:
+        try:
+            value = json.loads(data)
+        except ValueError:
+            value = data
+        data = json.dumps(draw(mutated_json(value)))
+    return SSEFrame(data, event)
+
+
+@st.composite
+def frame_sequences(draw: st.DrawFn, row: DecoderRow) -> list[SSEFrame]:
+    """A transcript's frames in order, some mutated, dropped or repeated; or frames drawn
+    from anywhere in the transcripts, mutated or not; or frames of random JSON."""
+    path = draw(st.sampled_from(row.paths()))
+    real = transcript_frames(row, path.read_bytes())
+    events = sorted({f.event for f in real} | {"message", "error", "ping"})
+    style = draw(st.integers(0, 2))
+    if style == 0:
+        out: list[SSEFrame] = []
+        for frame in real:
+            action = draw(st.integers(0, 9))
+            if action == 0:
+                continue
+            if action == 1:
+                out.append(frame)
+            out.append(draw(mutated_frame(frame, events)) if action == 2 else frame)
+        return out
+    if style == 1:
+        pick = st.sampled_from(real)
+        one = pick | pick.flatmap(lambda f: mutated_frame(f, events))
+        return draw(st.lists(one, max_size=10))
+    data = st.one_of(
+        any_json.map(json.dumps), st.text(max_size=20), st.sampled_from(["", "[DONE]", "{"])
+    )
+    return draw(st.lists(st.builds(SSEFrame, data, st.sampled_from(events)), max_size=10))

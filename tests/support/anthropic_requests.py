@@ -9,7 +9,7 @@ from typing import Any
 from llm_connector.codecs.anthropic.codec import AnthropicCodec
 from llm_connector.codecs.contract import Endpoint, RequestSpec
 from llm_connector.types import ChatRequest, Tool
-from tests.anthropic.oracle import DATA
+from tests.support.anthropic_oracle import DATA
 
 ENDPOINT = Endpoint("https://api.anthropic.com", "sk-ant-key", "x-api-key")
 CODEC = AnthropicCodec()
