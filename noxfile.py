@@ -36,9 +36,9 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit, wire and client tests (no LLM server needed)."""
+    """Unit, wire and client tests (no LLM server needed), on every core (pytest-xdist)."""
     session.install("-e", ".[test]")
-    session.run("pytest", "-m", "not e2e", *session.posargs)
+    session.run("pytest", "-m", "not e2e", "-n", "auto", *session.posargs)
 
 
 @nox.session
