@@ -1,11 +1,12 @@
 """A streamed call from its first request to its last item (pure; see ``driver.py``).
 
 ``StreamRun.steps`` sends the request (a Responses API call that finds no ``/responses``
-goes to chat completions instead), then reads the answer: it asks the shell to feed every
-network read of the body to the stream's core (``stream_core.py``) and hand out the items
-that come of it. Should the reading fail before the first content of the answer reached the
-caller, the request is sent again, within the call's retries and deadline, and the caller
-sees one clean answer; after that, the failure is raised with what arrived on ``.partial``.
+goes to chat completions instead), then reads the answer: it asks the shell to frame the
+body's network reads with the codec's frame reader (``codecs/framing``), feed each frame to
+the stream's core (``stream_core.py``) and hand out the items that come of it. Should the
+reading fail before the first content of the answer reached the caller, the request is
+sent again, within the call's retries and deadline, and the caller sees one clean answer;
+after that, the failure is raised with what arrived on ``.partial``.
 
 A shell runs ``steps`` until ``opened`` (the request was answered), then wraps the run in
 its stream object, which goes on from there as the caller iterates: reading the answer,
@@ -14,7 +15,7 @@ and any error it carries, belongs to the iteration.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic
+from typing import TYPE_CHECKING, Generic, cast
 
 from llm_connector.calls.failures import body_framing, stream_error
 from llm_connector.calls.limits import phase_limits
@@ -106,7 +107,8 @@ class StreamRun(Generic[ItemT, AnswerT]):
                 fallback = driver.settings.responses_fallback(self._responses, exc)
             if fallback is None:
                 raise
-            self._responses, self._source = fallback, fallback.source  # type: ignore[assignment]
+            self._responses = fallback
+            self._source = cast("StreamSource[ItemT, AnswerT]", fallback.source)
             call = self._call = fallback.call
             attempts = call.attempts(driver.clock.now())
             answer = yield from driver.send(call, attempts, stream=True)
@@ -137,7 +139,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
                 failed = body
             else:
                 try:
-                    items = core.feed_whole_body(body)  # type: ignore[arg-type]
+                    items = core.feed_whole_body(cast(bytes, body))
                 except LLMError as exc:
                     failed = exc
         else:
