@@ -34,6 +34,7 @@ from llm_connector.errors import (
     RateLimitError,
     RequestValidationError,
     ResponseDecodeError,
+    ResponseTooLargeError,
     StreamDecodeError,
     StreamError,
     UnprocessableEntityError,
@@ -58,6 +59,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
+from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
@@ -126,11 +128,13 @@ __all__ = [
     "ResponseDecodeError",
     "ResponseFormat",
     "ResponseInfo",
+    "ResponseTooLargeError",
     "ResponsesRequest",
     "ResponsesResponse",
     "ResponsesStream",
     "ResponsesStreamEvent",
     "RetryInfo",
+    "SizeLimits",
     "StreamDecodeError",
     "StreamError",
     "StreamingResponse",

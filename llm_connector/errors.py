@@ -21,6 +21,7 @@ Every exception derives from :class:`LLMError`. The tree::
     └── StreamError                   the stream itself broke
         ├── IncompleteStreamError     ended before the provider's terminal event
         └── StreamDecodeError         a frame could not be decoded (also a ResponseDecodeError)
+            └── ResponseTooLargeError an event or a body passed a SizeLimits limit
 
 An error event inside a stream raises the same class its HTTP status would. Errors raised
 while streaming carry what arrived before them in ``partial`` (a ``ChatResponse``), so
@@ -54,6 +55,7 @@ __all__ = [
     "RateLimitError",
     "RequestValidationError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "StreamDecodeError",
     "StreamError",
     "UnprocessableEntityError",
@@ -120,6 +122,8 @@ class APIStatusError(LLMError):
         body: the raw error body (text, redacted), for debugging.
         in_stream: True when the error arrived inside an HTTP 200 answer rather than as an
             error status.
+        method, url: the request's method and URL (credentials redacted), which ``str()``
+            names too.
     """
 
     status_code: int
@@ -137,6 +141,8 @@ class APIStatusError(LLMError):
         body: str | None = None,
         headers: Mapping[str, str] | None = None,
         in_stream: bool = False,
+        method: str | None = None,
+        url: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
@@ -148,6 +154,8 @@ class APIStatusError(LLMError):
         self.body = body
         self.headers: Mapping[str, str] = dict(headers or {})
         self.in_stream = in_stream
+        self.method = method
+        self.url = url
 
     def __str__(self) -> str:
         parts = [f"Error code: {self.status_code}"]
@@ -157,8 +165,13 @@ class APIStatusError(LLMError):
             parts.append(f"code: {self.code}")
         detail = ", ".join(parts)
         text = f"{detail} - {self.message}"
+        notes = []
+        if self.method and self.url:
+            notes.append(f"{self.method} {self.url}")
         if self.request_id:
-            text += f" (request id: {self.request_id})"
+            notes.append(f"request id: {self.request_id}")
+        if notes:
+            text += f" ({'; '.join(notes)})"
         return text
 
 
@@ -237,6 +250,19 @@ class StreamDecodeError(StreamError, ResponseDecodeError):
         if self.frame is not None:
             self.message = f"{message}: {self.frame!r}"
             self.args = (self.message,)
+
+
+class ResponseTooLargeError(StreamDecodeError):
+    """An answer passed one of the call's ``SizeLimits``: one stream event (or line) longer
+    than ``max_event_bytes``, or a body read whole (decompressed) longer than
+    ``max_body_bytes``. ``limit_name`` says which, ``limit`` its value in bytes; a stream's
+    error carries what arrived before on ``.partial``. Raised for a body read whole too
+    (``chat()``), so ``except ResponseDecodeError`` catches it everywhere."""
+
+    def __init__(self, limit_name: str, limit: int, what: str) -> None:
+        super().__init__(f"{what} is larger than {limit_name} ({limit:,} bytes)")
+        self.limit_name = limit_name
+        self.limit = limit
 
 
 _BY_STATUS: Mapping[int, type[APIStatusError]] = {

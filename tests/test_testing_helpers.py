@@ -119,5 +119,5 @@ def test_a_recorded_error_replays_as_the_same_typed_error(tmp_path: Path) -> Non
     assert (
         str(second.value)
         == str(first.value)
-        == "Error code: 429, type: rate_limit_error - slow down"
+        == f"Error code: 429, type: rate_limit_error - slow down (POST {base}/v1/messages)"
     )

@@ -14,10 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
+import attrs
+
 from llm_connector.calls.attempt_log import Attempt, retry_info
-from llm_connector.calls.failures import body_error, decoded, status_error, transport_error
+from llm_connector.calls.failures import (
+    body_error,
+    decoded,
+    gave_up,
+    status_error,
+    transport_error,
+)
 from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.prepare import ignore_body
+from llm_connector.calls.redirects import (
+    MAX_REDIRECTS,
+    is_redirect,
+    redirect_error,
+    redirected,
+)
 from llm_connector.calls.steps import (
     WHOLE_RESPONSE,
     Deadlines,
@@ -146,7 +160,7 @@ class CallDriver:
                 error = exc
             delay = self.retry_wait(attempts, error)
             if delay is None:
-                raise error
+                raise gave_up(error, attempts, self.clock.now())
             yield from self.retrying(call, attempts, error, delay, stream=False)
             yield Sleep(delay)
 
@@ -155,6 +169,7 @@ class CallDriver:
         when ``stream``. Each attempt runs the client's hooks; an error answer is read and
         becomes its typed error, which is retried or raised."""
         clock = self.clock
+        redirects = 0
         while True:
             attempt = Attempt(self.settings.name, call, attempts, self.hooks.current, stream=stream)
             hooks = attempt.hooks
@@ -162,7 +177,7 @@ class CallDriver:
                 yield Notify(hooks.on_request, attempt.info)
             attempts.sent_at = now = clock.now()
             limits = phase_limits(call.timeout, attempts.remaining(now))
-            sent = yield Send(call.spec, limits)
+            sent = yield Send(call.spec, limits, head_deadlines(call, attempts, now))
             failure: TransportFailure | None = None
             if isinstance(sent, TransportFailure):
                 failure = sent
@@ -188,11 +203,17 @@ class CallDriver:
                     return Answer(response, cast(bytes, body))
                 else:
                     error = status_error(call, response, cast(bytes, body), clock.wall())
+                    if is_redirect(response.status_code, response.headers):
+                        followed = follow(call, response, error, redirects)
+                        if not isinstance(followed, LLMError):
+                            call, redirects = followed, redirects + 1
+                            continue  # a redirect is not an attempt: no retry is spent
+                        error = followed
             # A pooled connection the server had closed: see RetryPolicy.after_connection_error.
             stale = failure is not None and failure.stale and type(error) is APIConnectionError
             delay = self.retry_wait(attempts, error, stale=stale)
             if delay is None:
-                raise error
+                raise gave_up(error, attempts, self.clock.now())
             yield from self.retrying(call, attempts, error, delay, stream=stream)
             yield Sleep(delay)
 
@@ -211,6 +232,47 @@ class CallDriver:
         on_retry = self.hooks.current.on_retry
         if on_retry:
             yield Notify(on_retry, info)
+
+
+#: How long after a deadline the watchdog cuts a response head still arriving. A head
+#: that does not come at all is ended by the transport's read timeout at the deadline,
+#: which names its phase; the watchdog ends one that a drip of bytes keeps alive past it
+#: (each byte restarts the transport's timeout), this much later.
+HEAD_GRACE = 0.05
+
+
+def head_deadlines(call: PreparedCall, attempts: Attempts, sent_at: float) -> Deadlines:
+    """The limits on the wait for a response head: ``first_event`` from the sending, and
+    the call's deadline, each ``HEAD_GRACE`` later (see there)."""
+    first_event, deadline = call.timeout.first_event, attempts.deadline
+    return Deadlines(
+        WHOLE_RESPONSE,
+        first=None if first_event is None else sent_at + first_event + HEAD_GRACE,
+        idle=None,
+        total=None if deadline is None else deadline + HEAD_GRACE,
+    )
+
+
+def follow(
+    call: PreparedCall, response: Response, error: APIStatusError, hops: int
+) -> PreparedCall | APIStatusError:
+    """The call to make after a redirect answer (see calls/redirects.py), or the error to
+    raise: redirects are not followed unless the client says so, and only so many."""
+    location = response.headers.get("location")
+    method, secrets = call.spec.method, call.secrets
+    if not call.follow_redirects:
+        why = (
+            "redirects are not followed (a client built with follow_redirects=True follows "
+            "them, sending no credential to another origin); check the base URL"
+        )
+        return redirect_error(error, method, location, secrets, why=why)
+    if hops >= MAX_REDIRECTS:
+        why = f"gave up after {MAX_REDIRECTS} redirects"
+        return redirect_error(error, method, location, secrets, why=why)
+    spec = redirected(call.spec, response.status_code, location or "", secrets)
+    if spec is None:
+        return redirect_error(error, method, location, secrets, why="not an http(s) URL")
+    return attrs.evolve(call, spec=spec)
 
 
 #: A provider that pages its model list forever is broken; stop after this many pages.

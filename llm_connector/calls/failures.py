@@ -20,13 +20,14 @@ from llm_connector.errors import (
     APITimeoutError,
     IncompleteStreamError,
     LLMError,
+    RequestValidationError,
     ResponseDecodeError,
     StreamDecodeError,
     status_error_class,
 )
 
 if TYPE_CHECKING:
-    from llm_connector.calls.limits import PhaseLimits
+    from llm_connector.calls.limits import Attempts, PhaseLimits
     from llm_connector.calls.prepare import PreparedCall
     from llm_connector.calls.steps import Response
     from llm_connector.calls.stream_core import BaseStreamCore
@@ -62,16 +63,23 @@ def stream_timeout(kind: TimeoutKind, timeout: Timeout, where: str) -> APITimeou
     return timeout_error(kind, timeout, f"{_STREAM_TROUBLE[kind]} {where}")
 
 
-def transport_error(
-    failure: TransportFailure, call: PreparedCall, limits: PhaseLimits
-) -> APIConnectionError:
-    """The error for a request that got no HTTP answer, scrubbed of secrets (a transport's
-    message can quote a header value). A timeout names the limit that ran out; the
-    transport's exception is its ``__cause__``."""
+def transport_error(failure: TransportFailure, call: PreparedCall, limits: PhaseLimits) -> LLMError:
+    """The error for a request that got no (readable) HTTP answer, scrubbed of secrets (a
+    transport's message can quote a header value). A timeout names the limit that ran out:
+    the watchdog's, which cut a response head that did not arrive in time, or the
+    transport's own; the transport's exception is the error's ``__cause__``."""
     spec = call.spec
     where = f"{spec.method} {redact_url(spec.url)}"
-    error: APIConnectionError
-    if failure.phase is not None:
+    error: LLMError
+    if failure.kind == "decode":
+        error = ResponseDecodeError(f"could not decode the response to {where}: {failure.cause}")
+    elif failure.kind == "request":
+        error = RequestValidationError(
+            "base_url", f"the transport cannot send {where}: {failure.cause}"
+        )
+    elif failure.fired is not None:
+        error = timeout_error(failure.fired, call.timeout, f"no response on {where}")
+    elif failure.phase is not None:
         trouble = _PHASE_TROUBLE[failure.phase]
         error = timeout_error(limits.kinds[failure.phase], call.timeout, f"{trouble} on {where}")
     else:
@@ -81,12 +89,24 @@ def transport_error(
     return error
 
 
-def body_error(
-    failure: TransportFailure, call: PreparedCall, limits: PhaseLimits
-) -> APIConnectionError:
+def gave_up(error: LLMError, attempts: Attempts, now: float) -> LLMError:
+    """``error``, about to be raised as the call's last: one that ended a call after
+    retries (no connection, a timeout) says how many attempts were made and the time they
+    took in all, since the limit it names was per attempt or the caller may not know the
+    call was retried."""
+    if attempts.retries and isinstance(error, APIConnectionError):
+        spent = now - attempts.started
+        error.message = (
+            f"{error.message} (gave up after {attempts.retries + 1} attempts in {spent:.1f} s)"
+        )
+        error.args = (error.message,)
+    return error
+
+
+def body_error(failure: TransportFailure, call: PreparedCall, limits: PhaseLimits) -> LLMError:
     """The error for a response whose body could not be read whole: the deadline that cut
     it, or the transport's failure."""
-    if failure.fired is not None:
+    if failure.fired is not None and failure.kind == "transport":
         error = stream_timeout(failure.fired, call.timeout, "reading the response")
         error.__cause__ = failure.cause
         return error
@@ -97,11 +117,15 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
     return next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
 
 
-def add_request_id(error: LLMError, headers: Mapping[str, str]) -> None:
+def add_request_id(error: LLMError, call: PreparedCall, headers: Mapping[str, str]) -> None:
     """Give an error that came inside a 200 answer (a stream's error event, a JSON error
-    body) the request id of that answer, for the provider's support."""
-    if isinstance(error, APIStatusError) and error.request_id is None:
-        error.request_id = request_id_of(headers)
+    body) the request id of that answer, for the provider's support, and the request's
+    method and URL."""
+    if isinstance(error, APIStatusError):
+        if error.request_id is None:
+            error.request_id = request_id_of(headers)
+        if error.url is None:
+            error.method, error.url = call.spec.method, redact_url(call.spec.url)
 
 
 def body_text(body: bytes, headers: Mapping[str, str]) -> str:
@@ -134,7 +158,12 @@ def status_error(call: PreparedCall, response: Response, body: bytes, now: float
         retry_after=parse_retry_after(headers, now),
         body=body_text(body, headers),
         headers=headers,
+        method=call.spec.method,
+        url=redact_url(call.spec.url),
     )
+    if response.status_code == 404 and call.not_found_hint:
+        error.message = f"{error.message} ({call.not_found_hint})"
+        error.args = (error.message,)
     redact_error(error, call.secrets)
     return error
 
@@ -149,7 +178,7 @@ def decoded(
         return parse(body)
     except LLMError as exc:
         redact_error(exc, call.secrets)
-        add_request_id(exc, headers)
+        add_request_id(exc, call, headers)
         raise
     except Exception as exc:
         error = ResponseDecodeError(
@@ -175,7 +204,7 @@ def body_framing(framing: str, headers: Mapping[str, str]) -> str:
 def stream_error(
     end: StreamEnd | TransportFailure | LLMError,
     core: BaseStreamCore[Any, Any],
-    timeout: Timeout,
+    call: PreparedCall,
     headers: Mapping[str, str],
 ) -> LLMError:
     """The error to raise for a stream whose reading failed, carrying what arrived in
@@ -191,6 +220,11 @@ def stream_error(
         failure = end
     else:
         failure, exc, kind = end.failure, end.error, end.fired
+    if failure is not None and failure.kind != "transport":
+        # The body the server sent could not be decoded (corrupt gzip, say).
+        decode_error = StreamDecodeError(f"could not decode the stream: {failure.cause}")
+        decode_error.__cause__ = failure.cause
+        return core.interrupted(decode_error)
     if failure is not None:
         kind = kind or failure.fired
         if kind is None and failure.phase is not None:
@@ -198,7 +232,7 @@ def stream_error(
             kind = "idle" if core.delivered else "first_event"
     error: LLMError
     if kind is not None and not isinstance(exc, APITimeoutError):
-        error = stream_timeout(kind, timeout, "while streaming")
+        error = stream_timeout(kind, call.timeout, "while streaming")
         error.__cause__ = failure.cause if failure is not None else exc
     elif failure is not None:
         error = IncompleteStreamError(
@@ -207,7 +241,7 @@ def stream_error(
         error.__cause__ = failure.cause
     else:
         assert exc is not None
-        add_request_id(exc, headers)
+        add_request_id(exc, call, headers)
         if exc.partial is None:
             core.interrupted(exc)
         return exc

@@ -24,6 +24,7 @@ from llm_connector.codecs.contract import ChatCodec, Endpoint, ErrorInfo, Reques
 from llm_connector.errors import APIStatusError, LLMError, RequestValidationError
 from llm_connector.types import ChatRequest
 from llm_connector.types._request import SECRET_HEADERS
+from llm_connector.types._size_limits import DEFAULT_SIZE_LIMITS, SizeLimits
 from llm_connector.types._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.types._value import FrozenValue
 
@@ -57,6 +58,12 @@ class PreparedCall(FrozenValue):
     secrets: tuple[str, ...] = attrs.field(repr=False)
     timeout: Timeout = DEFAULT_TIMEOUT
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    size_limits: SizeLimits = DEFAULT_SIZE_LIMITS
+    #: Whether a redirect is followed (else it is an error); see calls/redirects.py.
+    follow_redirects: bool = False
+    #: What a 404 answer's message adds: that the base URL looks short of a version
+    #: segment, when it does (see ``not_found_hint``).
+    not_found_hint: str | None = None
     #: The model asked for, for the hooks (None: a call about no model).
     model: str | None = None
     parse_error: Callable[[int, bytes], ErrorInfo] = attrs.field(default=_error_body, repr=False)
@@ -81,19 +88,24 @@ class CallSettings:
         retry: RetryPolicy,
         headers: Mapping[str, str],
         clock: Clock,
+        size_limits: SizeLimits = DEFAULT_SIZE_LIMITS,
+        follow_redirects: bool = False,
     ) -> None:
         self.row = row
         self.codec = codec
         self.name = name
         self.api_key = checked_key(row.resolve_api_key(api_key))
-        self.base_url = checked_base_url(row.resolve_base_url(base_url))
+        self.base_url = checked_base_url(row.resolve_base_url(base_url), row)
         self.headers = dict(headers)
         self.timeout = timeout
         self.retry = retry
+        self.size_limits = size_limits
+        self.follow_redirects = follow_redirects
         self.clock = clock
         # The secrets of a request with the client's own key and headers, the usual one:
         # found once here rather than for every request (see endpoint()).
         self._secrets = self._secrets_for(self.api_key, self.headers)
+        self._not_found_hint = not_found_hint(self.base_url, row)
         # The base URLs found to have no /responses (their Responses calls go to chat
         # completions from then on). Threads may share a client: a lock guards the set.
         self._without_responses: set[str] = set()
@@ -119,7 +131,9 @@ class CallSettings:
             else self.headers  # read, never changed: the codecs merge it into their own
         )
         endpoint = Endpoint(
-            base_url=checked_base_url(base_url.rstrip("/")) if base_url else self.base_url,
+            base_url=checked_base_url(base_url.rstrip("/"), self.row)
+            if base_url
+            else self.base_url,
             api_key=key,
             auth=self.row.auth,
             headers=headers,
@@ -142,19 +156,24 @@ class CallSettings:
         request: ChatRequest | EmbedRequest | ResponsesRequest | None = None,
         parse_error: Callable[[int, bytes], ErrorInfo] | None = None,
     ) -> PreparedCall:
-        timeout, retry = self.timeout, self.retry
+        timeout, retry, size_limits = self.timeout, self.retry, self.size_limits
         if request is not None:
             if request.timeout is not None:
                 timeout = request.timeout
             if request.max_retries is not None:
                 retry = attrs.evolve(retry, max_retries=request.max_retries)
-        model = None if request is None else request.model
+            if request.size_limits is not None:
+                size_limits = request.size_limits
+        base_url = request.base_url if request is not None else None
         return PreparedCall(
             spec,
             signed_secrets(secrets, spec),
             timeout,
             retry,
-            model,
+            size_limits,
+            self.follow_redirects,
+            self._not_found_hint if not base_url else not_found_hint(base_url, self.row),
+            None if request is None else request.model,
             parse_error or self.codec.parse_error,
         )
 
@@ -282,6 +301,29 @@ def signed_secrets(secrets: tuple[str, ...], spec: RequestSpec) -> tuple[str, ..
     return tuple(sorted({*secrets, *found}, key=len, reverse=True))
 
 
+# A path segment naming an API version: v1, v1beta, v3, v4.
+_VERSION_SEGMENT = re.compile(r"v\d+[a-z0-9]*")
+
+
+def not_found_hint(base_url: str, row: ProviderSpec) -> str | None:
+    """What to tell a caller whose request got a 404, when the base URL has no version
+    segment where the provider's has one: the commonest cause (``http://localhost:8000``
+    for ``http://localhost:8000/v1``). None when the base URL has one, or the provider's
+    has none (DeepSeek serves both)."""
+    if any(_VERSION_SEGMENT.fullmatch(part) for part in urlsplit(base_url).path.split("/")):
+        return None
+    default = row.default_base_url
+    if default is None:
+        if row.protocol != "openai_chat" or row.auth != "bearer":
+            return None
+        expected = "OpenAI-compatible servers answer under /v1"
+    elif any(_VERSION_SEGMENT.fullmatch(part) for part in urlsplit(default).path.split("/")):
+        expected = f"{row.name}'s is {default}"
+    else:
+        return None
+    return f"the base URL {redact_url(base_url)} has no version segment such as /v1: {expected}"
+
+
 def ignore_body(body: bytes) -> None:
     """The parser of an answer whose body says nothing (a deletion)."""
 
@@ -332,10 +374,54 @@ def checked_headers(field: str, headers: Mapping[str, str]) -> Mapping[str, str]
     return headers
 
 
-def checked_base_url(url: str) -> str:
+def checked_base_url(url: str, row: ProviderSpec) -> str:
+    """``url`` if it is a plain http(s) base URL. A query string (``?key=...``, the style
+    of Google's REST examples) would end up after the API path and in httpx's INFO log
+    line, user info (``https://user:key@host``) in a redirect's ``Location`` and logs:
+    both are refused, saying where the key goes instead."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise RequestValidationError(
             "base_url", f"must be an http:// or https:// URL, got {redact_url(url)!r}"
         )
+    what = None
+    if _CREDENTIAL_QUERY.search(url):
+        what = "a credential in its query string"
+    elif (parts.query or url.rstrip("/").endswith("?")) and not _keeps_query(row):
+        what = "a query string"
+    elif parts.username is not None or parts.password is not None:
+        what = "user info (user:password@)"
+    elif parts.fragment:
+        what = "a fragment (#...)"
+    if what is not None:
+        # Never the URL itself: what is wrong with it may be a key.
+        raise RequestValidationError(
+            "base_url",
+            f"must not carry {what}: the client puts the API path after the base URL, and "
+            f"a key in the URL would be logged; {_where_the_key_goes(row)}",
+        )
     return url
+
+
+# Query parameters that carry credentials (Google's ?key=, signed URLs): never in a base URL.
+_CREDENTIAL_QUERY = re.compile(
+    r"[?&](?:key|api_key|api-key|access_token|token|signature|sig)=", re.I
+)
+
+
+def _keeps_query(row: ProviderSpec) -> bool:
+    """Whether the row's codec puts the API path before a base URL's query (Azure's
+    ``{endpoint}/openai?api-version=...`` form); for every other row a query would end up
+    in front of the path."""
+    return bool(getattr(row.dialect, "deployment_paths", False))
+
+
+def _where_the_key_goes(row: ProviderSpec) -> str:
+    if row.auth == "none":
+        return "this provider takes no key"
+    env = " or ".join(f"${name}" for name in row.api_key_env)
+    how = "pass the key as api_key=" + (f" (or set {env})" if env else "")
+    if row.auth == "tc3-hmac-sha256":
+        return how + ", which signs each request with it"
+    header = "Authorization: Bearer" if row.auth == "bearer" else row.auth
+    return f"{how}, which is sent in the {header} header"

@@ -85,13 +85,15 @@ WHOLE_RESPONSE: Progress = _WholeResponse()
 
 #: Which of the transport's own timeouts ran out (httpx's phases).
 Phase: TypeAlias = Literal["connect", "read", "write", "pool"]
+#: What a TransportFailure is a failure of (see there).
+FailureKind: TypeAlias = Literal["transport", "decode", "request"]
 
 
 class TransportFailure:
     """No (whole) HTTP answer: what the shell saw, in the driver's terms. ``cause`` is the
     transport's exception, kept as the ``__cause__`` of the error the driver raises."""
 
-    __slots__ = ("cause", "fired", "phase", "stale")
+    __slots__ = ("cause", "fired", "kind", "phase", "stale")
 
     def __init__(
         self,
@@ -100,6 +102,7 @@ class TransportFailure:
         phase: Phase | None = None,
         stale: bool = False,
         fired: TimeoutKind | None = None,
+        kind: FailureKind = "transport",
     ) -> None:
         self.cause = cause
         #: For a timeout of the transport: the phase it belongs to (None: not a timeout).
@@ -108,6 +111,10 @@ class TransportFailure:
         self.stale = stale
         #: The deadline the watchdog found passed while the answer was read, if any.
         self.fired = fired
+        #: What failed: the connection ("transport"), the decoding of the body the server
+        #: sent ("decode"), or the request itself, which the transport could not send
+        #: ("request": an URL it cannot parse, say).
+        self.kind = kind
 
 
 class Deadlines:
@@ -134,15 +141,19 @@ class Deadlines:
 
 
 class Send:
-    """Send ``spec`` with the transport timeouts of ``limits``. Outcome: the response, open
-    (its status line and headers arrived), or a :class:`TransportFailure`."""
+    """Send ``spec`` with the transport timeouts of ``limits``, and wait for the response's
+    status line and headers within ``deadlines`` (the transport's read timeout restarts
+    with every byte, so a head dripped byte by byte would outlast it). Never follow a
+    redirect: the driver decides (calls/redirects.py). Outcome: the response, open, or a
+    :class:`TransportFailure`."""
 
     verb: ClassVar[str] = "send"
-    __slots__ = ("limits", "spec")
+    __slots__ = ("deadlines", "limits", "spec")
 
-    def __init__(self, spec: RequestSpec, limits: PhaseLimits) -> None:
+    def __init__(self, spec: RequestSpec, limits: PhaseLimits, deadlines: Deadlines) -> None:
         self.spec = spec
         self.limits = limits
+        self.deadlines = deadlines
 
 
 class ReadBody:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, cast
 
-from llm_connector.calls.failures import body_framing, stream_error
+from llm_connector.calls.failures import body_framing, gave_up, stream_error
 from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.steps import (
     Close,
@@ -81,7 +81,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
                 held = core.take_held()
                 if held:
                     yield Deliver(held)
-                raise error
+                raise gave_up(error, attempts, driver.clock.now())
             yield from driver.retrying(call, attempts, error, delay, stream=True)
             yield Sleep(delay)
             core.restart()
@@ -131,7 +131,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
             framing = body_framing(call.spec.framing, headers)
         except LLMError as exc:
             yield Close(response)
-            return stream_error(exc, core, call.timeout, headers)
+            return stream_error(exc, core, call, headers)
         failed: LLMError | TransportFailure | StreamEnd | None = None
         if framing == "json":
             body = yield ReadBody(response, deadlines)
@@ -149,7 +149,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
             end = read.end
             assert end is not None, "the shell reports how the reading ended"
             if not end.ended:
-                return None if core.closed else stream_error(end, core, call.timeout, headers)
+                return None if core.closed else stream_error(end, core, call, headers)
             try:
                 for frame in reader.close():  # a last line without its line end
                     items = core.feed(frame)
@@ -160,7 +160,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
                 # A deadline that cut the connection is what made the answer end short.
                 failed = StreamEnd(error=exc, fired=end.fired)
         if failed is not None:
-            return None if core.closed else stream_error(failed, core, call.timeout, headers)
+            return None if core.closed else stream_error(failed, core, call, headers)
         if items:
             yield Deliver(items)
         return None

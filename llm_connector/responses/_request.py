@@ -25,12 +25,14 @@ from llm_connector.types._request import (
     _check_max_retries,
     _check_positive,
     _check_range,
+    _check_size_limits,
     _header_names,
     _mask_secret,
     _to_extra_body,
     _to_headers,
     _to_timeout,
 )
+from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 from llm_connector.types._value import FrozenValue
@@ -123,6 +125,7 @@ class ResponsesRequest(FrozenValue, CallOptions):
     )
     timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
     max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
+    size_limits: SizeLimits | None = attrs.field(default=None, validator=_check_size_limits)
 
     # -- fluent builders ---------------------------------------------------------------
 

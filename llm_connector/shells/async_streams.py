@@ -39,6 +39,9 @@ __all__ = [
     "watchdog",
 ]
 
+#: What ends the reading of a stream's body early (see http.read_end).
+_READ_ERRORS: tuple[type[Exception], ...] = (*http.HTTPX_ERRORS, LLMError, LimitPassed)
+
 _S = TypeVar("_S", bound="_AsyncStream[Any, Any]")
 _T = TypeVar("_T")
 
@@ -90,21 +93,33 @@ class AsyncSteps:
 
     async def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
         spec = step.spec
-        timeout = http.httpx_timeout(step.limits)
-        request = self._client.build_request(
-            spec.method, spec.url, headers=spec.headers, content=spec.body, timeout=timeout
-        )
+        head = http.HeadWatch(watchdog(), step.deadlines, awaited=True)
         try:
-            return await self._client.send(request, stream=True)
-        except httpx.TransportError as exc:
-            return http.transport_failure(exc)
+            request = self._client.build_request(
+                spec.method,
+                spec.url,
+                headers=spec.headers,
+                content=spec.body,
+                timeout=http.httpx_timeout(step.limits),
+                extensions=head.extensions,
+            )
+            response = await self._client.send(request, stream=True, follow_redirects=False)
+        except http.HTTPX_ERRORS as exc:
+            return http.head_failure(exc, head.done())
+        fired = head.done()
+        if fired is None:
+            return response
+        await (
+            response.aclose()
+        )  # the deadline passed as the head arrived: its cut broke the connection
+        return http.head_failure(None, fired)
 
     async def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
         response = cast(httpx.Response, step.response)
         watch = http.watch_body(watchdog(), response, step.deadlines)
         try:
             return await response.aread()
-        except httpx.TransportError as exc:
+        except http.HTTPX_ERRORS as exc:
             return http.read_failure(exc, watch, step.deadlines)
         finally:
             watch.cancel()
@@ -171,7 +186,7 @@ class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
                         raise LimitPassed
                 watch.since = monotonic() if frames else since
             step.end = http.read_end(None, watch, step.deadlines)
-        except (httpx.TransportError, LLMError, LimitPassed) as exc:
+        except _READ_ERRORS as exc:
             step.end = http.read_end(exc, watch, step.deadlines)
         finally:
             watch.cancel()  # before the close: a connection back in the pool is never cut

@@ -17,6 +17,7 @@ from llm_connector.errors import RequestValidationError
 from llm_connector.providers import row as provider_row
 from llm_connector.shells.constructors import ProviderConstructors
 from llm_connector.shells.http import USER_AGENT
+from llm_connector.types._size_limits import DEFAULT_SIZE_LIMITS, SizeLimits
 from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
         proxy: str | httpx.Proxy | None = None,
         http_client: HttpT | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
         _transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         _row: ProviderSpec | None = None,
         _codec: ChatCodec | None = None,
@@ -83,6 +86,8 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
             name=name or row.name,
             timeout=Timeout.of(timeout),
             retry=RetryPolicy(max_retries=max_retries),
+            size_limits=_checked_size_limits(size_limits),
+            follow_redirects=_checked_flag("follow_redirects", follow_redirects),
             headers={"User-Agent": USER_AGENT, **checked_headers("headers", headers or {})},
             clock=_clock,
         )
@@ -122,3 +127,19 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
             f"{type(self).__name__}(provider={self.name!r}, "
             f"base_url={self.base_url!r}, api_key={key})"
         )
+
+
+def _checked_size_limits(value: SizeLimits | None) -> SizeLimits:
+    if value is None:
+        return DEFAULT_SIZE_LIMITS
+    if not isinstance(value, SizeLimits):
+        raise RequestValidationError(
+            "size_limits", f"expected a llm_connector.SizeLimits, got {type(value).__name__}"
+        )
+    return value
+
+
+def _checked_flag(field: str, value: bool) -> bool:
+    if not isinstance(value, bool):
+        raise RequestValidationError(field, f"must be True or False, got {value!r}")
+    return value

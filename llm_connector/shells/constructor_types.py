@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, TypeVar
 
 import httpx
 
+from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class Standard(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -64,6 +67,8 @@ class Regional(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -81,6 +86,8 @@ class Aliyun(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -96,6 +103,8 @@ class Local(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -113,6 +122,8 @@ class Compatible(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -129,6 +140,8 @@ class Azure(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -146,6 +159,8 @@ class Vertex(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -164,6 +179,8 @@ class Tencent(Protocol[_S_co, _H_contra]):
         proxy: Proxy = None,
         http_client: _H_contra | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...
 
 
@@ -179,4 +196,6 @@ class Mock(Protocol[_S_co]):
         max_retries: int = 0,
         headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
     ) -> _S_co: ...

@@ -8,7 +8,8 @@ shape is the handful of ways a provider is addressed (a key and a URL; a region;
 resource; a Vertex project; a Tencent key pair; ...); every constructor also takes the same
 keyword options: ``timeout`` (a ``Timeout``, seconds, or an ``httpx.Timeout``),
 ``max_retries``, ``headers``, ``proxy``, ``http_client`` (an ``httpx.Client`` for
-``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``) and ``hooks``.
+``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``), ``hooks``, ``size_limits``
+and ``follow_redirects``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,16 @@ _Built = tuple["ProviderSpec", "str | None", "str | None", dict[str, Any]]
 _Builder = Callable[["ProviderSpec", Mapping[str, Any]], _Built]
 
 # The options every constructor takes, passed to the client as they are.
-_OPTIONS = ("timeout", "max_retries", "headers", "proxy", "http_client", "hooks")
+_OPTIONS = (
+    "timeout",
+    "max_retries",
+    "headers",
+    "proxy",
+    "http_client",
+    "hooks",
+    "size_limits",
+    "follow_redirects",
+)
 
 
 class _Constructor:

@@ -6,8 +6,10 @@ body timers of the DEBUG log. No decision is made here (see calls/driver.py)."""
 from __future__ import annotations
 
 import platform
+import sys
 from collections.abc import AsyncIterator, Iterator
 from time import monotonic
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -21,10 +23,14 @@ if TYPE_CHECKING:
     from llm_connector.calls.attempt_log import BodyTimer
     from llm_connector.calls.limits import PhaseLimits
     from llm_connector.calls.steps import Deadlines, Phase
+    from llm_connector.types._timeout import TimeoutKind
 
 __all__ = [
+    "HTTPX_ERRORS",
     "POOL_LIMITS",
     "USER_AGENT",
+    "HeadWatch",
+    "head_failure",
     "httpx_timeout",
     "read_end",
     "read_failure",
@@ -59,18 +65,44 @@ def httpx_timeout(limits: PhaseLimits) -> httpx.Timeout:
     )
 
 
-def transport_failure(exc: httpx.TransportError) -> TransportFailure:
-    """``exc`` in the driver's terms. ``RemoteProtocolError`` before an answer is httpx's
-    "Server disconnected without sending a response": a pooled keep-alive connection the
-    server had already closed (llama.cpp, for one, closes the connection after every
-    streamed answer without a "Connection: close")."""
+#: Every exception httpx raises on the paths the shells use, caught there and made a
+#: TransportFailure (then an LLMError) by ``transport_failure``: the whole ``HTTPError``
+#: tree (transport failures, ``DecodingError``, ``TooManyRedirects``), ``InvalidURL``,
+#: ``CookieConflict`` and the ``StreamError`` tree (a body read twice, or after a close).
+#: tests/reliability/test_httpx_errors.py walks httpx's exports to hold this complete.
+HTTPX_ERRORS: tuple[type[Exception], ...] = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.CookieConflict,
+    httpx.StreamError,
+)
+
+
+def transport_failure(exc: Exception) -> TransportFailure:
+    """``exc`` (one of ``HTTPX_ERRORS``) in the driver's terms. ``RemoteProtocolError``
+    before an answer is httpx's "Server disconnected without sending a response": a pooled
+    keep-alive connection the server had already closed (llama.cpp, for one, closes the
+    connection after every streamed answer without a "Connection: close")."""
+    if isinstance(exc, httpx.DecodingError):
+        return TransportFailure(exc, kind="decode")
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        # What the transport refused to send: the same request would fail again.
+        return TransportFailure(exc, kind="request")
     phase: Phase | None = None
     if isinstance(exc, httpx.TimeoutException):
         phase = next((p for cls, p in _PHASES if isinstance(exc, cls)), "read")
     return TransportFailure(exc, phase=phase, stale=isinstance(exc, httpx.RemoteProtocolError))
 
 
-def read_failure(exc: httpx.TransportError, watch: Watch, deadlines: Deadlines) -> TransportFailure:
+def head_failure(exc: Exception | None, fired: TimeoutKind | None) -> TransportFailure:
+    """The failure of a request whose response head did not arrive: ``exc`` (None when
+    the head arrived just as a deadline passed), and the deadline that cut it, if any."""
+    failure = transport_failure(exc) if exc is not None else TransportFailure(TimeoutError())
+    failure.fired = fired
+    return failure
+
+
+def read_failure(exc: Exception, watch: Watch, deadlines: Deadlines) -> TransportFailure:
     """The failure of reading a body, with the deadline that cut it, if one did: the
     watchdog's; for a stream's body also one found passed when the transport's own read
     timeout (the backstop) fired first."""
@@ -90,7 +122,7 @@ def read_end(cut: BaseException | None, watch: Watch, deadlines: Deadlines) -> S
         return StreamEnd(ended=True, fired=watch.fired)
     if isinstance(cut, LLMError):
         return StreamEnd(error=cut, fired=watch.fired)
-    if isinstance(cut, httpx.TransportError):
+    if isinstance(cut, HTTPX_ERRORS):
         return StreamEnd(failure=read_failure(cut, watch, deadlines))
     return StreamEnd(fired=watch.fired)  # LimitPassed
 
@@ -104,6 +136,83 @@ def response_socket(response: httpx.Response) -> Any:
     try:
         return stream.get_extra_info("socket")
     except Exception:  # a custom transport's stream that does not know the question
+        return None
+
+
+class HeadWatch:
+    """The deadlines of a request while it is sent and its response head awaited.
+
+    httpx's read timeout restarts with every byte, so a server dripping its status line
+    and headers one byte at a time would hold the call past every limit. The watchdog
+    watches the head too, and cuts the connection when a deadline passes; the connection
+    is the one httpcore picked from its pool (new or reused), learned from httpcore's
+    ``trace`` extension when the request's headers are about to be written: the
+    ``http11.send_request_headers.started`` event comes from inside the HTTP/1.1
+    connection's ``handle_request``, a few frames up. (HTTP/2 shares its socket between
+    requests and is never cut; there httpx's read timeout is the only limit on the head.)
+    A deadline that passes before the connection is known cuts it as soon as it is.
+
+    Only ``extensions`` (the trace) and ``done()`` are used by the shells.
+    """
+
+    __slots__ = ("_cut", "_stream", "extensions", "watch")
+
+    def __init__(self, dog: Watchdog, deadlines: Deadlines, *, awaited: bool) -> None:
+        self._stream: Any = None
+        self._cut = False
+        self.extensions = {"trace": self._atrace if awaited else self._trace}
+        self.watch = dog.watch(
+            deadlines.progress, self, first=deadlines.first, idle=None, total=deadlines.total
+        )
+
+    def shutdown(self, how: int, /) -> None:
+        # The watchdog's cut (it only ever asks for SHUT_RDWR).
+        self._cut = True
+        if self._stream is not None:
+            shutdown(_stream_socket(self._stream))
+
+    def _trace(self, event: str, info: object) -> None:
+        if event == "http11.send_request_headers.started":
+            self._stream = _connection_stream()
+            if self._cut and self._stream is not None:
+                shutdown(_stream_socket(self._stream))
+
+    async def _atrace(self, event: str, info: object) -> None:
+        self._trace(event, info)
+
+    def done(self) -> TimeoutKind | None:
+        """The head arrived, or the request failed: stop watching. Returns the deadline
+        that passed meanwhile, if one did (its cut may have broken the connection)."""
+        self.watch.cancel()
+        self._stream = None
+        return self.watch.fired
+
+
+def _connection_stream() -> Any:
+    """The network stream of the httpcore HTTP/1.1 connection whose ``handle_request``
+    called the trace (see HeadWatch); None if it is not found (an httpcore that calls its
+    trace from elsewhere: the head is then bounded by httpx's read timeout alone, as
+    before; tests/reliability/test_head_deadline.py fails loudly if that happens)."""
+    frame: FrameType | None = sys._getframe(2)
+    for _ in range(8):
+        if frame is None:
+            return None
+        owner = frame.f_locals.get("self")
+        stream = getattr(owner, "_network_stream", None)
+        if stream is not None and type(owner).__name__ in _HTTP11_CONNECTIONS:
+            return stream
+        frame = frame.f_back
+    return None
+
+
+#: httpcore's HTTP/1.1 connection classes, whose socket is theirs alone.
+_HTTP11_CONNECTIONS = frozenset({"HTTP11Connection", "AsyncHTTP11Connection"})
+
+
+def _stream_socket(stream: Any) -> Any:
+    try:
+        return stream.get_extra_info("socket")
+    except Exception:  # a stream that does not know the question
         return None
 
 

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatStream", "ResponsesStream", "SyncSteps", "sleep"]
 
+#: What ends the reading of a stream's body early (see http.read_end).
+_READ_ERRORS: tuple[type[Exception], ...] = (*http.HTTPX_ERRORS, LLMError, LimitPassed)
+
 _S = TypeVar("_S", bound="_Stream[Any, Any]")
 _T = TypeVar("_T")
 
@@ -75,21 +78,32 @@ class SyncSteps:
 
     def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
         spec = step.spec
-        timeout = http.httpx_timeout(step.limits)
-        request = self._client.build_request(
-            spec.method, spec.url, headers=spec.headers, content=spec.body, timeout=timeout
-        )
+        head = http.HeadWatch(THREAD_WATCHDOG, step.deadlines, awaited=False)
         try:
-            return self._client.send(request, stream=True)
-        except httpx.TransportError as exc:
-            return http.transport_failure(exc)
+            request = self._client.build_request(
+                spec.method,
+                spec.url,
+                headers=spec.headers,
+                content=spec.body,
+                timeout=http.httpx_timeout(step.limits),
+                extensions=head.extensions,
+            )
+            response = self._client.send(request, stream=True, follow_redirects=False)
+        except http.HTTPX_ERRORS as exc:
+            return http.head_failure(exc, head.done())
+        fired = head.done()
+        if fired is None:
+            return response
+        # The deadline passed as the head arrived: its cut broke the connection.
+        response.close()
+        return http.head_failure(None, fired)
 
     def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
         response = cast(httpx.Response, step.response)
         watch = http.watch_body(THREAD_WATCHDOG, response, step.deadlines)
         try:
             return response.read()
-        except httpx.TransportError as exc:
+        except http.HTTPX_ERRORS as exc:
             return http.read_failure(exc, watch, step.deadlines)
         finally:
             watch.cancel()
@@ -161,7 +175,7 @@ class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
                     if watch.fired:  # a limit ran out where there is no socket to cut
                         raise LimitPassed
                 watch.since = monotonic() if frames else since
-        except (httpx.TransportError, LLMError, LimitPassed) as exc:
+        except _READ_ERRORS as exc:
             cut: BaseException | None = exc
         else:
             cut = None

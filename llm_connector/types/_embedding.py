@@ -18,6 +18,7 @@ from llm_connector.types._options import SendOptions
 from llm_connector.types._request import (
     _check_max_retries,
     _check_positive,
+    _check_size_limits,
     _header_names,
     _mask_secret,
     _to_extra_body,
@@ -28,6 +29,7 @@ from llm_connector.types._request import (
 # Usage is imported at run time, not only for type checkers: cattrs and
 # typing.get_type_hints() resolve the fields' annotations in this module.
 from llm_connector.types._response import Usage
+from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
 from llm_connector.types._value import FrozenValue
 
@@ -61,6 +63,7 @@ class EmbedRequest(FrozenValue, SendOptions):
     )
     timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
     max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
+    size_limits: SizeLimits | None = attrs.field(default=None, validator=_check_size_limits)
 
     def validate(self) -> None:
         if not isinstance(self.model, str) or not self.model.strip():

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import PhaseTimeouts, Timeout
 
 _R = TypeVar("_R", bound="SendOptions")
@@ -20,7 +21,8 @@ _C = TypeVar("_C", bound="CallOptions")
 
 
 class SendOptions:
-    """``with_timeout`` and ``with_max_retries``: limits for one request."""
+    """``with_timeout``, ``with_max_retries`` and ``with_size_limits``: limits for one
+    request."""
 
     __slots__ = ()
 
@@ -32,6 +34,11 @@ class SendOptions:
     def with_max_retries(self: _R, max_retries: int) -> _R:
         """Retries for this request only (0: one attempt)."""
         return attrs.evolve(self, max_retries=max_retries)  # type: ignore[misc]
+
+    def with_size_limits(self: _R, size_limits: SizeLimits) -> _R:
+        """How much of the answer to this request may be held at once (see
+        :class:`~llm_connector.SizeLimits`)."""
+        return attrs.evolve(self, size_limits=size_limits)  # type: ignore[misc]
 
 
 class CallOptions(SendOptions):

@@ -11,6 +11,7 @@ import attrs
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
+from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import PhaseTimeouts, Timeout
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 from llm_connector.types._value import FrozenValue
@@ -93,6 +94,13 @@ def _to_timeout(value: Timeout | float | PhaseTimeouts | None) -> Timeout | None
     return None if value is None else Timeout.of(value)
 
 
+def _check_size_limits(_: Any, __: Any, value: SizeLimits | None) -> None:
+    if value is not None and not isinstance(value, SizeLimits):
+        raise RequestValidationError(
+            "size_limits", f"expected a llm_connector.SizeLimits, got {type(value).__name__}"
+        )
+
+
 def _check_max_retries(_: Any, __: Any, value: int | None) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise RequestValidationError(
@@ -171,6 +179,7 @@ class ChatRequest(FrozenValue, CallOptions):
     )
     timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
     max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
+    size_limits: SizeLimits | None = attrs.field(default=None, validator=_check_size_limits)
 
     # -- fluent builders ---------------------------------------------------------------
 

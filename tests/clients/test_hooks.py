@@ -139,7 +139,8 @@ async def test_a_retried_status_tells_every_attempt(
         RetryInfo(
             first,
             InternalServerError,
-            "Error code: 500, type: server_error - boom",
+            "Error code: 500, type: server_error - boom"
+            f" (POST {backend.base_url}/chat/completions)",
             sleeps[0],
             status_code=500,
         )
@@ -169,7 +170,8 @@ async def test_a_stream_retried_before_its_first_content_tells_both_attempts(
         RetryInfo(
             first,
             OverloadedError,
-            "Error code: 529, type: overloaded_error - Overloaded",
+            "Error code: 529, type: overloaded_error - Overloaded"
+            f" (POST {backend.base_url}/chat/completions)",
             sleeps[0],
             status_code=529,
         )

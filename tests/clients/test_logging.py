@@ -78,7 +78,7 @@ async def test_a_retried_call_logs_each_attempt(
 
     url = f"{backend.base_url}/chat/completions"
     assert sleeps == [0.0]
-    boom = "Error code: 500, type: server_error - boom"
+    boom = f"Error code: 500, type: server_error - boom (POST {url})"
     assert_lines(
         caplog,
         [
@@ -191,9 +191,11 @@ async def test_no_key_in_hook_values_or_log_records(
     assert responses[0].headers["x-echo"] == "***"
     assert responses[0].request_id == "***"
     assert "x-echo-authorization" not in responses[0].headers
+    url = f"{backend.base_url}/chat/completions"
     assert [r.message for r in recorder.infos("retry")] == [
-        "Error code: 500, type: invalid_request_error - upstream rejected *** (request id: ***)",
-        "Error code: 529, type: overloaded_error - overloaded for ***",
+        "Error code: 500, type: invalid_request_error - upstream rejected ***"
+        f" (POST {url}; request id: ***)",
+        f"Error code: 529, type: overloaded_error - overloaded for *** (POST {url})",
     ]
     assert any("upstream rejected ***" in m for _, m in lines(caplog))
 
@@ -242,5 +244,6 @@ async def test_no_tencent_secret_key_or_signature_in_hook_values_or_log_records(
     first_response = recorder.infos("response")[0]
     assert first_response.headers["x-echo-signature"] == "***"
     assert recorder.infos("retry")[0].message == (
-        "Error code: 429, code: RequestLimitExceeded - slow *** *** (request id: ***)"
+        "Error code: 429, code: RequestLimitExceeded - slow *** ***"
+        " (POST https://hunyuan.tencentcloudapi.com/; request id: ***)"
     )

@@ -75,9 +75,10 @@ async def test_status_raises_its_class_with_every_detail(
     assert json.loads(err.body) == body
     assert err.in_stream is False
     assert err.partial is None
+    assert (err.method, err.url) == ("POST", f"{backend.base_url}/chat/completions")
     assert str(err) == (
         f"Error code: {status}, type: some_error_type, code: some_code - problem {status}"
-        f" (request id: req_{status})"
+        f" (POST {backend.base_url}/chat/completions; request id: req_{status})"
     )
     assert backend.script.hits() == 1  # max_retries=0
 

@@ -114,6 +114,7 @@ async def test_the_retry_is_logged_without_the_key(
     assert record.getMessage() == (
         f"retrying POST {server.base_url}/chat/completions in {sleeps[0]:.2f}s after: "
         "Error code: 529, type: overloaded_error - Overloaded (key ***)"
+        f" (POST {server.base_url}/chat/completions)"
     )
 
 
