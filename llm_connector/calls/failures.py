@@ -220,7 +220,7 @@ def stream_error(
         failure = end
     else:
         failure, exc, kind = end.failure, end.error, end.fired
-    if failure is not None and failure.kind != "transport":
+    if failure is not None and failure.kind == "decode":
         # The body the server sent could not be decoded (corrupt gzip, say).
         decode_error = StreamDecodeError(f"could not decode the stream: {failure.cause}")
         decode_error.__cause__ = failure.cause

@@ -18,6 +18,7 @@ from tests.support.fixtures import (
     no_server_threads_left,
     nothing_left_for_the_collector,
     server,
+    server2,
     sleeps,
 )
 from tests.support.pool import connections_in_use
@@ -28,6 +29,7 @@ __all__ = [
     "no_server_threads_left",
     "nothing_left_for_the_collector",
     "server",
+    "server2",
     "sleeps",
 ]
 

@@ -10,6 +10,7 @@ is kept in ``events`` for tests to assert on.
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import select
 import socket
@@ -118,7 +119,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         else:
             self.send_header("Content-Length", str(sum(len(c) for c in reply.chunks)))
-        self.end_headers()
+        if reply.head_drip:
+            # The head as end_headers() would write it, captured, then written byte by byte.
+            wfile, self.wfile = self.wfile, io.BytesIO()
+            self.end_headers()
+            head, self.wfile = self.wfile.getvalue(), wfile
+            for n in range(len(head)):
+                if n and not self._pause(reply.head_drip):
+                    return
+                self.wfile.write(head[n : n + 1])
+        else:
+            self.end_headers()
         if not reply.chunked:
             self.wfile.write(b"".join(reply.chunks))
             return

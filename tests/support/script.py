@@ -39,6 +39,9 @@ class Reply:
     pauses: tuple[tuple[int, float], ...] = ()
     #: Wait this long before sending the status line (a slow server).
     head_delay: float = 0.0
+    #: Send the status line and headers one byte at a time, this many seconds apart (a
+    #: server whose every byte restarts the client's read timeout).
+    head_drip: float = 0.0
     #: Cut the connection after writing this many chunks, without the terminating chunk.
     drop_after: int | None = None
     #: When dropping, first write the start of one more chunk (so the cut is mid-chunk).
