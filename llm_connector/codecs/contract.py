@@ -21,6 +21,7 @@ from llm_connector.errors import (
     UnsupportedFeatureError,
 )
 from llm_connector.types import ChatRequest
+from llm_connector.types._json_values import find_json_problem
 from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
@@ -98,7 +99,15 @@ class Frame(Protocol):
 class FrameReader(Protocol):
     """Bytes in, frames out (``codecs/framing/``): one per response body. ``feed`` takes one
     network read, split anywhere, and returns the frames it completed; ``close`` the frames
-    the end of the body completed (a last line without its line end)."""
+    the end of the body completed (a last line without its line end).
+
+    A reader keeps within the call's ``max_event_bytes`` (``SizeLimits``): an event or line
+    past it raises ``ResponseTooLargeError("max_event_bytes", ...)``, and nothing that
+    arrived before is lost. The frames a ``feed`` completed before the offending line are
+    returned by that ``feed``, and the error is raised by the next ``feed`` or ``close``
+    (by that ``feed`` itself if it completed none). From then on the reader holds no bytes
+    of the body, every ``feed`` raises, and ``close`` raises once more and leaves the reader
+    as new. Each reader says how it counts (SSE: decoded characters; NDJSON: bytes)."""
 
     def feed(self, data: bytes) -> Sequence[Frame]: ...
 
@@ -238,12 +247,24 @@ def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
 
 
 # One encoder for every request body: json.dumps() with options builds a new one per call.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# allow_nan=False: Python would otherwise write bare NaN / Infinity, which is not JSON
+# (RFC 8259, section 6) and which providers answer with a parse error, or worse, read.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def dump_json(body: Mapping[str, Any]) -> bytes:
-    """Compact UTF-8 JSON, as providers expect. Raises RequestValidationError if unserializable."""
+    """Compact UTF-8 JSON, as providers expect.
+
+    Raises RequestValidationError naming the wire path (``body.tools[0].function.
+    parameters.properties.when``) of a value JSON cannot hold. The requests' own checks
+    name such values in the user's terms first; this is the backstop for anything a codec
+    adds or a caller changed after those checks.
+    """
     try:
         return _COMPACT.encode(body).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise RequestValidationError("request", f"is not JSON-serializable: {exc}") from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        found = find_json_problem(body)
+        if found is not None:
+            raise RequestValidationError("body" + found[0], found[1]) from None
+        # What the walk does not look for: a lone surrogate in a string, say.
+        raise RequestValidationError("body", f"is not JSON-serializable: {exc}") from None

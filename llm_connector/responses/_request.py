@@ -17,7 +17,14 @@ from llm_connector.errors import RequestValidationError
 # resolve the fields' annotations in this module (``import llm_connector`` loads none of
 # the Responses package, so this costs nothing there).
 from llm_connector.responses._inputs import HostedTool, Reasoning, ResponsesTool, SummaryMode
-from llm_connector.responses._items import ResponsesItem
+from llm_connector.responses._items import (
+    FunctionCallItem,
+    MessageItem,
+    OtherItem,
+    OutputText,
+    ResponsesItem,
+)
+from llm_connector.types._json_values import check_json, check_json_text
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
 from llm_connector.types._request import (
@@ -218,6 +225,28 @@ class ResponsesRequest(FrozenValue, CallOptions):
             raise RequestValidationError(
                 "parallel_tool_calls", "is only allowed together with tools"
             )
+        _check_json_values(self)
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
         _check_positive("max_output_tokens", self.max_output_tokens)
+
+
+def _check_json_values(request: ResponsesRequest) -> None:
+    """Refuse what JSON cannot hold (NaN, a set, a datetime, ...) in the free JSON of a
+    request, naming its path; checked when sent, since those dicts can still change."""
+    for i, tool in enumerate(request.tools):
+        if isinstance(tool, Tool):
+            check_json(tool.parameters, f"tools[{i}].parameters")
+        else:  # a HostedTool's spec is the tool's JSON, as the user gave it
+            check_json(tool.spec, f"tools[{i}]")
+    if request.text_format is not None:
+        check_json(request.text_format.schema, "text_format.schema")
+    for i, item in enumerate(() if isinstance(request.input, str) else request.input or ()):
+        if isinstance(item, FunctionCallItem):
+            check_json_text(item.arguments, f"input[{i}].arguments")
+        elif isinstance(item, OtherItem):  # its JSON, sent as it is
+            check_json(item.data, f"input[{i}]")
+        elif isinstance(item, MessageItem) and not isinstance(item.content, str):
+            for j, part in enumerate(item.content):
+                if isinstance(part, OutputText):
+                    check_json(part.annotations, f"input[{i}].content[{j}].annotations")

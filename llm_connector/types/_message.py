@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeAlias, cast
 import attrs
 
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._json_values import check_json
 from llm_connector.types._value import FrozenValue
 
 Role: TypeAlias = Literal["system", "developer", "user", "assistant", "tool"]
@@ -229,9 +230,16 @@ class ToolCall(FrozenValue):
 
     @classmethod
     def create(cls, id: str, name: str, arguments: str | Mapping[str, Any]) -> ToolCall:
-        """A tool call from a name and its arguments (JSON text or a mapping)."""
+        """A tool call from a name and its arguments (JSON text or a mapping).
+
+        A mapping holding what JSON cannot (NaN, a set, a datetime, ...) raises
+        ``RequestValidationError`` naming it (``tool_call.arguments.when``).
+        """
         if not isinstance(arguments, str):
-            arguments = json.dumps(arguments, ensure_ascii=False)
+            if isinstance(arguments, Mapping):  # any mapping: the encoder takes only dicts
+                arguments = dict(arguments)
+            check_json(arguments, "tool_call.arguments")
+            arguments = json.dumps(arguments, ensure_ascii=False, allow_nan=False)
         return cls(id=id, function=FunctionCall(name=name, arguments=arguments))
 
     @property

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
 import attrs
 
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._json_values import check_json, check_json_text
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
 from llm_connector.types._size_limits import SizeLimits
@@ -116,12 +117,8 @@ def _to_extra_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     for key, item in value.items():
         if not isinstance(key, str):
             raise RequestValidationError("extra_body", f"keys must be strings, got {key!r}")
-        try:
-            json.dumps(item, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise RequestValidationError(
-                f"extra_body[{key!r}]", f"is not JSON-serializable: {exc}"
-            ) from None
+        # The top-level key in brackets whatever it is: it is a key the user chose.
+        check_json(item, f"extra_body[{key!r}]")
     return dict(value)
 
 
@@ -258,6 +255,11 @@ class ChatRequest(FrozenValue, CallOptions):
                 raise RequestValidationError(
                     f"messages[{i}].tool_call_id", "a tool message answers a call: give its id"
                 )
+            for j, call in enumerate(message.tool_calls):
+                # The path codecs use for the same text (they decode it to send an object).
+                check_json_text(
+                    call.function.arguments, f"messages[{i}].tool_calls[{j}].function.arguments"
+                )
         names = [tool.name for tool in self.tools]
         for i, name in enumerate(names):
             if names.index(name) != i:
@@ -279,6 +281,12 @@ class ChatRequest(FrozenValue, CallOptions):
             raise RequestValidationError(
                 "tool_choice.name", f"{self.tool_choice.name!r} is not one of the tools {names}"
             )
+        # Free JSON the user wrote: checked here, not when built, because these dicts can
+        # still change after the Tool or ResponseFormat holding them was made.
+        for i, tool in enumerate(self.tools):
+            check_json(tool.parameters, f"tools[{i}].parameters")
+        if self.response_format is not None:
+            check_json(self.response_format.schema, "response_format.schema")
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
         _check_positive("top_k", self.top_k)
@@ -293,6 +301,12 @@ def _check_range(field: str, value: float | None, low: float, high: float) -> No
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RequestValidationError(field, f"must be a number, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        # NaN fails every comparison: say what it is rather than "not between".
+        name = "NaN" if math.isnan(value) else str(value)
+        raise RequestValidationError(
+            field, f"is {name}, which JSON cannot hold; use a number between {low} and {high}"
+        )
     if not low <= value <= high:
         raise RequestValidationError(field, f"must be between {low} and {high}, got {value}")
 
