@@ -81,6 +81,9 @@ def bench(session: nox.Session) -> None:
     """Cost per streamed chunk on every protocol (OpenAI chat, Responses, Anthropic, Gemini,
     Ollama; sync and async) against raw httpx + httpx-sse + json.loads and the official
     SDKs, import time and memory. Prints the report and writes it to docs/performance.md.
-    Pass --quick for a smoke run, --protocols openai,ollama for some protocols only."""
+    Pass --quick for a smoke run, --protocols openai,ollama for some protocols only. Then
+    the framing under hostile shapes (bench/framing.py: time linear in a long line's bytes,
+    memory bounded by the size limits), printed."""
     session.install("-e", ".", "openai", "anthropic", "google-genai", "ollama")
     session.run("python", "bench/run.py", "--out", "docs/performance.md", *session.posargs)
+    session.run("python", "bench/framing.py")
