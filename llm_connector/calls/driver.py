@@ -21,8 +21,10 @@ from llm_connector.calls.failures import (
     body_error,
     decoded,
     gave_up,
+    note_unread_body,
     status_error,
     transport_error,
+    unreadable,
 )
 from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.prepare import ignore_body
@@ -34,6 +36,7 @@ from llm_connector.calls.redirects import (
 )
 from llm_connector.calls.steps import (
     WHOLE_RESPONSE,
+    Close,
     Deadlines,
     Notify,
     ReadBody,
@@ -192,17 +195,20 @@ class CallDriver:
                 success = 200 <= response.status_code < 300
                 if stream and success:
                     return Answer(response, None)
-                deadlines = Deadlines(
-                    WHOLE_RESPONSE, first=None, idle=None, total=attempts.deadline
-                )
-                body = yield ReadBody(response, deadlines)
+                body = yield from read_whole(call, response, attempts)
                 if isinstance(body, TransportFailure):
                     failure = body
                     error = body_error(body, call, limits)
+                elif isinstance(body, LLMError):
+                    # Too large, or undecodable: no retry sends a different body.
+                    if success:
+                        raise unreadable(body, call, response)
+                    error = status_error(call, response, b"", clock.wall())
+                    note_unread_body(error, body)
                 elif success:
-                    return Answer(response, cast(bytes, body))
+                    return Answer(response, body)
                 else:
-                    error = status_error(call, response, cast(bytes, body), clock.wall())
+                    error = status_error(call, response, body, clock.wall())
                     if is_redirect(response.status_code, response.headers):
                         followed = follow(call, response, error, redirects)
                         if not isinstance(followed, LLMError):
@@ -239,6 +245,27 @@ class CallDriver:
 #: which names its phase; the watchdog ends one that a drip of bytes keeps alive past it
 #: (each byte restarts the transport's timeout), this much later.
 HEAD_GRACE = 0.05
+
+
+def read_whole(
+    call: PreparedCall, response: Response, attempts: Attempts
+) -> Steps[bytes | TransportFailure | LLMError]:
+    """Read a response's body whole within the call's deadline and size limit, its
+    Content-Encoding undone: the bytes, the transport's failure, or why it cannot be held
+    (a ``ResponseTooLargeError``, an undecodable or unknown encoding)."""
+    # Loaded with the first answer: a client is made without the framing package.
+    from llm_connector.codecs.framing.content import BodyCollector
+
+    try:
+        collector = BodyCollector(
+            response.headers.get("content-encoding"), call.size_limits.max_body_bytes
+        )
+    except LLMError as exc:
+        yield Close(response)
+        return exc
+    deadlines = Deadlines(WHOLE_RESPONSE, first=None, idle=None, total=attempts.deadline)
+    body = yield ReadBody(response, deadlines, collector)
+    return cast("bytes | TransportFailure | LLMError", body)
 
 
 def head_deadlines(call: PreparedCall, attempts: Attempts, sent_at: float) -> Deadlines:

@@ -89,6 +89,22 @@ def transport_error(failure: TransportFailure, call: PreparedCall, limits: Phase
     return error
 
 
+def unreadable(error: LLMError, call: PreparedCall, response: Response) -> LLMError:
+    """``error`` (a successful answer's body could not be held or decoded), with the
+    answer's request id and scrubbed of secrets."""
+    add_request_id(error, call, response.headers)
+    redact_error(error, call.secrets)
+    return error
+
+
+def note_unread_body(error: APIStatusError, why: LLMError) -> None:
+    """Say on an error answer's error that its body could not be read (and why): the
+    status is still the answer, and retried as such."""
+    error.message = f"{error.message} (its body could not be read: {why.message})"
+    error.args = (error.message,)
+    error.__cause__ = why
+
+
 def gave_up(error: LLMError, attempts: Attempts, now: float) -> LLMError:
     """``error``, about to be raised as the call's last: one that ended a call after
     retries (no connection, a timeout) says how many attempts were made and the time they

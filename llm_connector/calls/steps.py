@@ -12,7 +12,7 @@ class costs import time (docs/performance.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -36,6 +36,7 @@ __all__ = [
     "CLIENT_STEPS",
     "WHOLE_RESPONSE",
     "Close",
+    "Collector",
     "Deadlines",
     "Deliver",
     "Notify",
@@ -72,6 +73,14 @@ class Progress(Protocol):
 
     @property
     def delivered(self) -> bool: ...
+
+
+class Collector(Protocol):
+    """What reads a body whole from its raw bytes (``codecs/framing/content.BodyCollector``)."""
+
+    def feed(self, raw: bytes) -> None: ...
+
+    def finish(self) -> bytes: ...
 
 
 class _WholeResponse:
@@ -157,15 +166,18 @@ class Send:
 
 
 class ReadBody:
-    """Read the open ``response`` to its end within ``deadlines``, then close it. Outcome:
-    the body bytes, or a :class:`TransportFailure`."""
+    """Read the open ``response``'s raw bytes to its end within ``deadlines``, feeding each
+    read to ``collector`` (which undoes the Content-Encoding within the size limit), then
+    close it. Outcome: the collector's body, a :class:`TransportFailure`, or the
+    collector's error (an ``LLMError``: too large, or undecodable)."""
 
     verb: ClassVar[str] = "read_body"
-    __slots__ = ("deadlines", "response")
+    __slots__ = ("collector", "deadlines", "response")
 
-    def __init__(self, response: Response, deadlines: Deadlines) -> None:
+    def __init__(self, response: Response, deadlines: Deadlines, collector: Collector) -> None:
         self.response = response
         self.deadlines = deadlines
+        self.collector = collector
 
 
 class StreamEnd:
@@ -192,10 +204,11 @@ class StreamEnd:
 
 
 class ReadStream:
-    """Read the open ``response``'s body within ``deadlines``: frame each network read with
-    ``frames`` and ``feed`` each frame, handing the items it returns to the caller as they
-    come (one frame at a time: what the caller has not taken is not yet decoded); then
-    close the response. The shell sets ``end`` before the driver goes on."""
+    """Read the open ``response``'s raw body within ``deadlines``: frame each network read
+    with ``frames`` (which undoes the Content-Encoding first) and ``feed`` each frame,
+    handing the items it returns to the caller as they come (one frame at a time: what the
+    caller has not taken is not yet decoded); then close the response. The shell sets
+    ``end`` before the driver goes on."""
 
     verb: ClassVar[str] = "read_stream"
     __slots__ = ("deadlines", "end", "feed", "frames", "response")
@@ -203,7 +216,7 @@ class ReadStream:
     def __init__(
         self,
         response: Response,
-        frames: Callable[[bytes], Sequence[Frame]],
+        frames: Callable[[bytes], Iterable[Frame]],
         feed: Callable[[Frame], list[Any]],
         deadlines: Deadlines,
     ) -> None:

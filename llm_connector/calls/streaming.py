@@ -31,6 +31,12 @@ from llm_connector.calls.steps import (
 )
 from llm_connector.calls.stream_core import AnswerT, BaseStreamCore, ItemT
 from llm_connector.codecs.framing import frame_reader
+from llm_connector.codecs.framing.content import (
+    BodyCollector,
+    BodyDecoder,
+    close_raw_frames,
+    raw_frames,
+)
 from llm_connector.errors import APIStatusError, LLMError
 
 if TYPE_CHECKING:
@@ -127,15 +133,21 @@ class StreamRun(Generic[ItemT, AnswerT]):
         core.hold = attempts.can_retry()
         headers = response.headers
         deadlines = self._deadlines(call, attempts, core)
+        limits = call.size_limits
+        encoding = headers.get("content-encoding")
         try:
             framing = body_framing(call.spec.framing, headers)
+            if framing == "json":
+                collector = BodyCollector(encoding, limits.max_body_bytes)
+            else:
+                decoder = BodyDecoder(encoding, stream=True)
         except LLMError as exc:
             yield Close(response)
             return stream_error(exc, core, call, headers)
         failed: LLMError | TransportFailure | StreamEnd | None = None
         if framing == "json":
-            body = yield ReadBody(response, deadlines)
-            if isinstance(body, TransportFailure):
+            body = yield ReadBody(response, deadlines, collector)
+            if isinstance(body, (TransportFailure, LLMError)):
                 failed = body
             else:
                 try:
@@ -143,15 +155,16 @@ class StreamRun(Generic[ItemT, AnswerT]):
                 except LLMError as exc:
                     failed = exc
         else:
-            reader = frame_reader(framing)
-            read = ReadStream(response, reader.feed, core.feed, deadlines)
+            reader = frame_reader(framing, limits.max_event_bytes)
+            read = ReadStream(response, raw_frames(reader, decoder), core.feed, deadlines)
             yield read
             end = read.end
             assert end is not None, "the shell reports how the reading ended"
             if not end.ended:
                 return None if core.closed else stream_error(end, core, call, headers)
             try:
-                for frame in reader.close():  # a last line without its line end
+                # A last line without its line end; the end of the compressed data.
+                for frame in close_raw_frames(reader, decoder):
                     items = core.feed(frame)
                     if items:
                         yield Deliver(items)

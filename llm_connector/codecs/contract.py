@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from llm_connector.types._models import ModelDetails, ModelPage
 
 Framing: TypeAlias = Literal["json", "sse", "ndjson"]
+
+#: The Content-Encodings a client accepts: those ``codecs/framing/content.py`` decodes
+#: itself, within the size limits (httpx would also offer br and zstd when their packages
+#: are installed, and inflate them unbounded).
+ACCEPT_ENCODING = "gzip, deflate"
 #: How the key is sent. "tc3-hmac-sha256" (Tencent Cloud) sends no key at all: the codec
 #: signs each request with it (codecs/hunyuan/signing.py), so auth_headers() gives nothing.
 AuthStyle: TypeAlias = Literal[

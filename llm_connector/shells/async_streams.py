@@ -108,19 +108,24 @@ class AsyncSteps:
             return http.head_failure(exc, head.done())
         fired = head.done()
         if fired is None:
-            return response
+            return http.unread(response) if response.is_stream_consumed else response
         await (
             response.aclose()
         )  # the deadline passed as the head arrived: its cut broke the connection
         return http.head_failure(None, fired)
 
-    async def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
+    async def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure | LLMError:
         response = cast(httpx.Response, step.response)
         watch = http.watch_body(watchdog(), response, step.deadlines)
+        collector = step.collector
         try:
-            return await response.aread()
+            async for raw in response.aiter_raw():
+                collector.feed(raw)
+            return collector.finish()
         except http.HTTPX_ERRORS as exc:
             return http.read_failure(exc, watch, step.deadlines)
+        except LLMError as exc:  # too large, or undecodable
+            return exc
         finally:
             watch.cancel()
             await response.aclose()
@@ -135,7 +140,7 @@ class AsyncSteps:
             raise
 
     async def time_body(self, step: s.TimeBody) -> None:
-        http.time_body(cast(httpx.Response, step.response), step.timer)
+        http.time_body(cast(httpx.Response, step.response), step.timer, awaited=True)
 
     async def sleep(self, step: s.Sleep) -> None:
         await sleep(step.seconds)
@@ -175,16 +180,16 @@ class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
         self._watch = watch = http.watch_body(watchdog(), response, step.deadlines)
         read, feed = step.frames, step.feed
         try:
-            async for data in response.aiter_bytes():
+            async for data in response.aiter_raw():
                 # Idle time is counted as the blocking stream counts it (see there).
                 since, watch.since = watch.since, None
-                frames = read(data)
-                for frame in frames:
+                for frame in read(data):
+                    since = None  # a frame came: the wait for one ended
                     for item in feed(frame):
                         yield item
                     if watch.fired:  # a limit ran out where there is no socket to cut
                         raise LimitPassed
-                watch.since = monotonic() if frames else since
+                watch.since = monotonic() if since is None else since
             step.end = http.read_end(None, watch, step.deadlines)
         except _READ_ERRORS as exc:
             step.end = http.read_end(exc, watch, step.deadlines)

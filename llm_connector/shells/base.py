@@ -13,6 +13,7 @@ from llm_connector.calls.driver import CallDriver
 from llm_connector.calls.hooks import HookRegistry, Hooks, HookSet
 from llm_connector.calls.limits import DEFAULT_MAX_RETRIES, RetryPolicy
 from llm_connector.calls.prepare import CallSettings, checked_headers
+from llm_connector.codecs.contract import ACCEPT_ENCODING
 from llm_connector.errors import RequestValidationError
 from llm_connector.providers import row as provider_row
 from llm_connector.shells.constructors import ProviderConstructors
@@ -88,7 +89,11 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
             retry=RetryPolicy(max_retries=max_retries),
             size_limits=_checked_size_limits(size_limits),
             follow_redirects=_checked_flag("follow_redirects", follow_redirects),
-            headers={"User-Agent": USER_AGENT, **checked_headers("headers", headers or {})},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+                **checked_headers("headers", headers or {}),
+            },
             clock=_clock,
         )
         #: The client's name: the provider's, or the ``name`` given to ``openai_compatible``.

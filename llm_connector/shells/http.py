@@ -36,6 +36,7 @@ __all__ = [
     "read_failure",
     "time_body",
     "transport_failure",
+    "unread",
     "watch_body",
 ]
 
@@ -92,6 +93,25 @@ def transport_failure(exc: Exception) -> TransportFailure:
     if isinstance(exc, httpx.TimeoutException):
         phase = next((p for cls, p in _PHASES if isinstance(exc, cls)), "read")
     return TransportFailure(exc, phase=phase, stale=isinstance(exc, httpx.RemoteProtocolError))
+
+
+def unread(response: httpx.Response) -> httpx.Response:
+    """A response whose body a transport already read (``httpx.MockTransport`` answering
+    with ``content=``: httpx reads, and decodes, such a body when it is built) as one not
+    yet read, since the shells read raw bytes: the same body, already decoded, so without
+    its Content-Encoding."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length")
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        stream=httpx.ByteStream(response.content),
+        request=response.request,
+        extensions=response.extensions,
+    )
 
 
 def head_failure(exc: Exception | None, fired: TimeoutKind | None) -> TransportFailure:
@@ -248,14 +268,15 @@ def watch_body(dog: Watchdog, response: httpx.Response, deadlines: Deadlines) ->
     )
 
 
-def time_body(response: httpx.Response, timer: BodyTimer) -> None:
+def time_body(response: httpx.Response, timer: BodyTimer, *, awaited: bool) -> None:
     """Wrap the response's byte stream so that its first bytes and its close are timed
-    (only while DEBUG is on: it adds a generator step per network read)."""
+    (only while DEBUG is on: it adds a generator step per network read). ``awaited``: for
+    the asyncio shell (a stream may be both kinds, as ``httpx.ByteStream`` is)."""
     stream = response.stream
-    if isinstance(stream, httpx.SyncByteStream):
-        response.stream = _TimedSyncBody(stream, timer)
-    elif isinstance(stream, httpx.AsyncByteStream):
+    if awaited and isinstance(stream, httpx.AsyncByteStream):
         response.stream = _TimedAsyncBody(stream, timer)
+    elif not awaited and isinstance(stream, httpx.SyncByteStream):
+        response.stream = _TimedSyncBody(stream, timer)
 
 
 class _TimedSyncBody(httpx.SyncByteStream):

@@ -93,18 +93,23 @@ class SyncSteps:
             return http.head_failure(exc, head.done())
         fired = head.done()
         if fired is None:
-            return response
+            return http.unread(response) if response.is_stream_consumed else response
         # The deadline passed as the head arrived: its cut broke the connection.
         response.close()
         return http.head_failure(None, fired)
 
-    def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure:
+    def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure | LLMError:
         response = cast(httpx.Response, step.response)
         watch = http.watch_body(THREAD_WATCHDOG, response, step.deadlines)
+        collector = step.collector
         try:
-            return response.read()
+            for raw in response.iter_raw():
+                collector.feed(raw)
+            return collector.finish()
         except http.HTTPX_ERRORS as exc:
             return http.read_failure(exc, watch, step.deadlines)
+        except LLMError as exc:  # too large, or undecodable
+            return exc
         finally:
             watch.cancel()
             response.close()
@@ -119,7 +124,7 @@ class SyncSteps:
             raise
 
     def time_body(self, step: s.TimeBody) -> None:
-        http.time_body(cast(httpx.Response, step.response), step.timer)
+        http.time_body(cast(httpx.Response, step.response), step.timer, awaited=False)
 
     def sleep(self, step: s.Sleep) -> None:
         sleep(step.seconds)
@@ -159,14 +164,14 @@ class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
         self._watch = watch = http.watch_body(THREAD_WATCHDOG, response, step.deadlines)
         read, feed = step.frames, step.feed
         try:
-            for data in response.iter_bytes():
+            for data in response.iter_raw():
                 # Not idle time while a read is decoded (content may begin in it, and the
                 # watchdog must not then measure idle time from before it), nor while the
                 # caller holds items; a read that completes no frame (an SSE comment, part
                 # of an event) does not end the wait for the next event.
                 since, watch.since = watch.since, None
-                frames = read(data)
-                for frame in frames:
+                for frame in read(data):
+                    since = None  # a frame came: the wait for one ended
                     if items := feed(frame):
                         if len(items) == 1:  # the usual frame; cheaper than yield from
                             yield items[0]
@@ -174,7 +179,7 @@ class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
                             yield from items
                     if watch.fired:  # a limit ran out where there is no socket to cut
                         raise LimitPassed
-                watch.since = monotonic() if frames else since
+                watch.since = monotonic() if since is None else since
         except _READ_ERRORS as exc:
             cut: BaseException | None = exc
         else:

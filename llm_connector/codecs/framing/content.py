@@ -47,7 +47,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 
-from llm_connector.codecs.contract import Frame, FrameReader
+from llm_connector.codecs.contract import ACCEPT_ENCODING, Frame, FrameReader
 from llm_connector.errors import (
     LLMError,
     ResponseDecodeError,
@@ -64,8 +64,6 @@ __all__ = [
     "raw_frames",
 ]
 
-#: The codings the shells may accept: what BodyDecoder decodes.
-ACCEPT_ENCODING = "gzip, deflate"
 #: The most one decoded piece holds, by default.
 PIECE_BYTES = 65536
 
