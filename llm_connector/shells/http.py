@@ -22,7 +22,7 @@ from llm_connector.shells.deadlines import Watch, Watchdog, shutdown
 if TYPE_CHECKING:
     from llm_connector.calls.attempt_log import BodyTimer
     from llm_connector.calls.limits import PhaseLimits
-    from llm_connector.calls.steps import Deadlines, Phase
+    from llm_connector.calls.steps import Deadlines, Phase, Send
     from llm_connector.types._timeout import TimeoutKind
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "POOL_LIMITS",
     "USER_AGENT",
     "HeadWatch",
+    "answered",
+    "build_request",
     "head_failure",
     "httpx_timeout",
     "read_end",
@@ -93,6 +95,32 @@ def transport_failure(exc: Exception) -> TransportFailure:
     if isinstance(exc, httpx.TimeoutException):
         phase = next((p for cls, p in _PHASES if isinstance(exc, cls)), "read")
     return TransportFailure(exc, phase=phase, stale=isinstance(exc, httpx.RemoteProtocolError))
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient, step: Send, head: HeadWatch
+) -> httpx.Request:
+    """The httpx request for a Send step, traced for its head's deadlines."""
+    spec = step.spec
+    return client.build_request(
+        spec.method,
+        spec.url,
+        headers=spec.headers,
+        content=spec.body,
+        timeout=httpx_timeout(step.limits),
+        extensions=head.extensions,
+    )
+
+
+def answered(
+    response: httpx.Response, fired: TimeoutKind | None
+) -> httpx.Response | TransportFailure:
+    """What a Send step's response comes to: the response (ready to be read raw), or, when
+    a deadline passed just as its head arrived (its cut broke the connection), the failure;
+    the shell then closes the response."""
+    if fired is not None:
+        return head_failure(None, fired)
+    return unread(response) if response.is_stream_consumed else response
 
 
 def unread(response: httpx.Response) -> httpx.Response:

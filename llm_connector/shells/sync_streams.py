@@ -77,26 +77,18 @@ class SyncSteps:
         return self._does[type(step)](step)
 
     def send(self, step: s.Send) -> httpx.Response | s.TransportFailure:
-        spec = step.spec
         head = http.HeadWatch(THREAD_WATCHDOG, step.deadlines, awaited=False)
         try:
-            request = self._client.build_request(
-                spec.method,
-                spec.url,
-                headers=spec.headers,
-                content=spec.body,
-                timeout=http.httpx_timeout(step.limits),
-                extensions=head.extensions,
-            )
+            request = http.build_request(self._client, step, head)
             response = self._client.send(request, stream=True, follow_redirects=False)
         except http.HTTPX_ERRORS as exc:
             return http.head_failure(exc, head.done())
-        fired = head.done()
-        if fired is None:
-            return http.unread(response) if response.is_stream_consumed else response
-        # The deadline passed as the head arrived: its cut broke the connection.
-        response.close()
-        return http.head_failure(None, fired)
+        finally:
+            fired = head.done()  # also when interrupted: no watch outlives its request
+        answered = http.answered(response, fired)
+        if isinstance(answered, s.TransportFailure):
+            response.close()
+        return answered
 
     def read_body(self, step: s.ReadBody) -> bytes | s.TransportFailure | LLMError:
         response = cast(httpx.Response, step.response)

@@ -25,6 +25,7 @@ from llm_connector import (
     ResponseDecodeError,
     StreamDecodeError,
 )
+from llm_connector.shells.deadlines import THREAD_WATCHDOG
 from llm_connector.shells.http import HTTPX_ERRORS
 from llm_connector.types import ChatRequest, Message
 from tests.support.facade import Mode
@@ -169,3 +170,18 @@ async def test_raised_mid_stream_keeps_what_arrived(mode: Mode, error: type[Exce
     assert texts == ["Once"]
     assert caught.value.partial is not None
     assert caught.value.partial.content == "Once"
+
+
+def test_an_interrupted_send_leaves_no_watch_behind() -> None:
+    """A KeyboardInterrupt while the head is awaited: the head's watch is cancelled with
+    it, or it would cut a connection (and hold the request) until its deadline."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise KeyboardInterrupt
+
+    api = client("sync", handler)
+    before = THREAD_WATCHDOG.watching
+    with pytest.raises(KeyboardInterrupt):
+        api.chat(REQUEST)
+
+    assert THREAD_WATCHDOG.watching == before == 0
