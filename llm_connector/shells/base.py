@@ -12,7 +12,8 @@ from llm_connector.calls.clock import SYSTEM_CLOCK, Clock
 from llm_connector.calls.driver import CallDriver
 from llm_connector.calls.hooks import HookRegistry, Hooks, HookSet
 from llm_connector.calls.limits import DEFAULT_MAX_RETRIES, RetryPolicy
-from llm_connector.calls.prepare import CallSettings, checked_headers
+from llm_connector.calls.prepare import CallSettings
+from llm_connector.calls.request_checks import checked_headers
 from llm_connector.codecs.contract import ACCEPT_ENCODING
 from llm_connector.errors import RequestValidationError
 from llm_connector.providers import row as provider_row

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from llm_connector import APIConnectionError, APITimeoutError, NotFoundError, Timeout
-from llm_connector.calls.prepare import not_found_hint
+from llm_connector.calls.request_checks import not_found_hint
 from llm_connector.providers import row as provider_row
 from llm_connector.types import ChatRequest, Message
 from tests.support.backends import MakeApi
