@@ -240,21 +240,25 @@ def _connection_stream() -> Any:
     """The network stream of the httpcore HTTP/1.1 connection whose ``handle_request``
     called the trace (see HeadWatch); None if it is not found (an httpcore that calls its
     trace from elsewhere: the head is then bounded by httpx's read timeout alone, as
-    before; tests/reliability/test_head_deadline.py fails loudly if that happens)."""
+    before; tests/reliability/test_hostile_servers.py's dripped heads fail if that
+    happens). Frames are told by their code's name first: reading a frame's locals builds
+    a dict of them."""
     frame: FrameType | None = sys._getframe(2)
     for _ in range(8):
         if frame is None:
             return None
-        owner = frame.f_locals.get("self")
-        stream = getattr(owner, "_network_stream", None)
-        if stream is not None and type(owner).__name__ in _HTTP11_CONNECTIONS:
-            return stream
+        if frame.f_code.co_name in _HANDLERS:
+            owner = frame.f_locals.get("self")
+            if type(owner).__name__ in _HTTP11_CONNECTIONS:
+                return getattr(owner, "_network_stream", None)
         frame = frame.f_back
     return None
 
 
-#: httpcore's HTTP/1.1 connection classes, whose socket is theirs alone.
+#: httpcore's HTTP/1.1 connection classes (whose socket is theirs alone), and the name of
+#: their method that sends a request and reads its response head.
 _HTTP11_CONNECTIONS = frozenset({"HTTP11Connection", "AsyncHTTP11Connection"})
+_HANDLERS = frozenset({"handle_request", "handle_async_request"})
 
 
 def _stream_socket(stream: Any) -> Any:
