@@ -29,6 +29,7 @@ from tests.support.anthropic_requests import (
     recorded,
     spec,
 )
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 # -- goldens: the recorded request bodies -------------------------------------------------------
 

@@ -23,6 +23,7 @@ from llm_connector.types import (
     ToolChoice,
 )
 from tests.support.anthropic_requests import PDF, PNG, TIME, WEATHER, body, spec
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 # -- messages --------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ENDPOINT = Endpoint(base_url="https://api.openai.com/v1", api_key="sk-test")

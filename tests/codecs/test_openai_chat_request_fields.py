@@ -19,6 +19,7 @@ from llm_connector.codecs.openai_chat.dialect import (
     OpenAIDialect,
 )
 from llm_connector.types import ChatRequest, Message, ResponseFormat, Tool, ToolChoice
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 ENDPOINT = Endpoint(base_url="https://api.openai.com/v1", api_key="sk-test")
 HI = Message.user("Hi")

@@ -17,6 +17,7 @@ from llm_connector.codecs.contract import Endpoint, RequestSpec, merge_headers
 from llm_connector.codecs.openai_chat.codec import OpenAIChatCodec
 from llm_connector.codecs.openai_chat.dialect import COMPATIBLE_DIALECT, OPENAI_DIALECT
 from llm_connector.types import ChatRequest, EmbedRequest, Message
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 REQUEST = ChatRequest("gpt-4o", [Message.user("Hi")])
 ENDPOINT = Endpoint(base_url="https://api.openai.com/v1", api_key="sk-test")

@@ -25,6 +25,7 @@ from llm_connector.types import (
     TextPart,
     ToolCall,
 )
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 ENDPOINT = Endpoint(base_url="https://api.openai.com/v1", api_key="sk-test")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"

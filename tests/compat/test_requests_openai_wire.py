@@ -25,6 +25,7 @@ from tests.support.compat_requests import (
 )
 from tests.support.facade import MODES, Mode
 from tests.support.paths import DATA
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 ALL_MODES = pytest.mark.parametrize("mode", MODES)
 BEARER = {

@@ -22,6 +22,7 @@ from llm_connector.types import (
     ToolChoice,
 )
 from tests.support.ollama_requests import CODEC, LOCAL, PNG, WEATHER, body_of, chat
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 # -- the HTTP request ------------------------------------------------------------------------
 

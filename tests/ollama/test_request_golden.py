@@ -20,6 +20,7 @@ from llm_connector.types import (
 )
 from tests.support.ollama_oracle import DATA
 from tests.support.ollama_requests import PNG, WEATHER, chat
+from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
 
 def golden(name: str) -> Any:
