@@ -185,7 +185,12 @@ def constructors_build_their_own_client_class() -> None:
     assert_type(Client.tencent(region="ap-guangzhou"), Client)
     assert_type(Client.tencent_openai_compatible(), Client)
     assert_type(Client.longcat_anthropic(), Client)
+    assert_type(Client.anthropic(api_version="2023-06-01"), Client)
+    assert_type(AsyncClient.longcat_anthropic(api_version="2023-06-01"), AsyncClient)
     assert_type(Client.anthropic_vertex("project", "us-east5", "token"), Client)
+    assert_type(Client.anthropic_vertex(api_version="vertex-2023-10-16"), Client)
+    Client.google(api_version="v1")  # type: ignore[call-arg]
+    Client.openai(api_version="2023-06-01")  # type: ignore[call-arg]
     assert_type(Client.google(), Client)
     assert_type(AsyncClient.ollama(http_client=async_http), AsyncClient)
     assert_type(AsyncClient.mock(provider="anthropic"), AsyncClient)

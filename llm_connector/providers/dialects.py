@@ -167,9 +167,10 @@ LONGCAT_DIALECT = AnthropicDialect(
 )
 
 
-# Vertex AI: version "vertex-2023-10-16" in the body; no URL sources (answers "URL sources
-# are not supported"), no Files API, no model listing; token counting at
-# models/count-tokens:rawPredict, as Anthropic's SDK sends it (lib/vertex/_client.py).
+# Vertex AI: version "vertex-2023-10-16" in the body (the row's api_version sets it); no URL
+# sources (answers "URL sources are not supported"), no Files API, no model listing; token
+# counting at models/count-tokens:rawPredict, as Anthropic's SDK sends it
+# (lib/vertex/_client.py).
 VERTEX_DIALECT = AnthropicDialect(
     "anthropic_vertex",
     vertex=True,

@@ -33,6 +33,10 @@ def _anthropic(row: ProviderSpec, options: Mapping[str, Any]) -> ChatCodec:
     from llm_connector.codecs.anthropic.dialect import ANTHROPIC_DIALECT, AnthropicDialect
 
     dialect = row.dialect if isinstance(row.dialect, AnthropicDialect) else ANTHROPIC_DIALECT
+    # The version: a constructor's api_version=, else the row's (ProviderSpec.api_version).
+    version = options.get("api_version") or row.api_version
+    if version and version != dialect.version:
+        dialect = attrs.evolve(dialect, version=version)
     return AnthropicCodec(dialect)
 
 

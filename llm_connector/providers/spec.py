@@ -40,7 +40,16 @@ ProtocolName: TypeAlias = Literal[
 #: The signature of a provider's constructor on ``Client`` and ``AsyncClient`` (see
 #: ``shells/constructors.py``); None for a service reached as ``openai_compatible(..., name)``.
 ConstructorShape: TypeAlias = Literal[
-    "standard", "regional", "aliyun", "local", "compatible", "azure", "vertex", "tencent", "mock"
+    "standard",
+    "regional",
+    "aliyun",
+    "local",
+    "compatible",
+    "azure",
+    "vertex",
+    "tencent",
+    "anthropic",
+    "mock",
 ]
 
 
@@ -127,6 +136,12 @@ class ProviderSpec(FrozenValue):
     via: str | None = None
     #: How the offline mock speaks this provider (None: it does not).
     mock: MockWire | None = None
+    #: The API version its codec speaks where the protocol names one in each request
+    #: (Anthropic's ``anthropic-version`` header, or the body's ``anthropic_version`` on
+    #: Vertex AI); a constructor's ``api_version=`` overrides it. None: the protocol has no
+    #: such setting, or its version is part of the base URL (Gemini's ``/v1beta``).
+    #: docs/providers.md ("API versions") says which version each codec speaks.
+    api_version: str | None = None
 
     @property
     def compatible_preset(self) -> bool:
@@ -154,7 +169,8 @@ class ProviderSpec(FrozenValue):
 
     def codec(self, **options: object) -> ChatCodec:
         """A new codec of this provider's protocol and dialect; ``options`` are a
-        constructor's codec knobs (``think_tags=...``, ``incremental_output=...``)."""
+        constructor's codec knobs (``think_tags=...``, ``incremental_output=...``,
+        ``api_version=...``)."""
         from llm_connector.providers.protocols import PROTOCOLS
 
         return PROTOCOLS[self.protocol](self, options)

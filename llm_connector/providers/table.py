@@ -404,7 +404,11 @@ _ROWS: tuple[ProviderSpec, ...] = (
         base_url_env=("ANTHROPIC_BASE_URL",),
         auth="x-api-key",
         capabilities=Capabilities(count_tokens=True),
+        constructor="anthropic",
         mock=MockWire("anthropic"),
+        # The anthropic-version header: https://platform.claude.com/docs/en/api/versioning
+        # (docs/providers.md, "API versions", says why this one).
+        api_version="2023-06-01",
     ),
     # LongCat's Anthropic-compatible endpoint, with Bearer auth:
     # https://longcat.chat/platform/docs/api/messages.html
@@ -417,7 +421,9 @@ _ROWS: tuple[ProviderSpec, ...] = (
         dialect=dialects.LONGCAT_DIALECT,
         api_key_env=("LONGCAT_API_KEY",),
         capabilities=Capabilities(vision=False, models=False),
+        constructor="anthropic",
         mock=MockWire("anthropic", "/anthropic"),
+        api_version="2023-06-01",
     ),
     # Claude on Vertex AI: the base URL comes from the project and region
     # (urls.vertex_base_url); the key is an OAuth access token.
@@ -435,6 +441,8 @@ _ROWS: tuple[ProviderSpec, ...] = (
         mock=MockWire(
             "anthropic", "/v1/projects/mock/locations/us-east5/publishers/anthropic/models"
         ),
+        # The body's anthropic_version on Vertex AI (link above).
+        api_version="vertex-2023-10-16",
     ),
     # https://ai.google.dev/gemini-api/docs/api-key
     ProviderSpec(

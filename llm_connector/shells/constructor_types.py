@@ -153,6 +153,7 @@ class Vertex(Protocol[_S_co, _H_contra]):
         access_token: str | None = None,
         *,
         base_url: str | None = None,
+        api_version: str | None = None,
         timeout: TimeoutOption = None,
         max_retries: int = 2,
         headers: Mapping[str, str] | None = None,
@@ -173,6 +174,24 @@ class Tencent(Protocol[_S_co, _H_contra]):
         region: str | None = None,
         host: str = "hunyuan.tencentcloudapi.com",
         base_url: str | None = None,
+        timeout: TimeoutOption = None,
+        max_retries: int = 2,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: _H_contra | None = None,
+        hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
+    ) -> _S_co: ...
+
+
+class Anthropic(Protocol[_S_co, _H_contra]):
+    def __call__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        api_version: str | None = None,
         timeout: TimeoutOption = None,
         max_retries: int = 2,
         headers: Mapping[str, str] | None = None,

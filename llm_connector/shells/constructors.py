@@ -9,7 +9,9 @@ resource; a Vertex project; a Tencent key pair; ...); every constructor also tak
 keyword options: ``timeout`` (a ``Timeout``, seconds, or an ``httpx.Timeout``),
 ``max_retries``, ``headers``, ``proxy``, ``http_client`` (an ``httpx.Client`` for
 ``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``), ``hooks``, ``size_limits``
-and ``follow_redirects``.
+and ``follow_redirects``. The shapes of the Messages API (``anthropic``, ``vertex``) also
+take ``api_version``: the version every request of the client names, over the row's
+(docs/providers.md, "API versions").
 """
 
 from __future__ import annotations
@@ -247,6 +249,30 @@ class Azure(_Constructor):
         def __get__(self, obj: object, owner: type[Any]) -> Any: ...
 
 
+def _versioned(row: ProviderSpec, api_version: str | None) -> dict[str, Any]:
+    """The client's codec when ``api_version=`` overrides the row's version."""
+    return {} if api_version is None else {"_codec": row.codec(api_version=api_version)}
+
+
+class Anthropic(_Constructor):
+    protocol = "Anthropic"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        return row, args["api_key"], args["base_url"], _versioned(row, args["api_version"])
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Anthropic[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Anthropic[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
 class Vertex(_Constructor):
     protocol = "Vertex"
 
@@ -254,7 +280,7 @@ class Vertex(_Constructor):
         from llm_connector.providers.urls import vertex_base_url
 
         url = args["base_url"] or vertex_base_url(args["project"], args["region"])
-        return row, args["access_token"], url, {}
+        return row, args["access_token"], url, _versioned(row, args["api_version"])
 
     if TYPE_CHECKING:
 
@@ -340,8 +366,8 @@ class ProviderConstructors:
     xiaomi = Standard()
     tencent = Tencent()
     tencent_openai_compatible = Standard()
-    anthropic = Standard()
-    longcat_anthropic = Standard()
+    anthropic = Anthropic()
+    longcat_anthropic = Anthropic()
     anthropic_vertex = Vertex()
     google = Standard()
     ollama = Local()

@@ -88,6 +88,18 @@ def test_the_model_goes_in_the_path(model: str, path: str) -> None:
     assert build(ChatRequest(model, [HI])).url == f"{BASE}/{path}:generateContent"
 
 
+def test_the_api_version_is_the_base_urls_path_segment() -> None:
+    # Gemini's version is in the path (docs/providers.md, "API versions"): the row's base URL
+    # says v1beta, and a base_url ending in /v1 speaks v1 with the same codec.
+    # https://ai.google.dev/gemini-api/docs/api-versions
+    stable = Endpoint("https://generativelanguage.googleapis.com/v1", "k", "x-goog-api-key")
+    spec = CODEC.build_chat(ChatRequest("gemini-2.5-flash", [HI]), stable, stream=True)
+    assert spec.url == (
+        "https://generativelanguage.googleapis.com/v1/models/gemini-2.5-flash"
+        ":streamGenerateContent?alt=sse"
+    )
+
+
 def test_endpoint_headers_win_and_no_bearer_is_sent() -> None:
     endpoint = Endpoint(BASE, api_key="k", auth="x-goog-api-key", headers={"accept": "x/y"})
     spec = CODEC.build_chat(ChatRequest("m", [HI]), endpoint, stream=False)

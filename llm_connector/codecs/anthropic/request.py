@@ -18,6 +18,11 @@ How the neutral request maps:
   and is not sent.
 - ``seed``, ``presence_penalty`` and ``frequency_penalty`` have no Anthropic counterpart
   and are not sent (as OpenAI's codec drops ``top_k`` for OpenAI).
+- ``reasoning_effort`` is the effort setting (``output_config.effort``) on the models that
+  take one, with adaptive thinking where that is the model's way, and a thinking budget on
+  the others; ``temperature``, ``top_p`` and ``top_k`` are refused where the model or
+  thinking refuses them, and dropped (logged at debug level) where the value sent is one
+  the API only tolerates. The per-model rules and their sources are in ``models.py``.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from llm_connector.codecs.anthropic.models import ModelRules, model_rules
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,
@@ -42,6 +49,8 @@ from llm_connector.types import (
 
 if TYPE_CHECKING:
     from llm_connector.codecs.anthropic.dialect import AnthropicDialect
+
+logger = logging.getLogger("llm_connector")
 
 #: ``max_tokens`` is required by Anthropic; when a request has none, this many are asked for
 #: (plus the thinking budget when thinking is on). 4096 is the largest output every Claude
@@ -84,36 +93,39 @@ class BodyBuilder:
         """The Messages body (without ``stream`` and the Vertex adjustments)."""
         request = self.request
         request.validate()
-        thinking = _thinking(request)
-        budget = thinking.get("budget_tokens", 0) if thinking else 0
+        rules = model_rules(request.model)
+        thinking = _thinking(request, rules)
+        effort = _effort(request, rules)
+        thinking_on = thinking is not None and thinking["type"] != "disabled"
+        # Thinking counts toward max_tokens: room for it as its budget, or for adaptive
+        # thinking as much as the effort's budget would have been.
+        room = thinking.get("budget_tokens", 0) if thinking else 0
+        if thinking is not None and thinking["type"] == "adaptive" and request.reasoning_effort:
+            room = EFFORT_BUDGETS[request.reasoning_effort]
         system, messages = self.messages()
         body: dict[str, Any] = {
             "model": request.model,
-            "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS + budget,
+            "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS + room,
         }
         if system is not None:
             body["system"] = system
         body["messages"] = messages
-        if request.temperature is not None and request.temperature > 1:
-            # https://platform.claude.com/docs/en/api/messages#body-temperature
-            raise RequestValidationError(
-                "temperature", f"Anthropic takes 0.0 to 1.0, got {request.temperature}"
-            )
         optional: dict[str, Any] = {
-            "temperature": request.temperature,
-            "top_p": request.top_p,
-            "top_k": request.top_k,
+            **_sampling(request, rules, thinking_on=thinking_on),
             "stop_sequences": list(request.stop) if request.stop else None,
             "metadata": {"user_id": request.user} if request.user else None,
         }
         body.update((k, v) for k, v in optional.items() if v is not None)
         if request.tools:
             body["tools"] = [_tool(t) for t in request.tools]
-        choice = _tool_choice(request, thinking_on=budget > 0)
+        choice = _tool_choice(request, thinking_on=thinking_on)
         if choice is not None:
             body["tool_choice"] = choice
         if thinking is not None:
             body["thinking"] = thinking
+        output_config: dict[str, Any] = {}
+        if effort is not None:
+            output_config["effort"] = effort
         fmt = request.response_format
         if fmt is not None and fmt.type == "json_object":
             raise RequestValidationError(
@@ -122,7 +134,9 @@ class BodyBuilder:
             )
         if fmt is not None and fmt.type == "json_schema":
             # https://platform.claude.com/docs/en/build-with-claude/structured-outputs
-            body["output_config"] = {"format": {"type": "json_schema", "schema": fmt.schema}}
+            output_config["format"] = {"type": "json_schema", "schema": fmt.schema}
+        if output_config:
+            body["output_config"] = output_config
         return body
 
     # -- messages ---------------------------------------------------------------------------
@@ -333,10 +347,36 @@ def _tool_choice(request: ChatRequest, *, thinking_on: bool) -> dict[str, Any] |
     return out
 
 
-def _thinking(request: ChatRequest) -> dict[str, Any] | None:
-    """``thinking`` from the budget, else from ``reasoning_effort`` (EFFORT_BUDGETS)."""
+#: ``reasoning_effort`` as an effort level (``output_config.effort``); "none" is thinking off.
+EFFORT_LEVELS: Mapping[str, str] = {
+    "minimal": "low",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "xhigh": "xhigh",
+}
+
+
+def _effort(request: ChatRequest, rules: ModelRules) -> str | None:
+    """The effort level for a model that takes one: the asked level, or the model's highest
+    when it has not that one (``xhigh`` on Opus 4.6 is its ``max``; on Opus 4.5, ``high``)."""
+    effort = request.reasoning_effort
+    if effort is None or effort == "none" or not rules.efforts:
+        return None
+    level = EFFORT_LEVELS[effort]
+    if level in rules.efforts:
+        return level
+    return "max" if "max" in rules.efforts else rules.efforts[-1]
+
+
+def _thinking(request: ChatRequest, rules: ModelRules) -> dict[str, Any] | None:
+    """``thinking`` from the budget, else from ``reasoning_effort``: adaptive thinking on the
+    models that think so (the effort setting then says how much), else a budget
+    (EFFORT_BUDGETS). The rules and their sources are in ``models.py``."""
     budget = request.thinking_budget
     if budget is None and request.reasoning_effort is not None:
+        if request.reasoning_effort != "none" and rules.adaptive:
+            return {"type": "adaptive"}
         budget = EFFORT_BUDGETS[request.reasoning_effort]
     if budget is None:
         return None
@@ -347,3 +387,53 @@ def _thinking(request: ChatRequest) -> dict[str, Any] | None:
             "thinking_budget", f"Anthropic's smallest budget is {MIN_THINKING_BUDGET}, got {budget}"
         )
     return {"type": "enabled", "budget_tokens": budget}
+
+
+def _sampling(request: ChatRequest, rules: ModelRules, *, thinking_on: bool) -> dict[str, Any]:
+    """``temperature``, ``top_p`` and ``top_k`` as the model and thinking take them: a value
+    the API rejects is refused here, naming the field; a value it only tolerates on the
+    models that have fixed sampling (temperature 1, top_p of 0.99 or more) is not sent."""
+    temperature, top_p, top_k = request.temperature, request.top_p, request.top_k
+    if temperature is not None and temperature > 1:
+        # https://platform.claude.com/docs/en/api/messages#body-temperature
+        raise RequestValidationError(
+            "temperature", f"Anthropic takes 0.0 to 1.0, got {temperature}"
+        )
+    model = request.model
+    if rules.fixed_sampling:
+        # The Messages spec's deprecation of the three fields (CreateMessageParams,
+        # x-stainless-deprecation-message): "Models released after Claude Opus 4.6 do not
+        # support setting temperature. A value of 1.0 will be accepted ... top_p ... >= 0.99
+        # ... top_k; any value will be rejected with a 400 error."
+        if temperature is not None and temperature != 1:
+            raise RequestValidationError(
+                "temperature", f"{model} takes no temperature but 1.0, got {temperature}"
+            )
+        if top_p is not None and top_p < 0.99:
+            raise RequestValidationError("top_p", f"{model} takes no top_p under 0.99, got {top_p}")
+        if top_k is not None:
+            raise RequestValidationError("top_k", f"{model} takes no top_k")
+        dropped = [n for n, v in (("temperature", temperature), ("top_p", top_p)) if v is not None]
+        if dropped:
+            logger.debug("anthropic: not sending %s (%s samples at its own)", dropped, model)
+        return {}
+    if rules.one_of_temperature_top_p and temperature is not None and top_p is not None:
+        # https://platform.claude.com/docs/en/api/messages#body-top-p: "either alter
+        # temperature or top_p, but not both"; these models answer 400 when both are set.
+        raise RequestValidationError("top_p", f"{model} takes temperature or top_p, not both")
+    if thinking_on and rules.known:
+        # "Thinking isn't compatible with temperature or top_k modifications ... When thinking
+        # is enabled, you can set top_p to values between 1 and 0.95":
+        # https://platform.claude.com/docs/en/build-with-claude/extended-thinking#feature-compatibility
+        if temperature is not None and temperature != 1:
+            raise RequestValidationError(
+                "temperature",
+                f"with thinking on, Anthropic takes temperature 1 only, got {temperature}",
+            )
+        if top_k is not None:
+            raise RequestValidationError("top_k", "with thinking on, Anthropic takes no top_k")
+        if top_p is not None and top_p < 0.95:
+            raise RequestValidationError(
+                "top_p", f"with thinking on, Anthropic takes top_p from 0.95 to 1, got {top_p}"
+            )
+    return {"temperature": temperature, "top_p": top_p, "top_k": top_k}
