@@ -111,10 +111,15 @@ HUNYUAN_COMPATIBLE = OpenAIDialect(
 # api-version a query parameter, or the /openai/v1 form without either:
 # https://learn.microsoft.com/azure/ai-foundry/openai/reference
 # https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle
+# Its chat completions take safety_identifier and prompt_cache_key as OpenAI's do, with
+# user deprecated the same way:
+# https://learn.microsoft.com/azure/ai-foundry/openai/latest (Chat - Create, Responses - Create)
 AZURE_OPENAI = OpenAIDialect(
     name="azure_openai",
     max_tokens_field="max_completion_tokens",
     top_k=False,
+    user_field="safety_identifier",
+    end_user_ids=True,
     deployment_paths=True,
 )
 

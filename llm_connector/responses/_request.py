@@ -38,6 +38,7 @@ from llm_connector.types._request import (
     _to_extra_body,
     _to_headers,
     _to_timeout,
+    check_end_user_ids,
 )
 from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
@@ -97,6 +98,8 @@ class ResponsesRequest(FrozenValue, CallOptions):
     objects (converted to items), or the API's JSON items. ``tools`` are
     :class:`~llm_connector.types.Tool` functions (sent in the Responses API's flat shape)
     and :class:`HostedTool` specs. ``text_format`` is ``text.format``.
+    ``safety_identifier`` and ``prompt_cache_key`` identify the end user (OpenAI's
+    replacements for the deprecated ``user``).
 
     Build it with keywords (``ResponsesRequest(model="gpt-4.1", input="Hi", stream=True)``)
     or fluently (every ``with_*`` returns a new request). As with ``ChatRequest``, the call
@@ -121,6 +124,12 @@ class ResponsesRequest(FrozenValue, CallOptions):
     text_format: ResponseFormat | None = attrs.field(default=None, converter=_to_text_format)
     #: Extra output to include, e.g. ``["reasoning.encrypted_content"]``.
     include: tuple[str, ...] | None = attrs.field(default=None, converter=_to_include)
+    #: A stable id of the end user (hash it), at most 64 characters:
+    #: https://platform.openai.com/docs/api-reference/responses/create#responses-create-safety_identifier
+    safety_identifier: str | None = None
+    #: Groups requests that share a prompt prefix for caching:
+    #: https://platform.openai.com/docs/api-reference/responses/create#responses-create-prompt_cache_key
+    prompt_cache_key: str | None = None
     stream: bool | None = None
     extra_body: dict[str, Any] | None = attrs.field(
         default=None, converter=_to_extra_body, hash=False
@@ -199,6 +208,15 @@ class ResponsesRequest(FrozenValue, CallOptions):
     def with_include(self, include: Iterable[str]) -> ResponsesRequest:
         return attrs.evolve(self, include=include)
 
+    def with_safety_identifier(self, safety_identifier: str) -> ResponsesRequest:
+        """A stable id of the end user, at most 64 characters (hash a username or email
+        address)."""
+        return attrs.evolve(self, safety_identifier=safety_identifier)
+
+    def with_prompt_cache_key(self, prompt_cache_key: str) -> ResponsesRequest:
+        """A key grouping requests that share a prompt prefix, for prompt caching."""
+        return attrs.evolve(self, prompt_cache_key=prompt_cache_key)
+
     def with_stream(self, stream: bool) -> ResponsesRequest:
         return attrs.evolve(self, stream=stream)
 
@@ -229,6 +247,7 @@ class ResponsesRequest(FrozenValue, CallOptions):
         _check_range("temperature", self.temperature, 0.0, 2.0)
         _check_range("top_p", self.top_p, 0.0, 1.0)
         _check_positive("max_output_tokens", self.max_output_tokens)
+        check_end_user_ids(self.safety_identifier, self.prompt_cache_key)
 
 
 def _check_json_values(request: ResponsesRequest) -> None:

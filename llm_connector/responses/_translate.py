@@ -79,6 +79,9 @@ def chat_request_for(request: ResponsesRequest) -> ChatRequest:
         parallel_tool_calls=request.parallel_tool_calls,
         response_format=request.text_format,
         reasoning_effort=reasoning.effort if reasoning is not None else None,
+        # The chat dialect decides whether the provider is sent them.
+        safety_identifier=request.safety_identifier,
+        prompt_cache_key=request.prompt_cache_key,
         stream=request.stream,
         extra_body=request.extra_body,
         api_key=request.api_key,

@@ -143,6 +143,12 @@ class ChatRequest(FrozenValue, CallOptions):
     ``max_retries``; those two are never sent to the provider. Invalid values raise
     :class:`~llm_connector.errors.RequestValidationError` naming the field; a request
     without a model or messages is rejected when sent.
+
+    End-user ids: ``user`` is sent as ``user`` where the provider documents it; OpenAI
+    deprecated it for ``safety_identifier`` (abuse detection) and ``prompt_cache_key``
+    (cache bucketing), so on OpenAI and Azure OpenAI ``user`` goes out as
+    ``safety_identifier`` unless that is set. Providers that do not document those two
+    fields are not sent them (logged at DEBUG).
     """
 
     model: str = ""
@@ -166,6 +172,12 @@ class ChatRequest(FrozenValue, CallOptions):
     thinking_budget: int | None = None
     stream: bool | None = None
     user: str | None = None
+    #: A stable id of the end user (hash it), at most 64 characters: OpenAI's
+    #: ``safety_identifier``, https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers
+    safety_identifier: str | None = None
+    #: Groups requests that share a prompt prefix for caching: OpenAI's ``prompt_cache_key``,
+    #: https://platform.openai.com/docs/guides/prompt-caching
+    prompt_cache_key: str | None = None
     extra_body: dict[str, Any] | None = attrs.field(
         default=None, converter=_to_extra_body, hash=False
     )
@@ -240,7 +252,18 @@ class ChatRequest(FrozenValue, CallOptions):
         return attrs.evolve(self, thinking_budget=budget_tokens)
 
     def with_user(self, user: str) -> ChatRequest:
+        """The end user's id: ``user`` where the provider documents it, and on OpenAI and
+        Azure OpenAI (which deprecated ``user``) ``safety_identifier``."""
         return attrs.evolve(self, user=user)
+
+    def with_safety_identifier(self, safety_identifier: str) -> ChatRequest:
+        """A stable id of the end user, at most 64 characters (OpenAI's
+        ``safety_identifier``; hash a username or email address)."""
+        return attrs.evolve(self, safety_identifier=safety_identifier)
+
+    def with_prompt_cache_key(self, prompt_cache_key: str) -> ChatRequest:
+        """A key grouping requests that share a prompt prefix (OpenAI's ``prompt_cache_key``)."""
+        return attrs.evolve(self, prompt_cache_key=prompt_cache_key)
 
     # -- checks made before sending -----------------------------------------------------
 
@@ -294,6 +317,37 @@ class ChatRequest(FrozenValue, CallOptions):
         _check_range("frequency_penalty", self.frequency_penalty, -2.0, 2.0)
         _check_positive("max_tokens", self.max_tokens)
         _check_positive("thinking_budget", self.thinking_budget, allow_zero=True)
+        if self.user is not None and not isinstance(self.user, str):
+            raise RequestValidationError(
+                "user", f"must be a string, got {type(self.user).__name__}"
+            )
+        check_end_user_ids(self.safety_identifier, self.prompt_cache_key)
+
+
+#: OpenAI's limit on ``safety_identifier`` (CreateChatCompletionRequest and CreateResponse,
+#: ``maxLength: 64``): https://platform.openai.com/docs/api-reference/chat/create#chat-create-safety_identifier
+SAFETY_IDENTIFIER_MAX = 64
+
+
+def check_end_user_ids(safety_identifier: object, prompt_cache_key: object) -> None:
+    """Refuse an end-user id that is not a non-empty string (and a safety identifier longer
+    than OpenAI's limit), naming the field."""
+    for field, value in (
+        ("safety_identifier", safety_identifier),
+        ("prompt_cache_key", prompt_cache_key),
+    ):
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise RequestValidationError(field, f"must be a string, got {type(value).__name__}")
+        if not value.strip():
+            raise RequestValidationError(field, "must not be empty")
+    if isinstance(safety_identifier, str) and len(safety_identifier) > SAFETY_IDENTIFIER_MAX:
+        raise RequestValidationError(
+            "safety_identifier",
+            f"is {len(safety_identifier)} characters; the limit is {SAFETY_IDENTIFIER_MAX} "
+            "(hash a longer id)",
+        )
 
 
 def _check_range(field: str, value: float | None, low: float, high: float) -> None:

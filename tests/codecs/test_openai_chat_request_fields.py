@@ -6,6 +6,7 @@ Wire reference: https://platform.openai.com/docs/api-reference/chat/create
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import attrs
@@ -18,6 +19,8 @@ from llm_connector.codecs.openai_chat.dialect import (
     OPENAI_DIALECT,
     OpenAIDialect,
 )
+from llm_connector.errors import RequestValidationError
+from llm_connector.providers.dialects import AZURE_OPENAI
 from llm_connector.types import ChatRequest, Message, ResponseFormat, Tool, ToolChoice
 from tests.support.schemas import validated_request_bodies  # noqa: F401  (autouse)
 
@@ -52,10 +55,14 @@ def test_minimal_request() -> None:
 
 
 @pytest.mark.parametrize(
-    ("dialect", "max_field"),
-    [(OPENAI_DIALECT, "max_completion_tokens"), (COMPATIBLE_DIALECT, "max_tokens")],
+    ("dialect", "max_field", "user_field"),
+    [
+        # OpenAI deprecated ``user`` for ``safety_identifier``; compatible servers keep ``user``.
+        (OPENAI_DIALECT, "max_completion_tokens", "safety_identifier"),
+        (COMPATIBLE_DIALECT, "max_tokens", "user"),
+    ],
 )
-def test_scalar_sampling_fields(dialect: OpenAIDialect, max_field: str) -> None:
+def test_scalar_sampling_fields(dialect: OpenAIDialect, max_field: str, user_field: str) -> None:
     request = ChatRequest(
         "m",
         [HI],
@@ -76,7 +83,7 @@ def test_scalar_sampling_fields(dialect: OpenAIDialect, max_field: str) -> None:
         seed=42,
         presence_penalty=0.5,
         frequency_penalty=-0.25,
-        user="user-123",
+        **{user_field: "user-123"},
     )
 
 
@@ -256,3 +263,60 @@ def test_top_k_goes_only_to_servers_that_take_it() -> None:
     assert body(request, COMPATIBLE_DIALECT)["top_k"] == 40
     # ...but OpenAI has no such parameter and rejects unknown ones.
     assert "top_k" not in body(request, OPENAI_DIALECT)
+
+
+# -- end-user ids: user, safety_identifier, prompt_cache_key --------------------------------
+# OpenAI marks ``user`` deprecated in favour of ``safety_identifier`` and ``prompt_cache_key``:
+# https://platform.openai.com/docs/api-reference/chat/create#chat-create-user
+
+IDS = ChatRequest("m", [HI]).with_safety_identifier("sid-1").with_prompt_cache_key("pck-1")
+
+
+@pytest.mark.parametrize("dialect", [OPENAI_DIALECT, AZURE_OPENAI], ids=["openai", "azure"])
+def test_openai_and_azure_take_safety_identifier_and_prompt_cache_key(
+    dialect: OpenAIDialect,
+) -> None:
+    assert body(IDS, dialect) == minimal(safety_identifier="sid-1", prompt_cache_key="pck-1")
+
+
+@pytest.mark.parametrize("dialect", [OPENAI_DIALECT, AZURE_OPENAI], ids=["openai", "azure"])
+def test_openai_and_azure_send_user_as_safety_identifier(dialect: OpenAIDialect) -> None:
+    request = ChatRequest("m", [HI]).with_user("u-1").with_prompt_cache_key("pck-1")
+    assert body(request, dialect) == minimal(safety_identifier="u-1", prompt_cache_key="pck-1")
+
+
+def test_an_explicit_safety_identifier_wins_over_user(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="llm_connector")
+    assert body(IDS.with_user("u-1")) == minimal(
+        safety_identifier="sid-1", prompt_cache_key="pck-1"
+    )
+    lines = [r.getMessage() for r in caplog.records if "not sending" in r.getMessage()]
+    assert lines == ["openai: not sending ['user'] (safety_identifier replaces it)"]
+
+
+def test_a_user_too_long_for_safety_identifier_is_refused_before_sending() -> None:
+    request = ChatRequest("m", [HI]).with_user("u" * 65)
+    with pytest.raises(RequestValidationError) as caught:
+        body(request)
+    assert caught.value.field == "user"
+    assert "64" in str(caught.value) and "u" * 65 not in str(caught.value)
+    assert body(ChatRequest("m", [HI]).with_user("u" * 64)) == minimal(safety_identifier="u" * 64)
+
+
+def test_compatible_servers_keep_user_and_are_not_sent_the_newer_ids(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="llm_connector")
+    assert body(IDS.with_user("u-1"), COMPATIBLE_DIALECT) == minimal(user="u-1")
+    lines = [r.getMessage() for r in caplog.records if "not sending" in r.getMessage()]
+    assert lines == [
+        "openai_compatible: not sending ['safety_identifier', 'prompt_cache_key']"
+        " (the provider does not document it)"
+    ]
+    # Names only: the ids are the caller's users'.
+    assert all("sid-1" not in r.getMessage() for r in caplog.records)
+
+
+def test_extra_body_still_sends_an_id_a_dialect_leaves_out() -> None:
+    request = IDS.with_extra_body({"safety_identifier": "sid-2"})
+    assert body(request, COMPATIBLE_DIALECT) == minimal(safety_identifier="sid-2")

@@ -308,6 +308,42 @@ def test_rejected_fields_are_left_out_and_logged(caplog: pytest.LogCaptureFixtur
     assert all("user-42" not in r.getMessage() for r in caplog.records)
 
 
+# Where the end user's ids go: OpenAI and Azure deprecated ``user`` for ``safety_identifier``
+# and take ``prompt_cache_key`` (https://platform.openai.com/docs/api-reference/chat/create);
+# other servers keep ``user`` as their documents say (or leave it out) and are not sent the
+# two fields they do not document.
+@pytest.mark.parametrize(
+    ("make", "ids"),
+    [
+        (
+            lambda cls, http: cls.openai("k", http_client=http),
+            {"safety_identifier": "sid-1", "prompt_cache_key": "pck-1"},
+        ),
+        (
+            lambda cls, http: cls.azure_openai(
+                "k", "https://res.openai.azure.com", "2024-10-21", http_client=http
+            ),
+            {"safety_identifier": "sid-1", "prompt_cache_key": "pck-1"},
+        ),
+        (lambda cls, http: cls.deepseek("k", http_client=http), {"user": "u-1"}),
+        (lambda cls, http: cls.zhipu("k", http_client=http), {"user_id": "u-1"}),
+        (lambda cls, http: cls.volcengine("k", http_client=http), {}),
+        (lambda cls, http: cls.openai_compatible("k", name="mistral", http_client=http), {}),
+        (
+            lambda cls, http: cls.openai_compatible("k", "http://127.0.0.1:1/v1", http_client=http),
+            {"user": "u-1"},
+        ),
+    ],
+    ids=["openai", "azure", "deepseek", "zhipu", "volcengine", "mistral", "compatible"],
+)
+@ALL_MODES
+def test_end_user_ids_per_provider(make: Any, ids: dict[str, str], mode: Mode) -> None:
+    request = BASIC.with_user("u-1").with_safety_identifier("sid-1").with_prompt_cache_key("pck-1")
+    body = body_of(sent(make, request, mode))
+    names = ("user", "user_id", "safety_identifier", "prompt_cache_key")
+    assert {k: body[k] for k in names if k in body} == ids
+
+
 def test_mistral_seed_is_random_seed() -> None:
     body = body_of(
         sent(

@@ -436,6 +436,17 @@ def test_an_input_message_becomes_chat_messages() -> None:
     ]
 
 
+def test_end_user_ids_go_to_the_chat_request() -> None:
+    # The chat dialect then decides whether its provider is sent them.
+    from llm_connector.responses import chat_request_for
+
+    request = ResponsesRequest(
+        model="m", input="hi", safety_identifier="sid-1", prompt_cache_key="pck-1"
+    )
+    chat = chat_request_for(request)
+    assert (chat.safety_identifier, chat.prompt_cache_key, chat.user) == ("sid-1", "pck-1", None)
+
+
 async def test_native_and_fallback_give_the_same_answer(
     mode: Mode, server: LoopbackServer, server2: LoopbackServer
 ) -> None:

@@ -63,9 +63,11 @@ def from_recorded(body: dict[str, Any]) -> ResponsesRequest:
 
 
 def normalized(body: dict[str, Any]) -> dict[str, Any]:
-    """A recorded body as this package writes it. The differences are all optional forms:
-    an input message always says ``"type": "message"`` (llama.cpp needs it), null fields
-    and ``"stream": false`` are left out."""
+    """A recorded body as this package writes it. The differences are optional forms (an
+    input message always says ``"type": "message"``, which llama.cpp needs; null fields and
+    ``"stream": false`` are left out) and one meaning: a function tool the request does not
+    make strict says ``"strict": false``, since the Responses API makes a tool without
+    ``strict`` strict."""
     out = {k: v for k, v in body.items() if v is not None and (k, v) != ("stream", False)}
     if isinstance(out.get("input"), list):
         out["input"] = [
@@ -74,6 +76,9 @@ def normalized(body: dict[str, Any]) -> dict[str, Any]:
         ]
     if "tools" in out:
         out["tools"] = [{k: v for k, v in t.items() if v is not None} for t in out["tools"]]
+        out["tools"] = [
+            {"strict": False, **t} if t["type"] == "function" else t for t in out["tools"]
+        ]
     return out
 
 
@@ -135,6 +140,8 @@ def test_every_field() -> None:
         store=False,
         text_format=ResponseFormat.json_schema("answer", schema),
         include=["reasoning.encrypted_content"],
+        safety_identifier="sid-1",
+        prompt_cache_key="pck-1",
         extra_body={"truncation": "auto", "temperature": 0.2},
     )
     assert request_body(request, stream=False) == {
@@ -148,6 +155,8 @@ def test_every_field() -> None:
         "previous_response_id": "resp_1",
         "store": False,
         "include": ["reasoning.encrypted_content"],
+        "safety_identifier": "sid-1",
+        "prompt_cache_key": "pck-1",
         "tools": [
             {
                 "type": "function",
@@ -265,3 +274,74 @@ def test_neutral_messages_become_items() -> None:
         FunctionCallOutputItem("call_1", "3"),
         MessageItem("assistant", (OutputText("done"),)),
     )
+
+
+def test_function_tools_always_say_whether_they_are_strict() -> None:
+    # Without ``strict`` the Responses API makes a function strict (every property
+    # required); only a tool the user made strict says true:
+    # https://platform.openai.com/docs/guides/function-calling?api-mode=responses#strict-mode
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    request = ResponsesRequest(
+        model="m",
+        input="hi",
+        tools=[
+            Tool.function("loose", parameters=schema),
+            Tool.function("off", parameters=schema, strict=False),
+            Tool.function("on", parameters=schema, strict=True),
+            {"type": "function", "name": "json", "parameters": schema},
+        ],
+    )
+    assert request_body(request, stream=False)["tools"] == [
+        {"type": "function", "name": "loose", "parameters": schema, "strict": False},
+        {"type": "function", "name": "off", "parameters": schema, "strict": False},
+        {"type": "function", "name": "on", "parameters": schema, "strict": True},
+        {"type": "function", "name": "json", "parameters": schema, "strict": False},
+    ]
+
+
+def test_images_always_say_their_detail() -> None:
+    # ``detail`` is required on an input_image; "auto" is the documented default.
+    item = MessageItem(
+        "user",
+        [
+            ImagePart.from_url("https://x/cat.png"),
+            ImagePart.from_base64("iVBORw0KGgo=", "image/png", detail="high"),
+        ],
+    )
+    assert item_json(item)["content"] == [
+        {"type": "input_image", "image_url": "https://x/cat.png", "detail": "auto"},
+        {
+            "type": "input_image",
+            "image_url": "data:image/png;base64,iVBORw0KGgo=",
+            "detail": "high",
+        },
+    ]
+    request = ResponsesRequest(model="m", input=[Message.user([ImagePart.from_url("https://x/a")])])
+    assert request_body(request, stream=False)["input"] == [
+        {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_image", "image_url": "https://x/a", "detail": "auto"}],
+        }
+    ]
+
+
+def test_end_user_ids_are_sent_as_their_fields() -> None:
+    request = (
+        ResponsesRequest(model="m", input="hi")
+        .with_safety_identifier("sid-1")
+        .with_prompt_cache_key("pck-1")
+    )
+    spec = OpenAIResponsesCodec().build_responses(request, Endpoint("http://x"), stream=False)
+    assert spec.body is not None
+    assert json.loads(spec.body) == {
+        "model": "m",
+        "input": "hi",
+        "safety_identifier": "sid-1",
+        "prompt_cache_key": "pck-1",
+    }
+    with pytest.raises(RequestValidationError) as caught:
+        OpenAIResponsesCodec().build_responses(
+            request.with_safety_identifier("s" * 65), Endpoint("http://x"), stream=False
+        )
+    assert caught.value.field == "safety_identifier"

@@ -65,6 +65,8 @@ def test_fluent_builders_return_new_requests() -> None:
         .with_store(True)
         .with_text_format({"type": "json_object"})
         .with_include(["reasoning.encrypted_content"])
+        .with_safety_identifier("sid")
+        .with_prompt_cache_key("pck")
         .with_stream(True)
         .with_extra_body({"a": 1})
         .with_extra_body({"b": 2})
@@ -80,6 +82,7 @@ def test_fluent_builders_return_new_requests() -> None:
     assert built.reasoning == Reasoning("high", "detailed")
     assert built.text_format == ResponseFormat.json_object()
     assert built.include == ("reasoning.encrypted_content",)
+    assert (built.safety_identifier, built.prompt_cache_key) == ("sid", "pck")
     assert built.extra_body == {"a": 1, "b": 2}
     assert built.extra_headers == {"X-Trace": "1"} and built.model == "m2"
     assert "sk-other" not in repr(built)
@@ -177,6 +180,20 @@ def test_bad_values_are_refused_naming_the_field(fields: dict[str, Any], field: 
         (ResponsesRequest(model="m", input="x", temperature=3.0), "temperature"),
         (ResponsesRequest(model="m", input="x", top_p=-0.1), "top_p"),
         (ResponsesRequest(model="m", input="x", max_output_tokens=0), "max_output_tokens"),
+        (ResponsesRequest(model="m", input="x", safety_identifier=""), "safety_identifier"),
+        (
+            ResponsesRequest(model="m", input="x", safety_identifier="s" * 65),
+            "safety_identifier",
+        ),
+        (
+            ResponsesRequest(model="m", input="x", safety_identifier=1),  # type: ignore[arg-type]
+            "safety_identifier",
+        ),
+        (ResponsesRequest(model="m", input="x", prompt_cache_key=" "), "prompt_cache_key"),
+        (
+            ResponsesRequest(model="m", input="x", prompt_cache_key=b"k"),  # type: ignore[arg-type]
+            "prompt_cache_key",
+        ),
     ],
 )
 def test_validation(request_: ResponsesRequest, field: str) -> None:

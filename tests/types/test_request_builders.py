@@ -58,6 +58,8 @@ BUILDERS: list[BuilderCase] = [
     (lambda r: r.with_reasoning_effort("high"), "reasoning_effort", "high"),
     (lambda r: r.with_thinking_budget(2048), "thinking_budget", 2048),
     (lambda r: r.with_user("user-42"), "user", "user-42"),
+    (lambda r: r.with_safety_identifier("sid-42"), "safety_identifier", "sid-42"),
+    (lambda r: r.with_prompt_cache_key("cache-42"), "prompt_cache_key", "cache-42"),
     (
         lambda r: r.with_response_format(ResponseFormat.json_object()),
         "response_format",

@@ -191,6 +191,24 @@ SEND: list[tuple[str, ChatRequest, str]] = [
     ("max_tokens bool", ChatRequest("m", [HI], max_tokens=True), "max_tokens"),
     ("max_tokens float", ChatRequest("m", [HI], max_tokens=1.5), "max_tokens"),  # type: ignore[arg-type]
     ("negative thinking budget", ChatRequest("m", [HI], thinking_budget=-1), "thinking_budget"),
+    ("user not text", ChatRequest("m", [HI], user=42), "user"),  # type: ignore[arg-type]
+    ("empty safety_identifier", ChatRequest("m", [HI], safety_identifier=""), "safety_identifier"),
+    (
+        "safety_identifier not text",
+        ChatRequest("m", [HI], safety_identifier=7),  # type: ignore[arg-type]
+        "safety_identifier",
+    ),
+    (
+        "safety_identifier over OpenAI's 64 characters",
+        ChatRequest("m", [HI], safety_identifier="s" * 65),
+        "safety_identifier",
+    ),
+    ("blank prompt_cache_key", ChatRequest("m", [HI], prompt_cache_key="  "), "prompt_cache_key"),
+    (
+        "prompt_cache_key not text",
+        ChatRequest("m", [HI], prompt_cache_key=["k"]),  # type: ignore[arg-type]
+        "prompt_cache_key",
+    ),
     (
         "tool_choice without tools",
         ChatRequest("m", [HI], tool_choice=ToolChoice.auto()),
@@ -252,6 +270,7 @@ def test_invalid_requests_are_rejected_before_sending(request_: ChatRequest, fie
         ChatRequest("m", [HI], temperature=2.0, top_p=1.0),
         ChatRequest("m", [HI], temperature=1),  # an int is a number too
         ChatRequest("m", [HI], presence_penalty=-2.0, frequency_penalty=2.0),
+        ChatRequest("m", [HI], safety_identifier="s" * 64, prompt_cache_key="k" * 200),
         ChatRequest(
             "m",
             [HI],

@@ -52,6 +52,20 @@ class OpenAIDialect(FrozenValue):
     #: Request fields the provider rejects: left out of the body (logged at DEBUG), so that
     #: a request known to fail is never sent. ``extra_body`` is the caller's and is kept.
     rejected_fields: frozenset[str] = frozenset()
+    # End-user ids. OpenAI deprecated ``user`` in favour of ``safety_identifier`` (abuse
+    # detection) and ``prompt_cache_key`` (cache bucketing); its reference marks ``user``
+    # deprecated and documents the two:
+    # https://platform.openai.com/docs/api-reference/chat/create#chat-create-user
+    # https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers
+    # https://platform.openai.com/docs/guides/prompt-caching
+    # Compatible servers document ``user`` (or nothing: see rejected_fields and
+    # renamed_fields), not the two newer fields.
+    #: Where ``ChatRequest.user`` is sent: as ``user``, or as ``safety_identifier`` (an
+    #: explicit ``safety_identifier`` wins, and ``user`` is then not sent).
+    user_field: Literal["user", "safety_identifier"] = "user"
+    #: Whether ``safety_identifier`` and ``prompt_cache_key`` are documented; where not,
+    #: they are left out of the body (logged at DEBUG), as ``rejected_fields`` are.
+    end_user_ids: bool = False
     #: Fields the provider spells differently, as (OpenAI's name, the provider's) pairs.
     renamed_fields: tuple[tuple[str, str], ...] = ()
     #: The ``tool_choice`` modes the provider accepts (None: all); another is refused
@@ -71,5 +85,11 @@ class OpenAIDialect(FrozenValue):
     embeddings_path: str = "/embeddings"
 
 
-OPENAI_DIALECT = OpenAIDialect(name="openai", max_tokens_field="max_completion_tokens", top_k=False)
+OPENAI_DIALECT = OpenAIDialect(
+    name="openai",
+    max_tokens_field="max_completion_tokens",
+    top_k=False,
+    user_field="safety_identifier",
+    end_user_ids=True,
+)
 COMPATIBLE_DIALECT = OpenAIDialect()

@@ -22,6 +22,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
+from llm_connector.types._request import SAFETY_IDENTIFIER_MAX
 
 logger = logging.getLogger("llm_connector")
 
@@ -47,9 +48,9 @@ def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> 
         "presence_penalty": request.presence_penalty,
         "frequency_penalty": request.frequency_penalty,
         "parallel_tool_calls": request.parallel_tool_calls,
-        "user": request.user,
     }
     body.update((k, v) for k, v in optional.items() if v is not None)
+    body.update(_end_user_ids(request, dialect))
     if request.tools:
         body["tools"] = [_tool(t) for t in request.tools]
     if request.tool_choice is not None:
@@ -82,6 +83,44 @@ def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> 
     if request.extra_body:
         body.update(request.extra_body)
     return body
+
+
+#: OpenAI's replacements for ``user`` (see ``OpenAIDialect.end_user_ids``).
+END_USER_IDS = ("safety_identifier", "prompt_cache_key")
+
+
+def _end_user_ids(request: ChatRequest, dialect: OpenAIDialect) -> dict[str, str]:
+    """The end-user id fields of the body: ``user`` where the dialect still sends it, and
+    ``safety_identifier`` / ``prompt_cache_key`` where the provider documents them (else
+    left out, logged like a rejected field: an unknown field can fail the request)."""
+    fields: dict[str, str | None] = {
+        "safety_identifier": request.safety_identifier,
+        "prompt_cache_key": request.prompt_cache_key,
+    }
+    if dialect.user_field == "user":
+        fields["user"] = request.user
+    elif request.user is not None:
+        # OpenAI deprecated ``user`` for ``safety_identifier``, a stable end-user id of at
+        # most 64 characters: https://platform.openai.com/docs/api-reference/chat/create#chat-create-user
+        if request.safety_identifier is not None:
+            logger.debug("%s: not sending ['user'] (safety_identifier replaces it)", dialect.name)
+        elif len(request.user) > SAFETY_IDENTIFIER_MAX:
+            raise RequestValidationError(
+                "user",
+                f"{dialect.name} takes the end-user id as safety_identifier, at most "
+                f"{SAFETY_IDENTIFIER_MAX} characters (this one has {len(request.user)}); "
+                "hash it",
+            )
+        else:
+            fields["safety_identifier"] = request.user
+    if not dialect.end_user_ids:
+        unsent = [name for name in END_USER_IDS if fields.pop(name) is not None]
+        if unsent:
+            # Field names only: the values identify the caller's users.
+            logger.debug(
+                "%s: not sending %s (the provider does not document it)", dialect.name, unsent
+            )
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _drop_rejected(body: dict[str, Any], dialect: OpenAIDialect) -> None:

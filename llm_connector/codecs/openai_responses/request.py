@@ -47,6 +47,8 @@ def request_body(request: ResponsesRequest, *, stream: bool) -> dict[str, Any]:
         "previous_response_id": request.previous_response_id,
         "store": request.store,
         "include": list(request.include) if request.include is not None else None,
+        "safety_identifier": request.safety_identifier,
+        "prompt_cache_key": request.prompt_cache_key,
     }
     body.update((k, v) for k, v in optional.items() if v is not None)
     if request.tools:
@@ -127,10 +129,16 @@ def _content(item: MessageItem, field: str) -> str | list[dict[str, Any]]:
         elif assistant:
             raise RequestValidationError(where, "an assistant message holds only text parts")
         elif isinstance(part, ImagePart):
-            image: dict[str, Any] = {"type": "input_image", "image_url": part.as_data_url()}
-            if part.detail:
-                image["detail"] = part.detail
-            parts.append(image)
+            # ``detail`` is required on an input_image (CreateResponse's InputImageContent);
+            # "auto" is the documented default:
+            # https://platform.openai.com/docs/guides/images-vision?api-mode=responses#specify-image-input-detail-level
+            parts.append(
+                {
+                    "type": "input_image",
+                    "image_url": part.as_data_url(),
+                    "detail": part.detail or "auto",
+                }
+            )
         else:
             parts.append(_file(part))
     return parts
@@ -158,8 +166,12 @@ def _tool(tool: Tool | HostedTool) -> dict[str, Any]:
     if tool.description is not None:
         out["description"] = tool.description
     out["parameters"] = tool.parameters
-    if tool.strict is not None:
-        out["strict"] = tool.strict
+    # ``strict`` is always sent: when it is omitted, the Responses API makes the function
+    # strict (every property required, no others allowed), unlike chat completions, so a
+    # tool the user did not ask to be strict says ``strict: false``. The CreateResponse
+    # schema lists ``strict`` as required on a function tool.
+    # https://platform.openai.com/docs/guides/function-calling?api-mode=responses#strict-mode
+    out["strict"] = bool(tool.strict)
     return out
 
 
