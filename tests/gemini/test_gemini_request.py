@@ -26,6 +26,7 @@ from llm_connector.types import (
     ToolChoice,
 )
 from tests.support.gemini_oracle import DATA
+from tests.support.schemas import validated_request_bodies  # noqa: F401
 
 CODEC = GeminiCodec()
 BASE = "https://generativelanguage.googleapis.com/v1beta"

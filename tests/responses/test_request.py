@@ -36,6 +36,7 @@ from llm_connector.types import (
     ToolCall,
     ToolChoice,
 )
+from tests.support.schemas import validated_request_bodies  # noqa: F401
 
 DATA = Path(__file__).parent.parent / "data" / "openai-responses"
 RECORDED = sorted(
