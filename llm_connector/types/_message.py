@@ -257,6 +257,11 @@ class ToolCall(FrozenValue):
         """
         return json.loads(self.function.arguments or "{}")
 
+    def result(self, content: str, *, name: str | None = None) -> Message:
+        """The tool message answering this call: ``Message.tool(content, self.id)``, without
+        the chance of swapping the two strings."""
+        return Message.tool(content, self.id, name=name)
+
 
 @attrs.frozen(repr=False, eq=False)
 class ReasoningBlock(FrozenValue):
@@ -279,6 +284,12 @@ def _to_content(value: str | Iterable[ContentPart] | None) -> str | tuple[Conten
     if value is None or isinstance(value, str):
         return value
     # Checked as objects: callers without a type checker pass anything.
+    if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise RequestValidationError(
+            "content",
+            "expected text, a sequence of TextPart, ImagePart or DocumentPart, or None, "
+            f"got {type(value).__name__}",
+        )
     parts: tuple[object, ...] = tuple(value)
     for i, part in enumerate(parts):
         if isinstance(part, str):

@@ -138,6 +138,18 @@ CONSTRUCTION: list[tuple[str, Callable[[], object], str]] = [
 
 
 @pytest.mark.parametrize(
+    ("content", "kind"), [(123, "int"), (4.5, "float"), (b"hi", "bytes"), ({"a": 1}, "dict")]
+)
+def test_content_that_is_neither_text_nor_parts_names_the_field(content: object, kind: str) -> None:
+    error = raised(lambda: Message.user(content))  # type: ignore[arg-type]
+    assert error.field == "content"
+    assert str(error) == (
+        "content: expected text, a sequence of TextPart, ImagePart or DocumentPart, "
+        f"or None, got {kind}"
+    )
+
+
+@pytest.mark.parametrize(
     ("action", "field"), [pytest.param(a, f, id=i) for i, a, f in CONSTRUCTION]
 )
 def test_invalid_values_are_rejected_when_built(action: Callable[[], object], field: str) -> None:
