@@ -12,6 +12,7 @@ package: its dialects are attrs values, and import time is budgeted (docs/perfor
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 
 from llm_connector.codecs.openai_chat.dialect import OpenAIDialect
@@ -20,7 +21,7 @@ from llm_connector.providers import dialects
 from llm_connector.providers.spec import Capabilities, MockWire, ProviderSpec
 from llm_connector.providers.urls import azure_endpoint, ollama_host
 
-__all__ = ["PROVIDERS", "compatible_preset", "provider"]
+__all__ = ["PROVIDERS", "compatible_preset", "nearest_presets", "provider"]
 
 # What most OpenAI-compatible services offer through chat completions.
 _CHAT = Capabilities()
@@ -379,6 +380,7 @@ _ROWS: tuple[ProviderSpec, ...] = (
         "llama.cpp's server, local.",
         "http://localhost:8080/v1",
         dialects.COMPATIBLE,
+        "LLAMACPP_API_KEY",
         requires_api_key=False,
         capabilities=_LOCAL,
     ),
@@ -520,7 +522,18 @@ def provider(name: str) -> ProviderSpec:
         ) from None
 
 
+def _preset_key(name: str) -> str:
+    return name.lower().replace("-", "").replace(".", "").replace(" ", "")
+
+
 def compatible_preset(name: str) -> str | None:
     """The row ``openai_compatible(..., name=name)`` stands for, if ``name`` is a preset."""
-    row = PROVIDERS.get(name.lower().replace("-", "").replace(".", "").replace(" ", ""))
+    row = PROVIDERS.get(_preset_key(name))
     return row.name if row is not None and row.compatible_preset else None
+
+
+def nearest_presets(name: str) -> list[str]:
+    """The presets ``name`` looks like a misspelling of ("grok": ["groq"]), nearest first;
+    for the error of ``openai_compatible(name=...)`` without a base URL (issue 25)."""
+    presets = [row.name for row in _ROWS if row.compatible_preset]
+    return difflib.get_close_matches(_preset_key(name), presets, n=3, cutoff=0.6)

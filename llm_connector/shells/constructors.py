@@ -205,6 +205,8 @@ class Compatible(_Constructor):
 
         name = args["name"]
         preset = compatible_preset(name)
+        if preset is None and not args["base_url"] and name != row.name:
+            _unknown_preset(name)
         target = provider(preset) if preset is not None else row
         extra: dict[str, Any] = {"name": name}
         think_tags = args["think_tags"]
@@ -225,6 +227,29 @@ class Compatible(_Constructor):
             self, obj: object, owner: type[_AsyncS]
         ) -> shapes.Compatible[_AsyncS, httpx.AsyncClient]: ...
         def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
+def _unknown_preset(name: str) -> None:
+    """Refuse ``openai_compatible(name=name)`` without a base URL when ``name`` is no preset:
+    without a URL the name can only have been meant to pick one, so a typo ("grok") is
+    told as one, with the presets it is nearest, rather than as a missing base_url. With a
+    base_url any name is a free-form label."""
+    from llm_connector.providers.table import PROVIDERS, nearest_presets
+
+    nearest = nearest_presets(name)
+    if nearest:
+        raise RequestValidationError(
+            "name",
+            f"unknown openai_compatible preset {name!r}; did you mean "
+            + " or ".join(repr(n) for n in nearest)
+            + "? (pass base_url= to name a server of your own)",
+        )
+    presets = ", ".join(sorted(n for n, r in PROVIDERS.items() if r.compatible_preset))
+    raise RequestValidationError(
+        "base_url",
+        f"openai_compatible(name={name!r}) needs a base_url: {name!r} is not a preset "
+        f"(the presets are: {presets})",
+    )
 
 
 class Azure(_Constructor):

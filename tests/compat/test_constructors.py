@@ -146,6 +146,47 @@ def test_generic_openai_compatible_needs_a_base_url() -> None:
     with pytest.raises(RequestValidationError) as caught:
         Client.openai_compatible("k", name="my-server")
     assert caught.value.field == "base_url"
+    assert str(caught.value) == (
+        "base_url: openai_compatible(name='my-server') needs a base_url: 'my-server' is not"
+        " a preset (the presets are: groq, llamacpp, lmstudio, longcat, minimax, mistral,"
+        " openrouter, siliconflow, vllm, xai, xinference)"
+    )
+
+
+@CLIENTS
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("grok", "did you mean 'groq'?"),
+        ("Grok", "did you mean 'groq'?"),
+        ("lm-studios", "did you mean 'lmstudio'?"),
+        ("vlm", "did you mean 'vllm'?"),
+    ],
+)
+def test_openai_compatible_misspelled_preset(
+    cls: type[Client] | type[AsyncClient], name: str, message: str
+) -> None:
+    # Without a base_url the name can only pick a preset: a typo says so (issue 25).
+    with pytest.raises(RequestValidationError) as caught:
+        cls.openai_compatible("k", name=name)
+    assert caught.value.field == "name"
+    assert str(caught.value) == (
+        f"name: unknown openai_compatible preset {name!r}; {message}"
+        " (pass base_url= to name a server of your own)"
+    )
+
+
+@CLIENTS
+def test_openai_compatible_free_form_name_with_base_url(
+    cls: type[Client] | type[AsyncClient],
+) -> None:
+    # With a base_url a name is a label, even one near a preset's.
+    client = cls.openai_compatible("k", "http://localhost:1/v1", name="grok")
+    assert (client.provider, client.name, client.base_url) == (
+        "openai_compatible",
+        "grok",
+        "http://localhost:1/v1",
+    )
 
 
 @pytest.mark.parametrize(
