@@ -7,6 +7,7 @@
 
 Keys come from each provider's usual environment variable (or ``--api-key``). Any failure
 prints one line to stderr and exits non-zero: 2 for bad input, 1 for everything else.
+docs/cli.md is the user's page.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ from llm_connector.shells.sync_client import Client
 from llm_connector.types import ChatRequest, Message, StreamingResponse
 
 _DIM, _RESET = "\x1b[2m", "\x1b[0m"
+# While a model reasons unseen (no --reasoning) on a terminal: shown on stderr, then erased
+# (carriage return, erase to the end of the line) when the answer starts.
+_THINKING, _ERASE = f"{_DIM}thinking...{_RESET}", "\r\x1b[K"
 # Every registry row; anthropic_vertex needs its Vertex URL in --base-url.
 _CHOICES = sorted(PROVIDERS)
+_DEFAULT_PROVIDER = "openai"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def connection(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--provider", "-p", choices=_CHOICES, default="openai")
+        # One metavar, so that the names are listed once (in the help), not in the usage too.
+        sub.add_argument(
+            "--provider",
+            "-p",
+            choices=_CHOICES,
+            default=_DEFAULT_PROVIDER,
+            metavar="NAME",
+            help=f"default: {_DEFAULT_PROVIDER}; one of {', '.join(_CHOICES)}",
+        )
         sub.add_argument("--api-key", help="default: the provider's environment variable")
         sub.add_argument("--base-url", help="default: the provider's official endpoint")
         sub.add_argument("--timeout", type=float, help="seconds (default: the client's)")
@@ -89,29 +102,48 @@ def _json_lines() -> Callable[[StreamingResponse], str]:
     return lambda chunk: json.dumps(unstructure(chunk), ensure_ascii=False)
 
 
-def _chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+def _chat(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> None:
     request = _request(args, stdin)
     dim = out.isatty()
+    # Hidden reasoning gets a "thinking..." on a terminal only (stderr too, so that a
+    # redirected 2> gets no escape codes), and only before the answer starts: erasing the
+    # line later would erase answer text.
+    indicate = dim and not args.reasoning and not args.json and err.isatty()
     as_json = _json_lines() if args.json else None
-    with _client(args) as client, client.chat_stream(request) as stream:
-        in_reasoning = False
-        for chunk in stream:
-            if as_json is not None:
-                print(as_json(chunk), file=out, flush=True)
-                continue
-            if args.reasoning and chunk.reasoning_content:
-                if not in_reasoning:
-                    out.write(_DIM if dim else "[reasoning] ")
-                    in_reasoning = True
-                out.write(chunk.reasoning_content)
-            if content := chunk.get_content():
-                if in_reasoning:
-                    out.write(_RESET if dim else "\n[answer] ")
-                    in_reasoning = False
-                out.write(content)
-            out.flush()
-        if in_reasoning and dim:
-            out.write(_RESET)
+    thinking = answered = False
+    try:
+        with _client(args) as client, client.chat_stream(request) as stream:
+            in_reasoning = False
+            for chunk in stream:
+                if as_json is not None:
+                    print(as_json(chunk), file=out, flush=True)
+                    continue
+                if args.reasoning and chunk.reasoning_content:
+                    if not in_reasoning:
+                        out.write(_DIM if dim else "[reasoning] ")
+                        in_reasoning = True
+                    out.write(chunk.reasoning_content)
+                elif indicate and chunk.reasoning_content and not (thinking or answered):
+                    err.write(_THINKING)
+                    err.flush()
+                    thinking = True
+                if content := chunk.get_content():
+                    if thinking:
+                        err.write(_ERASE)
+                        err.flush()
+                        thinking = False
+                    if in_reasoning:
+                        out.write(_RESET if dim else "\n[answer] ")
+                        in_reasoning = False
+                    out.write(content)
+                    answered = True
+                out.flush()
+            if in_reasoning and dim:
+                out.write(_RESET)
+    finally:
+        if thinking:  # the answer never came (an error, Ctrl-C, or reasoning only)
+            err.write(_ERASE)
+            err.flush()
     if not args.json:
         out.write("\n")
 
@@ -122,20 +154,34 @@ def _models(args: argparse.Namespace, out: TextIO) -> None:
             print(model.id, file=out)
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+def _missing_key(provider: str) -> str:
+    """The library's "no API key" message, in command-line terms."""
+    row = PROVIDERS[provider]
+    env = (" and " if row.key_pair else " or ").join(f"${name}" for name in row.api_key_env)
+    return f"no API key for {provider}: pass --api-key" + (f" or set {env}" if env else "")
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     out = out or sys.stdout
+    err = err or sys.stderr
     try:
         if args.command == "chat":
-            _chat(args, out, sys.stdin)
+            _chat(args, out, err, sys.stdin)
         else:
             _models(args, out)
     except RequestValidationError as exc:
-        print(f"llm-connector: error: {exc}", file=sys.stderr)
+        # The library says "pass api_key="; here that is --api-key.
+        missing_key = exc.field == "api_key" and exc.problem.startswith("no API key")
+        print(
+            f"llm-connector: error: {_missing_key(args.provider) if missing_key else exc}", file=err
+        )
         return 2
     except LLMError as exc:
-        print(f"llm-connector: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"llm-connector: error: {type(exc).__name__}: {exc}", file=err)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import pytest
 
 from llm_connector import Client, MockReply
 from llm_connector import _cli as cli
+from llm_connector.providers.table import PROVIDERS
 
 
 class FakeTTY(io.StringIO):
@@ -21,9 +23,11 @@ class FakeTTY(io.StringIO):
         return True
 
 
-def run(argv: list[str], out: io.StringIO | None = None) -> tuple[int, str]:
+def run(
+    argv: list[str], out: io.StringIO | None = None, err: io.StringIO | None = None
+) -> tuple[int, str]:
     out = out if out is not None else io.StringIO()
-    status = cli.main(argv, out=out)
+    status = cli.main(argv, out=out, err=err)
     return status, out.getvalue()
 
 
@@ -71,11 +75,62 @@ def test_reasoning_is_shown_when_asked(
     assert run(["chat", "--model", "m", "--reasoning", "q"], out) == (0, expected)
 
 
-def test_reasoning_is_hidden_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("out", "err", "expected_err"),
+    [
+        # Piped: nothing but the answer, nowhere.
+        (io.StringIO(), io.StringIO(), ""),
+        (io.StringIO(), FakeTTY(), ""),
+        # stderr redirected: no escape codes in the file.
+        (FakeTTY(), io.StringIO(), ""),
+        # A terminal: a dim "thinking...", erased when the answer starts.
+        (FakeTTY(), FakeTTY(), "\x1b[2mthinking...\x1b[0m\r\x1b[K"),
+    ],
+)
+def test_reasoning_is_hidden_by_default(
+    monkeypatch: pytest.MonkeyPatch, out: io.StringIO, err: io.StringIO, expected_err: str
+) -> None:
     use_client(
         monkeypatch, lambda: Client.mock(MockReply.reasoning("Think first.", "Then answer."))
     )
-    assert run(["chat", "--model", "m", "q"]) == (0, "Then answer.\n")
+    assert run(["chat", "--model", "m", "q"], out, err) == (0, "Then answer.\n")
+    assert err.getvalue() == expected_err
+
+
+def test_thinking_is_erased_when_no_answer_comes(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_client(monkeypatch, lambda: Client.mock(MockReply.reasoning("Only thinking.", "")))
+    out, err = FakeTTY(), FakeTTY()
+    assert run(["chat", "--model", "m", "q"], out, err) == (0, "\n")
+    assert err.getvalue() == "\x1b[2mthinking...\x1b[0m\r\x1b[K"
+
+
+def test_no_thinking_indicator_with_json_or_shown_reasoning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_client(
+        monkeypatch, lambda: Client.mock(MockReply.reasoning("Think first.", "Then answer."))
+    )
+    for flag in ("--json", "--reasoning"):
+        err = FakeTTY()
+        assert run(["chat", "--model", "m", flag, "q"], FakeTTY(), err)[0] == 0
+        assert err.getvalue() == ""
+
+
+def test_help_lists_the_providers_once_and_names_the_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for command in ("chat", "models"):
+        with pytest.raises(SystemExit) as exited:
+            cli.main([command, "--help"])
+        assert exited.value.code == 0
+        text = capsys.readouterr().out
+        assert "[--provider NAME]" in text
+        listed = re.search(r"--provider NAME, -p NAME\s+(.*?)\n  --api-key", text, re.DOTALL)
+        assert listed is not None
+        assert " ".join(listed.group(1).split()) == (
+            f"default: openai; one of {', '.join(sorted(PROVIDERS))}"
+        )
+        assert text.count("zhipu_openai_compatible") == 1
 
 
 def test_models_lists_one_id_a_line() -> None:
@@ -88,9 +143,46 @@ def test_missing_key_is_a_one_line_usage_error(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     status, out = run(["chat", "--provider", "openai", "--model", "gpt-4o", "hi"])
     assert (status, out) == (2, "")
+    assert capsys.readouterr().err == (
+        "llm-connector: error: no API key for openai: pass --api-key or set $OPENAI_API_KEY\n"
+    )
+
+
+def test_missing_key_pair_names_both_variables(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("TENCENTCLOUD_SECRET_ID", raising=False)
+    monkeypatch.delenv("TENCENTCLOUD_SECRET_KEY", raising=False)
+    assert run(["models", "-p", "tencent"]) == (2, "")
+    assert capsys.readouterr().err == (
+        "llm-connector: error: no API key for tencent: pass --api-key or set "
+        "$TENCENTCLOUD_SECRET_ID and $TENCENTCLOUD_SECRET_KEY\n"
+    )
+
+
+def test_other_request_errors_are_shown_as_the_library_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["chat", "-p", "mock", "--temperature", "-1", "hi"]) == (2, "")
     err = capsys.readouterr().err
+    assert err.startswith("llm-connector: error: temperature: ")
     assert err.count("\n") == 1
-    assert err.startswith("llm-connector: error: api_key: no API key for openai")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["chat", "-p", "llamacpp", "hi"], "from-env"),
+        (["chat", "-p", "llamacpp", "--api-key", "explicit", "hi"], "explicit"),
+    ],
+)
+def test_llamacpp_reads_its_key_variable(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: str
+) -> None:
+    monkeypatch.setenv("LLAMACPP_API_KEY", "from-env")
+    with cli._client(cli._parser().parse_args(argv)) as client:
+        endpoint, _ = client._driver.settings.endpoint(None, None, {})
+    assert (endpoint.base_url, endpoint.api_key) == ("http://localhost:8080/v1", expected)
 
 
 def test_a_rejected_key_fails_cleanly_without_printing_it(
