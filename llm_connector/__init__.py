@@ -63,7 +63,7 @@ from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
-    from llm_connector._mock import MockReply, MockServer
+    from llm_connector._mock import MockRepliesExhausted, MockReply, MockServer
     from llm_connector.providers import provider_info, supported_providers
     from llm_connector.providers.spec import Capabilities, ProviderInfo
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
@@ -77,6 +77,7 @@ _LAZY: dict[str, str] = {
     "ChatResponse": "llm_connector.types._response",
     "StreamingResponse": "llm_connector.types._response",
     "Usage": "llm_connector.types._response",
+    "MockRepliesExhausted": "llm_connector._mock",
     "MockReply": "llm_connector._mock",
     "MockServer": "llm_connector._mock",
     "EmbedRequest": "llm_connector.types._embedding",
@@ -116,6 +117,7 @@ __all__ = [
     "InternalServerError",
     "LLMError",
     "Message",
+    "MockRepliesExhausted",
     "MockReply",
     "MockServer",
     "NotFoundError",

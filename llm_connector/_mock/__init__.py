@@ -15,6 +15,6 @@ of the OpenAI-compatible providers, and ``responses_wire.py``, the Responses API
 
 from llm_connector._mock.reply import MockReply
 from llm_connector._mock.rows import MOCK_BASE_URLS
-from llm_connector._mock.server import MockServer
+from llm_connector._mock.server import MockRepliesExhausted, MockServer
 
-__all__ = ["MOCK_BASE_URLS", "MockReply", "MockServer"]
+__all__ = ["MOCK_BASE_URLS", "MockRepliesExhausted", "MockReply", "MockServer"]

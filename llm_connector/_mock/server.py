@@ -7,11 +7,13 @@ Which wire a provider speaks, and at which base path, is its provider row's ``mo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib
 import itertools
 import json
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -27,6 +29,7 @@ __all__ = [
     "MOCK_BASE_URLS",
     "MOCK_TENCENT_SECRET_ID",
     "MOCK_TENCENT_SECRET_KEY",
+    "MockRepliesExhausted",
     "MockServer",
     "Wire",
 ]
@@ -74,6 +77,22 @@ MOCK_TENCENT_SECRET_ID = "AKIDmockllmconnector"  # noqa: S105 (not a secret: the
 MOCK_TENCENT_SECRET_KEY = "mock-secret-key"  # noqa: S105
 
 
+class MockRepliesExhausted(RuntimeError):
+    """A request reached a :class:`MockServer` whose scripted replies are all used.
+
+    Raised from the transport, so it reaches the caller as it is (it is no ``LLMError``:
+    a script too short is a bug in the test, not an answer of the server)."""
+
+    def __init__(self, scripted: int, request_number: int) -> None:
+        self.scripted = scripted
+        self.request_number = request_number
+        replies = "1 reply was" if scripted == 1 else f"{scripted} replies were"
+        super().__init__(
+            f"MockServer: {replies} scripted and all are used; request {request_number} has "
+            "none (script one reply per request, or pass repeat_last=True to repeat the last)"
+        )
+
+
 class MockServer:
     """A scripted LLM server living inside httpx, speaking one provider's wire format.
 
@@ -86,7 +105,17 @@ class MockServer:
     ``/responses`` too; without it that route answers 404, as on a server that has only
     chat completions (a client that tries it falls back to chat completions).
 
-    Replies are used in order, one per chat (or Responses) request; the last repeats.
+    ``replies`` is one reply, which answers every chat (or Responses) request, or a
+    script: a sequence of replies, used in order, one per request. A request after the
+    end of a script raises :class:`MockRepliesExhausted`, naming how many replies were
+    scripted; with ``repeat_last=True`` the last reply answers every later request
+    instead. Without ``replies`` the server echoes each prompt (``MockReply.echo()``),
+    for any number of requests.
+
+    ``chunk_delay`` (seconds) paces a streamed answer: the server waits that long before
+    each chunk after the first, so that a demo streams at a visible pace. It is 0 (no wait)
+    unless given; tests leave it so.
+
     ``requests`` holds every JSON body received and ``routes`` every "METHOD /path", for
     tests to assert on; ``row`` is the provider's row.
     """
@@ -99,11 +128,15 @@ class MockServer:
         provider: Wire = "openai",
         embedding_dimensions: int = 8,
         responses_api: bool = False,
+        repeat_last: bool | None = None,
+        chunk_delay: float = 0.0,
     ) -> None:
-        if replies is None:
-            replies = DEFAULT_REPLIES
-        elif isinstance(replies, (str, MockReply)):
-            replies = (replies,)
+        if chunk_delay < 0:
+            raise ValueError(f"chunk_delay is seconds, at least 0, not {chunk_delay!r}")
+        if replies is None or isinstance(replies, (str, MockReply)):
+            # One reply, not a script: it answers every request unless told otherwise.
+            replies = DEFAULT_REPLIES if replies is None else (replies,)
+            repeat_last = True if repeat_last is None else repeat_last
         self._replies = [MockReply.text(r) if isinstance(r, str) else r for r in replies]
         if not self._replies:
             raise ValueError("MockServer needs at least one reply")
@@ -117,6 +150,9 @@ class MockServer:
         self.wire: str = mock.wire
         self.embedding_dimensions = embedding_dimensions
         self.responses_api = responses_api
+        #: Whether the last reply answers every request after the script's end.
+        self.repeat_last = bool(repeat_last)
+        self.chunk_delay = chunk_delay
         self.requests: list[dict[str, Any]] = []
         self.routes: list[str] = []
         #: Ids of the tool calls this server sent together with reasoning (a provider that
@@ -158,12 +194,17 @@ class MockServer:
         with self._lock:
             self.requests.append(body)
             self.routes.append(f"{request.method} {request.url.path}")
-        return _handler(self.wire)(self, request, body)
+        response = _handler(self.wire)(self, request, body)
+        if self.chunk_delay and isinstance(response.stream, _Chunked):
+            response.stream.delay = self.chunk_delay
+        return response
 
     # -- what the wire modules share ----------------------------------------------------
 
     def next_reply(self, last_user_text: str) -> MockReply:
         with self._lock:
+            if self._served >= len(self._replies) and not self.repeat_last:
+                raise MockRepliesExhausted(len(self._replies), self._served + 1)
             reply = self._replies[min(self._served, len(self._replies) - 1)]
             self._served += 1
         return resolve(reply, last_user_text)
@@ -217,12 +258,19 @@ class _Chunked(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     def __init__(self, chunks: Sequence[bytes]) -> None:
         self._chunks = chunks
+        #: Seconds to wait before each chunk after the first (the server's chunk_delay).
+        self.delay = 0.0
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._chunks
+        for index, chunk in enumerate(self._chunks):
+            if index and self.delay:
+                time.sleep(self.delay)
+            yield chunk
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self._chunks:
+        for index, chunk in enumerate(self._chunks):
+            if index and self.delay:
+                await asyncio.sleep(self.delay)
             yield chunk
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from llm_connector import (
     IncompleteStreamError,
     InternalServerError,
+    MockRepliesExhausted,
     MockReply,
     MockServer,
     OverloadedError,
@@ -38,7 +40,7 @@ async def make_mock(mode: Mode) -> AsyncIterator[MakeMock]:
 
 
 async def both_ways(api: Api) -> tuple[ChatResponse, ChatResponse, list[Any]]:
-    """The same reply (the last one repeats) non-streamed, then streamed."""
+    """The same reply (a single reply answers every request) non-streamed, then streamed."""
     whole = await api.chat(REQUEST)
     stream = await api.stream(REQUEST)
     chunks = await stream.collect()
@@ -62,7 +64,7 @@ async def test_text(make_mock: MakeMock) -> None:
 
 
 async def test_plain_string_and_finish_reason(make_mock: MakeMock) -> None:
-    api = make_mock([MockReply.text("cut", finish_reason="length")])
+    api = make_mock(MockReply.text("cut", finish_reason="length"))
     whole, streamed, _ = await both_ways(api)
     assert (whole.finish_reason, streamed.finish_reason) == ("length", "length")
     api2 = make_mock("just a string")
@@ -188,14 +190,77 @@ async def test_error_mid_stream(make_mock: MakeMock) -> None:
     assert plain.value.in_stream is False
 
 
-async def test_replies_advance_and_the_last_repeats(make_mock: MakeMock) -> None:
+async def test_replies_advance_and_a_script_that_runs_out_raises(make_mock: MakeMock) -> None:
     server = MockServer(["one", MockReply.text("two"), "three"])
     api = make_mock(server)
     got = [(await api.chat(REQUEST)).content for _ in range(2)]
     stream = await api.stream(REQUEST)
     got.append((await stream.final_response()).content)
-    got.append((await api.chat(REQUEST)).content)
-    assert got == ["one", "two", "three", "three"]
+    assert got == ["one", "two", "three"]
+    with pytest.raises(MockRepliesExhausted) as info:
+        await api.chat(REQUEST)
+    assert str(info.value) == (
+        "MockServer: 3 replies were scripted and all are used; request 4 has none "
+        "(script one reply per request, or pass repeat_last=True to repeat the last)"
+    )
+    assert (info.value.scripted, info.value.request_number) == (3, 4)
+    with pytest.raises(MockRepliesExhausted):  # streamed too, and again
+        await api.stream(REQUEST)
+    assert len(server.requests) == 5
+
+
+async def test_chunk_delay_paces_a_stream(make_mock: MakeMock) -> None:
+    server = MockServer(MockReply.text("one two three"), chunk_delay=0.05)
+    api = make_mock(server)
+    started = time.perf_counter()
+    stream = await api.stream(REQUEST)
+    chunks = await stream.collect()
+    elapsed = time.perf_counter() - started
+    assert [c.content for c in chunks if c.content] == ["one", " two", " three"]
+    # A wait before each SSE event after the first: the role chunk, three words, the
+    # finishing chunk, the usage chunk and [DONE] are 7 events, so 6 waits.
+    assert elapsed >= 6 * 0.05
+    assert (await api.chat(REQUEST)).content == "one two three"  # a whole answer: no waits
+
+
+def test_chunk_delay_is_off_unless_given() -> None:
+    assert MockServer().chunk_delay == 0.0
+    with pytest.raises(ValueError, match=r"^chunk_delay is seconds, at least 0, not -1$"):
+        MockServer(chunk_delay=-1)
+
+
+async def test_a_script_of_one_reply_raises_in_the_singular(make_mock: MakeMock) -> None:
+    api = make_mock(["only"])
+    assert (await api.chat(REQUEST)).content == "only"
+    with pytest.raises(MockRepliesExhausted) as info:
+        await api.chat(REQUEST)
+    assert str(info.value) == (
+        "MockServer: 1 reply was scripted and all are used; request 2 has none "
+        "(script one reply per request, or pass repeat_last=True to repeat the last)"
+    )
+
+
+async def test_repeat_last_repeats_the_scripts_last_reply(make_mock: MakeMock) -> None:
+    api = make_mock(MockServer(["one", "two"], repeat_last=True))
+    got = [(await api.chat(REQUEST)).content for _ in range(4)]
+    assert got == ["one", "two", "two", "two"]
+
+
+async def test_a_single_reply_answers_every_request_unless_told_not_to(
+    make_mock: MakeMock,
+) -> None:
+    api = make_mock("same")
+    assert [(await api.chat(REQUEST)).content for _ in range(3)] == ["same"] * 3
+    once = make_mock(MockServer("once", repeat_last=False))
+    assert (await once.chat(REQUEST)).content == "once"
+    with pytest.raises(MockRepliesExhausted):
+        await once.chat(REQUEST)
+
+
+async def test_the_default_echo_answers_every_request(make_mock: MakeMock) -> None:
+    api = make_mock()
+    got = [(await api.chat(REQUEST)).content for _ in range(3)]
+    assert got == ["(offline mock) You said: Hello mock"] * 3
 
 
 async def test_requests_are_recorded(make_mock: MakeMock) -> None:

@@ -198,7 +198,7 @@ def mock_client(mode: Mode, server: MockServer) -> Responses:
 @pytest.mark.parametrize("wire", WIRES)
 async def test_the_mock_answers_through_its_chat_wire(mode: Mode, wire: Wire) -> None:
     server = MockServer(
-        [MockReply.reasoning("Thinking it over.", "Hello there, friend")], provider=wire
+        MockReply.reasoning("Thinking it over.", "Hello there, friend"), provider=wire
     )
     api = mock_client(mode, server)
     try:
