@@ -170,7 +170,7 @@ def status_error(call: PreparedCall, response: Response, body: bytes, now: float
         error_type=info.error_type,
         code=info.code,
         param=info.param,
-        request_id=request_id_of(headers),
+        request_id=request_id_of(headers) or info.request_id,
         retry_after=parse_retry_after(headers, now),
         body=body_text(body, headers),
         headers=headers,

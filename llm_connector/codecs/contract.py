@@ -156,6 +156,10 @@ class ErrorInfo(FrozenValue):
     #: authentication failure (401). It picks the exception class; ``status_code`` stays
     #: the status the server sent.
     status: int | None = None
+    #: The request id the body carries, for when no header does: Anthropic's top-level
+    #: ``request_id`` (https://docs.anthropic.com/en/api/errors), Hunyuan's
+    #: ``Response.RequestId`` (https://cloud.tencent.com/document/api/1729/105701, example 3).
+    request_id: str | None = None
 
 
 class ChatCodec(abc.ABC):

@@ -73,6 +73,7 @@ def in_stream_error(info: ErrorInfo, raw: str) -> APIStatusError:
         error_type=info.error_type,
         code=info.code,
         param=info.param,
+        request_id=info.request_id,
         body=raw,
         in_stream=True,
     )

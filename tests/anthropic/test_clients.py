@@ -135,6 +135,27 @@ async def test_error_bodies_raise_typed_errors(make: Factory, backend: Backend) 
         assert KEY not in text
 
 
+async def test_error_body_request_id_when_no_header_has_one(
+    make: Factory, backend: Backend
+) -> None:
+    # Anthropic's error bodies carry request_id at top level
+    # (https://platform.claude.com/docs/en/api/errors): it is read when the request-id
+    # header is missing (a proxy that drops it); the header wins when both are there.
+    recorded = (DATA / "error-400-invalid-request.json").read_text()
+    backend.script.on(
+        MESSAGES,
+        json_reply(recorded, 400),
+        json_reply(recorded, 400, [("request-id", "req_header")]),
+    )
+    api = make()
+    with pytest.raises(BadRequestError) as without_header:
+        await api.chat(REQUEST)
+    assert without_header.value.request_id == "req_011Ca7jT9AHpgXgdv8igm4z9"
+    with pytest.raises(BadRequestError) as with_header:
+        await api.chat(REQUEST)
+    assert with_header.value.request_id == "req_header"
+
+
 async def test_overloaded_and_rate_limited_answers_are_retried(
     make: Factory, backend: Backend, sleeps: SleepLog
 ) -> None:

@@ -101,9 +101,10 @@ def test_recorded_error_bodies() -> None:
         "This model does not support effort level 'xhigh'. "
         "Supported levels: high, low, max, medium.",
         "invalid_request_error",
+        request_id="req_011Ca7jT9AHpgXgdv8igm4z9",  # the body's own, for when no header has it
     )
     assert CODEC.parse_error(404, (DATA / "error-404-not-found.json").read_bytes()) == ErrorInfo(
-        "model: claude-does-not-exist", "not_found_error"
+        "model: claude-does-not-exist", "not_found_error", request_id="req_011CVEA3SF7rnb3DuBZytqQa"
     )
 
 

@@ -5,16 +5,18 @@ shape, and the test says where that shape is documented.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import httpx
 import pytest
 
-from llm_connector import Client, errors
+from llm_connector import AsyncClient, Client, errors
 from llm_connector.calls.stream_core import StreamCore
 from llm_connector.codecs.contract import ChatCodec, SSEFrame
-from llm_connector.types import ChatResponse
+from llm_connector.types import ChatRequest, ChatResponse, Message
+from tests.support.facade import MODES, Mode
 from tests.support.paths import DATA
 
 
@@ -308,6 +310,36 @@ def test_hunyuan_error_in_a_200_body_is_typed() -> None:
         "Temperature must be 2 or less",
         "InvalidParameter",
         None,
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("status", [400, 200])
+def test_hunyuan_error_request_id_from_the_body(mode: Mode, status: int) -> None:
+    # API 3.0 answers carry Response.RequestId (https://cloud.tencent.com/document/api/1729/105701,
+    # example 3): the error's request id when no header gives one.
+    body = hunyuan("docs-example-error-invalid-parameter.json")
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers={"content-type": "application/json"}, content=body)
+
+    transport = httpx.MockTransport(handle)
+    request = ChatRequest("hunyuan-turbos-latest").add_message(Message.user("Hi"))
+
+    def sync_call() -> None:
+        with httpx.Client(transport=transport) as http:
+            Client.tencent("AKIDx", "keyx", http_client=http, max_retries=0).chat(request)
+
+    async def async_call() -> None:
+        async with httpx.AsyncClient(transport=transport) as http:
+            client = AsyncClient.tencent("AKIDx", "keyx", http_client=http, max_retries=0)
+            await client.chat(request)
+
+    with pytest.raises(errors.BadRequestError) as caught:
+        sync_call() if mode == "sync" else asyncio.run(async_call())
+    assert (caught.value.status_code, caught.value.request_id) == (
+        400,
+        "188cc996-ab09-49a7-aa9f-1df88f11c6b4",
     )
 
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from llm_connector.codecs.contract import ErrorInfo
 from llm_connector.codecs.error_bodies import in_stream_error, parse_error_body, provider_error_info
 from llm_connector.codecs.json_readers import load_json_object, nonempty_str, opt_str, token_count
@@ -109,7 +111,20 @@ def parse_error(status_code: int, body: bytes) -> ErrorInfo:
             value = None
         if isinstance(value, list) and value and isinstance(value[0], dict):
             return error_info(value[0], f"HTTP {status_code}")
-    return parse_error_body(status_code, body)
+    info = parse_error_body(status_code, body)
+    return attrs.evolve(info, request_id=body_request_id(body)) if text[:1] == b"{" else info
+
+
+def body_request_id(body: bytes | Mapping[str, Any]) -> str | None:
+    """The ``request_id`` Anthropic puts at the top of an error body (``{"type": "error",
+    "error": {...}, "request_id": "req_..."}``: https://platform.claude.com/docs/en/api/errors),
+    for when the ``request-id`` header is missing (a proxy that drops it)."""
+    if not isinstance(body, Mapping):
+        try:
+            body = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+    return opt_str(body.get("request_id")) if isinstance(body, Mapping) else None
 
 
 # -- whole messages ------------------------------------------------------------------------
@@ -120,7 +135,8 @@ def parse_message(body: bytes) -> ChatResponse:
     obj = load_json_object(body, "message")
     if obj.get("type") == "error" or isinstance(obj.get("error"), dict):
         text = body.decode("utf-8", "replace")
-        raise in_stream_error(error_info(obj, "provider error"), text)
+        info = attrs.evolve(error_info(obj, "provider error"), request_id=body_request_id(obj))
+        raise in_stream_error(info, text)
     blocks = obj.get("content")
     if type(blocks) is not list:
         raise ResponseDecodeError(

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from llm_connector.codecs.contract import ErrorInfo
 from llm_connector.codecs.error_bodies import in_stream_error
 from llm_connector.codecs.json_readers import (
@@ -99,7 +101,8 @@ def raise_error(obj: Mapping[str, Any], raw: str) -> None:
     """Raise the typed error an answer carries, if it carries one."""
     error = obj.get("Error") or obj.get("ErrorMsg")
     if isinstance(error, Mapping) and error:
-        raise in_stream_error(error_info(error, "Hunyuan error"), raw)
+        info = error_info(error, "Hunyuan error")
+        raise in_stream_error(attrs.evolve(info, request_id=opt_str(obj.get("RequestId"))), raw)
 
 
 def parse_error_body(status_code: int, body: bytes) -> ErrorInfo:
@@ -113,7 +116,8 @@ def parse_error_body(status_code: int, body: bytes) -> ErrorInfo:
     if isinstance(error, Mapping):
         info = error_info(error, fallback)
         # An HTTP error status says what happened; the code family only fills in for 200.
-        return ErrorInfo(info.message, code=info.code)
+        # The envelope's RequestId is the one to quote to support when no header has it.
+        return ErrorInfo(info.message, code=info.code, request_id=opt_str(obj.get("RequestId")))
     return ErrorInfo(message=fallback)
 
 
