@@ -101,7 +101,7 @@ def main(argv: list[str]) -> None:
             for call in answer.tool_calls:
                 result = get_weather(**call.parse_arguments())
                 print(f"[{call.function.name}({call.function.arguments}) -> {result}]")
-                request = request.add_message(Message.tool(json.dumps(result), call.id))
+                request = request.add_message(call.result(json.dumps(result)))
     print("(gave up after 5 rounds of tool calls)")
 
 

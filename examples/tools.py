@@ -58,12 +58,12 @@ def main(argv: list[str]) -> None:
                 print(answer.content)
                 return
             # The assistant turn goes back as it came (its calls, and any signed reasoning),
-            # then one tool message per call, answering it by id.
+            # then one tool message per call: call.result(...) answers it by its id.
             request = request.add_message(answer.message)
             for call in answer.tool_calls:
                 result = TOOLS[call.function.name](**call.parse_arguments())
                 print(f"[{call.function.name}({call.function.arguments}) -> {result}]")
-                request = request.add_message(Message.tool(json.dumps(result), call.id))
+                request = request.add_message(call.result(json.dumps(result)))
     print("(gave up after 5 rounds of tool calls)")
 
 

@@ -147,9 +147,34 @@ def _error_reply(reply: MockReply, *, vertex: bool) -> httpx.Response:
     return error(status, reply.error_message, error_type(reply), headers)
 
 
+def _unknown_tool_result(body: Mapping[str, Any]) -> httpx.Response | None:
+    """Anthropic's 400 for a ``tool_result`` block whose ``tool_use_id`` names no
+    ``tool_use`` block of an earlier message (None when all answer a call)."""
+    used: set[object] = set()
+    for i, message in enumerate(body.get("messages") or []):
+        content = message.get("content") if isinstance(message, dict) else None
+        for j, block in enumerate(content if isinstance(content, list) else []):
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "tool_use":
+                used.add(block.get("id"))
+            elif block.get("type") == "tool_result" and block.get("tool_use_id") not in used:
+                return error(
+                    400,
+                    f"messages.{i}.content.{j}: unexpected `tool_use_id` found in "
+                    f"`tool_result` blocks: {block.get('tool_use_id')}. Each `tool_result` "
+                    "block must have a corresponding `tool_use` block in an earlier message.",
+                    "invalid_request_error",
+                )
+    return None
+
+
 def _messages(
     server: MockServer, body: Mapping[str, Any], model: str, *, vertex: bool = False
 ) -> httpx.Response:
+    refusal = _unknown_tool_result(body)
+    if refusal is not None:
+        return refusal
     reply = server.next_reply(_last_user_text(body))
     stream = bool(body.get("stream"))
     if reply.error_status is not None and not (stream and is_mid_stream_error(reply)):

@@ -34,6 +34,7 @@ from llm_connector._mock.reply import (
     is_mid_stream_error,
     pieces,
     token_count,
+    unknown_tool_result,
 )
 from llm_connector._mock.server import (
     MockServer,
@@ -65,6 +66,16 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
         rid = _request_id(server)
         message = f"mock: no route for {request.method} {path}"
         return json_response(404, {"code": "NotFound", "message": message, "request_id": rid})
+    unknown = unknown_tool_result(_messages(body))
+    if unknown is not None:
+        index, call = unknown
+        message = f"messages[{index}].tool_call_id: {call!r} answers no earlier tool call"
+        refusal = {
+            "code": "InvalidParameter",
+            "message": message,
+            "request_id": _request_id(server),
+        }
+        return json_response(400, refusal)
     reply = server.next_reply(_last_user_text(body))
     stream = request.headers.get("X-DashScope-SSE", "").lower() == "enable"
     rid = _request_id(server)

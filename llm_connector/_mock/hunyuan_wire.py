@@ -29,6 +29,7 @@ from llm_connector._mock.reply import (
     is_mid_stream_error,
     pieces,
     token_count,
+    unknown_tool_result,
 )
 from llm_connector._mock.server import (
     MOCK_TENCENT_SECRET_ID,
@@ -131,6 +132,19 @@ def _last_user_text(body: Mapping[str, Any]) -> str:
 
 
 def _chat(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
+    unknown = unknown_tool_result(
+        body.get("Messages") or [],
+        role="Role",
+        calls="ToolCalls",
+        call_id="Id",
+        result_id="ToolCallId",
+    )
+    if unknown is not None:
+        index, call = unknown
+        return error(
+            "InvalidParameter",
+            f"Messages[{index}].ToolCallId: {call!r} answers no earlier tool call",
+        )
     reply = server.next_reply(_last_user_text(body))
     stream = bool(body.get("Stream"))
     if reply.error_status is not None and not (stream and is_mid_stream_error(reply)):

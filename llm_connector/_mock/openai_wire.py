@@ -31,6 +31,7 @@ from llm_connector._mock.reply import (
     is_mid_stream_error,
     pieces,
     token_count,
+    unknown_tool_result,
 )
 from llm_connector._mock.server import (
     MockServer,
@@ -95,6 +96,19 @@ def _chat(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
     refusal = missing_reasoning(server, profile, body)
     if refusal is not None:
         return refusal
+    unknown = unknown_tool_result(body.get("messages") or [])
+    if unknown is not None:
+        # OpenAI's 400 for a tool message that answers no call:
+        # https://platform.openai.com/docs/guides/function-calling
+        index, call = unknown
+        problem = {
+            "message": f"Invalid parameter: 'tool_call_id' of '{call}' not found in "
+            "'tool_calls' of an earlier assistant message.",
+            "type": "invalid_request_error",
+            "param": f"messages.[{index}].tool_call_id",
+            "code": None,
+        }
+        return json_response(400, {"error": problem})
     reply = server.next_reply(_last_user_text(body))
     stream = bool(body.get("stream"))
     if reply.error_status is not None and not (stream and is_mid_stream_error(reply)):

@@ -142,6 +142,28 @@ def arguments_object(call: ToolCall) -> Any:
     return json.loads(call.function.arguments or "{}")
 
 
+def unknown_tool_result(
+    messages: Sequence[Any],
+    *,
+    role: str = "role",
+    calls: str = "tool_calls",
+    call_id: str = "id",
+    result_id: str = "tool_call_id",
+) -> tuple[int, str] | None:
+    """The index and id of the first tool message whose id answers no tool call of an
+    earlier assistant message (None when every one answers a call), as servers check it.
+    The keys default to OpenAI's chat messages; Hunyuan names them in PascalCase."""
+    called: set[object] = set()
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict):
+            continue
+        if message.get(role) == "assistant":
+            called.update(c.get(call_id) for c in message.get(calls) or [] if isinstance(c, dict))
+        elif message.get(role) == "tool" and message.get(result_id) not in called:
+            return index, str(message.get(result_id))
+    return None
+
+
 def resolve(reply: MockReply, last_user_text: str) -> MockReply:
     """The reply to send: an echo reply becomes the text it echoes."""
     if reply.echo_user:

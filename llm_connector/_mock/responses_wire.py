@@ -56,6 +56,10 @@ def handle(server: MockServer, body: dict[str, Any]) -> httpx.Response:
                 }
             },
         )
+    if previous is None:  # (else the calls may be in the stored answers)
+        refusal = _unknown_call_output(body)
+        if refusal is not None:
+            return refusal
     reply = server.next_reply(_last_user_text(body))
     stream = bool(body.get("stream"))
     if reply.error_status is not None and not (stream and is_mid_stream_error(reply)):
@@ -68,6 +72,28 @@ def handle(server: MockServer, body: dict[str, Any]) -> httpx.Response:
     if not stream:
         return json_response(200, answer.final())
     return sse_response([(kind, json.dumps(data)) for kind, data in answer.events()])
+
+
+def _unknown_call_output(body: Mapping[str, Any]) -> httpx.Response | None:
+    """OpenAI's 400 for a ``function_call_output`` whose ``call_id`` names no earlier
+    ``function_call`` item of the input (None when all answer a call)."""
+    items = body.get("input")
+    called: set[object] = set()
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "function_call":
+            called.add(item.get("call_id"))
+        elif item.get("type") == "function_call_output" and item.get("call_id") not in called:
+            problem = {
+                "message": "No tool call found for function call output with call_id "
+                f"{item.get('call_id')}.",
+                "type": "invalid_request_error",
+                "param": f"input.[{index}].call_id",
+                "code": None,
+            }
+            return json_response(400, {"error": problem})
+    return None
 
 
 def _texts(content: object) -> list[str]:
