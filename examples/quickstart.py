@@ -4,7 +4,9 @@
 
 With ``OPENAI_API_KEY`` set this asks OpenAI (model ``$LLM_CONNECTOR_MODEL``, default
 ``gpt-4o-mini``). Without it, it runs offline through ``Client.mock``, which serves real
-OpenAI wire bodies from inside the process, so the same streaming code runs either way.
+OpenAI wire bodies from inside the process, so the same streaming code runs either way:
+the mock's answer repeats your prompt, a word per chunk, paced so that you see it stream
+(on a terminal; piped output comes at once).
 """
 
 from __future__ import annotations
@@ -12,22 +14,23 @@ from __future__ import annotations
 import os
 import sys
 
-from llm_connector import Client, LLMError, MockReply
+from llm_connector import Client, LLMError, MockServer
 from llm_connector.types import ChatRequest, Message
 
-OFFLINE_STORY = (
-    "The lighthouse keeper counted ships the way other people count sheep. "
-    "One foggy night a small boat with no lights drifted toward the rocks, "
-    "and she rang the old bell until the fog itself seemed to listen. "
-    "By morning the boat was safe in the harbour, and its sailor had learned the bell's name."
-)
+#: Seconds between the offline answer's chunks on a terminal: slow enough to see it stream.
+OFFLINE_PACE = 0.08
+
+
+def offline_server(terminal: bool) -> MockServer:
+    """The mock's default server (it echoes the prompt), paced only on a terminal."""
+    return MockServer(chunk_delay=OFFLINE_PACE if terminal else 0.0)
 
 
 def make_client() -> tuple[Client, str]:
     if os.environ.get("OPENAI_API_KEY"):
         return Client.openai(), os.environ.get("LLM_CONNECTOR_MODEL", "gpt-4o-mini")
     print("(no OPENAI_API_KEY set: answering offline through Client.mock)\n", file=sys.stderr)
-    return Client.mock(MockReply.text(OFFLINE_STORY)), "mock-model"
+    return Client.mock(offline_server(sys.stdout.isatty())), "mock-model"
 
 
 def main(argv: list[str]) -> int:

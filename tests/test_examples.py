@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from examples.quickstart import OFFLINE_STORY
+from examples.quickstart import OFFLINE_PACE, offline_server
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -50,17 +50,25 @@ def run_example(name: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_quickstart_streams_offline_without_a_key() -> None:
-    prompt = "Tell me a story"
-    result = run_example("quickstart.py", prompt)
+@pytest.mark.parametrize("prompt", ["Tell me a story", "What is the capital of France?"])
+def test_quickstart_streams_offline_without_a_key(prompt: str) -> None:
+    result = run_example("quickstart.py", *prompt.split())
     assert result.returncode == 0, result.stderr
     assert "offline through Client.mock" in result.stderr
-    story, usage_line = result.stdout.rstrip("\n").rsplit("\n", 1)
-    assert story == OFFLINE_STORY
+    # The mock's default reply answers with the prompt, so what you ask shows in the answer.
+    answer = f"(offline mock) You said: {prompt}"
     # The mock streams one word per chunk and counts one token per chunk.
     prompt_words = len(prompt.split())
-    story_words = len(OFFLINE_STORY.split())
-    assert usage_line == f"[{prompt_words} prompt + {story_words} completion tokens]"
+    answer_words = len(answer.split())
+    assert result.stdout == (
+        f"{answer}\n[{prompt_words} prompt + {answer_words} completion tokens]\n"
+    )
+
+
+def test_quickstart_paces_its_stream_only_on_a_terminal() -> None:
+    # Piped (as here, and in every test) the answer comes at once.
+    assert offline_server(terminal=False).chunk_delay == 0.0
+    assert offline_server(terminal=True).chunk_delay == OFFLINE_PACE == 0.08
 
 
 @pytest.mark.parametrize(
