@@ -54,7 +54,7 @@ def provider(row: ProviderSpec) -> Wire:
 
 @contextlib.asynccontextmanager
 async def mock_api(mode: Mode, row: ProviderSpec, reply: MockReply) -> AsyncIterator[Api]:
-    """A mock client of ``row`` (the last reply repeats), closed afterwards."""
+    """A mock client of ``row`` (its one reply answers every request), closed afterwards."""
     api = wrap(client_class(mode).mock(reply, provider=provider(row)))
     try:
         yield api
