@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 from llm_connector.codecs.contract import SSEFrame
-from llm_connector.types import StreamingResponse
+from llm_connector.types import StreamingResponse, Usage
 from tests.support.framing import sse_events
 from tests.support.openai_chat_oracle import expected_chunk
 from tests.support.protocols import COMPAT_TRANSCRIPTS, Transcript, compat_transcript
@@ -127,15 +127,19 @@ def test_dashscope_text_format_excerpt() -> None:
 
 def test_hunyuan_documented_stream() -> None:
     text = decode(compat_transcript("docs-example-stream-text"))
-    assert [p[0] for p in pieces(text)] == ["1", "+", "1", "=", "2", ""]
-    assert [c.usage.completion_tokens for step in text for c in step if c.usage] == [
-        2, 3, 4, 5, 5, 5,
-    ]  # fmt: skip
+    *answer, (end,) = text
+    assert [p[0] for p in pieces(answer)] == ["1", "+", "1", "=", "2", ""]
+    # Every chunk carries the running Usage; it is reported once, on a usage-only chunk
+    # at the end (as Gemini's and OpenAI's include_usage), so summing chunks counts it once.
+    assert [c.usage for step in answer for c in step] == [None] * 6
+    assert end == StreamingResponse(
+        "148b89ef-14e1-489f-8e70-b767e5b27d56", "", (), Usage(4, 5, 9), 1700549760
+    )
 
 
 def test_hunyuan_tool_call_fragments_merge_by_id() -> None:
     # The second fragment repeats the Id with an empty Name and no Index: the same call.
-    steps = decode(compat_transcript("docs-example-stream-tool-call"))
+    *steps, (end,) = decode(compat_transcript("docs-example-stream-tool-call"))
     assert [p[3] for p in pieces(steps)] == [
         ((0, "call_cq154vk2c3m1v7ep3530", "get_current_weather", ""),),
         ((0, "call_cq154vk2c3m1v7ep3530", None, '{"location":"北京"}'),),
@@ -143,3 +147,7 @@ def test_hunyuan_tool_call_fragments_merge_by_id() -> None:
         (),
     ]
     assert [p[2] for p in pieces(steps)] == [None, None, None, "tool_calls"]
+    assert [c.usage for step in steps for c in step] == [None] * 4
+    assert end == StreamingResponse(
+        "cd37cf66-089f-4ab2-8118-e18baa238462", "", (), Usage(6, 46, 52), 1719816830
+    )

@@ -4,11 +4,14 @@ The stream has no ``[DONE]``: it is complete once every choice has a ``FinishRea
 tool call's fragments repeat its ``Id`` (and an empty ``Name``) and may omit ``Index``; the
 documentation says to merge them by ``Id``:
 https://github.com/TencentCloud/tencentcloud-cli/blob/master/tccli/examples/hunyuan/v20230901/ChatCompletions.md
-(Example 7). ``Usage`` is a running total on every chunk; the last one counts.
+(Example 7). ``Usage`` is a running total on every chunk: the decoder keeps the latest and
+reports it once, on a usage-only chunk when the stream ends, as Gemini's decoder does and
+as OpenAI's ``include_usage`` chunk is: summing usage over the chunks counts it once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from llm_connector.codecs.contract import Frame
@@ -37,13 +40,19 @@ from llm_connector.types import (
 class HunyuanStreamDecoder:
     """Decodes Hunyuan chunks; complete when every choice that appeared has finished."""
 
-    __slots__ = ("_finished", "_open", "_tool_slots")
+    __slots__ = ("_created", "_finished", "_id", "_model", "_open", "_tool_slots", "_usage")
 
     def __init__(self) -> None:
         self._open: set[int] = set()
         self._finished: set[int] = set()
         # (choice index, tool call Id) -> tool call index
         self._tool_slots: dict[tuple[int, str], int] = {}
+        # The latest running Usage, and the answer's id, model and time for the chunk that
+        # reports it at the end.
+        self._usage: Mapping[str, Any] | None = None
+        self._id = ""
+        self._model = ""
+        self._created: int | None = None
 
     def feed(self, frame: Frame) -> list[StreamingResponse]:
         data = frame.data
@@ -56,15 +65,19 @@ class HunyuanStreamDecoder:
             raise StreamDecodeError("chunk 'Choices' is not a list", frame=data)
         choices = tuple(self._choice(raw, n, data) for n, raw in enumerate(raw_choices))
         created = obj.get("Created")
-        return [
-            StreamingResponse(
-                opt_str(obj.get("Id")) or "",
-                opt_str(obj.get("Model")) or "",
-                choices,
-                parse_usage(obj.get("Usage")),
-                created if type(created) is int else None,
-            )
-        ]
+        chunk = StreamingResponse(
+            opt_str(obj.get("Id")) or "",
+            opt_str(obj.get("Model")) or "",
+            choices,
+            None,
+            created if type(created) is int else None,
+        )
+        usage = obj.get("Usage")
+        if isinstance(usage, Mapping) and usage:  # what parse_usage() reads
+            self._usage = usage
+        self._id, self._model = chunk.id or self._id, chunk.model or self._model
+        self._created = chunk.created if chunk.created is not None else self._created
+        return [chunk]
 
     def _choice(self, raw: object, position: int, data: str) -> StreamChoice:
         if type(raw) is not dict:
@@ -136,7 +149,10 @@ class HunyuanStreamDecoder:
 
     def close(self) -> list[StreamingResponse]:
         if self._finished and not self._open:
-            return []
+            usage = parse_usage(self._usage)
+            if usage is None:
+                return []
+            return [StreamingResponse(self._id, self._model, (), usage, self._created)]
         raise IncompleteStreamError(
             "the stream ended before Hunyuan finished the answer (no FinishReason)"
         )
