@@ -29,12 +29,15 @@ COMPATIBLE = COMPATIBLE_DIALECT
 # request (400 otherwise), and is ignored for turns without tools:
 # https://api-docs.deepseek.com/guides/thinking_mode
 # The parameters it takes (no top_k): https://api-docs.deepseek.com/api/create-chat-completion
+# That reference gives a message's content as a string only, with no image parts: a
+# request with an image is answered 400, so it is refused before it is sent.
 DEEPSEEK = OpenAIDialect(
     name="deepseek",
     thinking="thinking_type",
     effort_with_thinking=True,
     reasoning_round_trip="tool_turns",
     rejected_fields=frozenset({"top_k"}),
+    images=False,
 )
 
 # Moonshot / Kimi: kimi-k2-thinking always thinks; kimi-k2.5+ switch with {"thinking":

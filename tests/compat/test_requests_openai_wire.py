@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from llm_connector import Client, RequestValidationError
-from llm_connector.types import ChatRequest, Message, ToolChoice
+from llm_connector.types import ChatRequest, ImagePart, Message, TextPart, ToolChoice
 from tests.support.compat_requests import (
     BASIC,
     BASIC_MESSAGES,
@@ -394,3 +394,27 @@ def test_enable_thinking_with_a_budget() -> None:
     make = lambda cls, http: cls.aliyun_openai_compatible("k", http_client=http)  # noqa: E731
     body = body_of(sent(make, request, "sync"))
     assert (body["enable_thinking"], body["thinking_budget"]) == (True, 2048)
+
+
+@ALL_MODES
+@pytest.mark.parametrize("stream", [False, True])
+def test_deepseek_refuses_images_before_sending(mode: Mode, stream: bool) -> None:
+    # DeepSeek's chat reference takes a message's content as text only
+    # (https://api-docs.deepseek.com/api/create-chat-completion) and answers an image part
+    # with a 400: the request is refused before it is sent, naming the part. The transport
+    # would answer 200, so the error can only come from before sending.
+    image = ImagePart(data="iVBORw0KGgo=", media_type="image/png")
+    request = ChatRequest("deepseek-chat").add_message(Message.user("Hi"))
+    request = request.add_message(Message.user([TextPart("What is this?"), image]))
+    deepseek = lambda cls, http: cls.deepseek("k", http_client=http)  # noqa: E731
+    with pytest.raises(RequestValidationError) as caught:
+        sent(deepseek, request, mode, stream=stream)
+    assert (caught.value.field, str(caught.value)) == (
+        "messages[1].content[1]",
+        "messages[1].content[1]: deepseek does not accept images (its models read text only)",
+    )
+    # Text-only parts still go.
+    text_only = ChatRequest("deepseek-chat").add_message(Message.user([TextPart("Hi")]))
+    assert body_of(sent(deepseek, text_only, mode))["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "Hi"}]}
+    ]

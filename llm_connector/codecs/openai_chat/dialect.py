@@ -71,6 +71,9 @@ class OpenAIDialect(FrozenValue):
     #: The ``tool_choice`` modes the provider accepts (None: all); another is refused
     #: before anything is sent.
     tool_choices: frozenset[str] | None = None
+    #: Whether messages may carry image parts; where not, a request with one is refused
+    #: before it is sent (the provider answers it with a 400), naming the part.
+    images: bool = True
     #: Move ``<think>...</think>`` at the start of the answer text into the reasoning
     #: (think_tags.py), for providers documented to inline reasoning in the content.
     think_tags: bool = False

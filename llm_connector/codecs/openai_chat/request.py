@@ -30,6 +30,8 @@ logger = logging.getLogger("llm_connector")
 def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> dict[str, Any]:
     """The JSON body for ``request`` (validated first); raises RequestValidationError."""
     request.validate()
+    if not dialect.images:
+        _refuse_images(request.messages, dialect)
     with_reasoning = reasoning_turns(request.messages, dialect)
     body: dict[str, Any] = {
         "model": request.model,
@@ -121,6 +123,20 @@ def _end_user_ids(request: ChatRequest, dialect: OpenAIDialect) -> dict[str, str
                 "%s: not sending %s (the provider does not document it)", dialect.name, unsent
             )
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def _refuse_images(messages: tuple[Message, ...], dialect: OpenAIDialect) -> None:
+    """Refuse the first image part, for a provider that answers one with a 400 (see
+    ``OpenAIDialect.images``): the error names the part rather than the provider's."""
+    for i, message in enumerate(messages):
+        if isinstance(message.content, str) or message.content is None:
+            continue
+        for j, part in enumerate(message.content):
+            if isinstance(part, ImagePart):
+                raise RequestValidationError(
+                    f"messages[{i}].content[{j}]",
+                    f"{dialect.name} does not accept images (its models read text only)",
+                )
 
 
 def _drop_rejected(body: dict[str, Any], dialect: OpenAIDialect) -> None:
