@@ -16,7 +16,9 @@ from llm_connector.types._value import FrozenValue
 
 @attrs.frozen(repr=False, eq=False)
 class ResponsesUsage(FrozenValue):
-    """Token counts. ``cached_tokens`` and ``reasoning_tokens`` are None when not reported."""
+    """Token counts. ``cached_tokens`` and ``reasoning_tokens`` are None when the provider
+    did not report them and 0 when it reported zero, on the native path and on the chat
+    completions fallback alike (the fallback carries chat usage's details as given)."""
 
     input_tokens: int = 0
     output_tokens: int = 0

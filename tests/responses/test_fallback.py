@@ -486,3 +486,30 @@ async def test_native_and_fallback_give_the_same_answer(
 
     assert without_ids(fallback) == without_ids(native)
     assert native.output_text == "pong" and native.usage == ResponsesUsage(11, 5, 16, 0, 0)
+
+
+async def test_unreported_cache_and_reasoning_counts_are_none_on_both_paths(
+    mode: Mode, server: LoopbackServer, server2: LoopbackServer
+) -> None:
+    """One meaning on both paths: a count the provider gave is that count (0 included, as
+    above), one it did not give is None (issue 25). Here neither server gives the details:
+    the native usage has no input/output_tokens_details, the chat usage no
+    prompt/completion_tokens_details."""
+    body = (DATA / "openai-responses/text-basic.sse").read_bytes()
+    body = body.replace(b'"input_tokens_details":{"cached_tokens":0},', b"")
+    body = body.replace(b'"output_tokens_details":{"reasoning_tokens":0},', b"")
+    server.script.on(RESPONSES, Reply(200, (("content-type", "text/event-stream"),), (body,)))
+    server2.script.on(RESPONSES, LLAMA_404)
+    server2.script.on(
+        CHAT,
+        sse(
+            chunk("pong", role="assistant"),
+            chunk(finish="stop"),
+            chunk(no_choices=True, usage=usage(11, 5)),
+        ),
+    )
+    async with responses_client(mode, "openai_compatible", server.base_url) as api:
+        _, native = await api.stream(REQUEST)
+    async with responses_client(mode, "openai_compatible", server2.base_url) as api:
+        _, fallback = await api.stream(REQUEST)
+    assert native.usage == fallback.usage == ResponsesUsage(11, 5, 16, None, None)
