@@ -119,8 +119,13 @@ class CallDriver:
         call = self.settings.prepare_responses(request, stream=True)
         return StreamRun(self, call.call, call.source, call)
 
-    def models(self) -> Steps[list[Model]]:
-        pager = ModelPager(self.settings.prepare_models)
+    def models(
+        self, *, api_key: str | None = None, base_url: str | None = None
+    ) -> Steps[list[Model]]:
+        settings = self.settings
+        pager = ModelPager(
+            lambda token: settings.prepare_models(token, api_key=api_key, base_url=base_url)
+        )
         parse = self.settings.codec.parse_models
         while (call := pager.next_call()) is not None:
             pager.add((yield from self.fetch(call, parse)))

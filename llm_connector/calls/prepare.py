@@ -262,8 +262,11 @@ class CallSettings:
 
     # -- models, embeddings, model management ---------------------------------------------
 
-    def prepare_models(self, page_token: str | None) -> PreparedCall:
-        endpoint, secrets = self.endpoint(None, None, {})
+    def prepare_models(
+        self, page_token: str | None, *, api_key: str | None = None, base_url: str | None = None
+    ) -> PreparedCall:
+        # A listing has no request object to carry the key and URL: they come as arguments.
+        endpoint, secrets = self.endpoint(api_key, base_url, {})
         return self._call(self.codec.build_models(endpoint, page_token), secrets)
 
     def prepare_embed(self, request: EmbedRequest) -> PreparedCall:

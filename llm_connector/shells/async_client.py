@@ -102,9 +102,12 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
     async def _open(self, stream: type[_StreamT], run: StreamRun[Any, Any]) -> _StreamT:
         return stream(self._steps, run, await self._steps.start(run))
 
-    async def models(self) -> list[Model]:
-        """The models the provider lists (every page of them)."""
-        return await self._steps.run(self._driver.models())
+    async def models(
+        self, *, api_key: str | None = None, base_url: str | None = None
+    ) -> list[Model]:
+        """The models the provider lists (every page of them). ``api_key`` and ``base_url``
+        override the client's for this call, as a request's own do for the other calls."""
+        return await self._steps.run(self._driver.models(api_key=api_key, base_url=base_url))
 
     async def embed(self, request: EmbedRequest) -> EmbedResponse:
         """Embed one text or a batch."""

@@ -97,9 +97,10 @@ class Client(ShellBase[httpx.Client, SyncSteps]):
     def _open(self, stream: type[_StreamT], run: StreamRun[Any, Any]) -> _StreamT:
         return stream(self._steps, run, self._steps.start(run))
 
-    def models(self) -> list[Model]:
-        """The models the provider lists (every page of them)."""
-        return self._steps.run(self._driver.models())
+    def models(self, *, api_key: str | None = None, base_url: str | None = None) -> list[Model]:
+        """The models the provider lists (every page of them). ``api_key`` and ``base_url``
+        override the client's for this call, as a request's own do for the other calls."""
+        return self._steps.run(self._driver.models(api_key=api_key, base_url=base_url))
 
     def embed(self, request: EmbedRequest) -> EmbedResponse:
         """Embed one text or a batch."""

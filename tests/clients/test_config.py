@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from llm_connector import AsyncClient, Client, RequestValidationError
-from llm_connector.types import ChatRequest, EmbedRequest, Message
+from llm_connector.types import ChatRequest, EmbedRequest, Message, Model
 from tests.support.backends import API_KEY, Backend, MakeApi
 from tests.support.facade import Api, Mode, client_class, wrap
 from tests.support.loopback import LoopbackServer
@@ -53,6 +53,33 @@ async def test_per_request_base_url(
 
     assert server2.script.hits() == 1
     assert server.script.hits() == 1
+
+
+async def models_of(api: Api, **overrides: str) -> list[Model]:
+    """``models(**overrides)`` on the facade's own client, sync or async."""
+    if isinstance(api.client, AsyncClient):
+        return await api.client.models(**overrides)
+    return api.client.models(**overrides)
+
+
+async def test_models_per_call_api_key_and_base_url(
+    make_api: MakeApi, server: LoopbackServer, server2: LoopbackServer
+) -> None:
+    # models() takes the overrides a request carries for the other calls (issue 25).
+    server.script.on(MODELS, json_reply({"object": "list", "data": [{"id": "one"}]}))
+    server2.script.on(MODELS, json_reply({"object": "list", "data": [{"id": "two"}]}))
+    api = make_api(server)
+    override = await models_of(api, api_key="sk-override", base_url=server2.base_url + "/")
+    assert [m.id for m in override] == ["two"]
+    assert [m.id for m in await models_of(api, api_key="sk-override")] == ["one"]
+    assert [m.id for m in await models_of(api)] == ["one"]
+    (elsewhere,) = server2.script.requests
+    assert elsewhere.headers["authorization"] == "Bearer sk-override"
+    keyed, own = server.script.requests
+    assert (keyed.headers["authorization"], own.headers["authorization"]) == (
+        "Bearer sk-override",
+        f"Bearer {API_KEY}",
+    )
 
 
 async def test_per_request_header_and_constructor_headers(
