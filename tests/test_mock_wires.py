@@ -203,6 +203,8 @@ CHAT = {"model": "m", "messages": [{"role": "user", "content": "hello"}], "strea
 THOUGHT = MockReply.reasoning("Hm.", "Hi.")
 USAGE = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
 DETAILED = {**USAGE, "completion_tokens_details": {"reasoning_tokens": 1}}
+#: OpenAI's usage says what was cached (nothing, here).
+OPENAI_USAGE = {**USAGE, "prompt_tokens_details": {"cached_tokens": 0}}
 
 
 def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -221,7 +223,7 @@ def test_openai_sends_the_usage_only_when_asked() -> None:
     asked = {**CHAT, "stream_options": {"include_usage": True}}
     payloads = sse_payloads(served(MockServer(THOUGHT), "/chat/completions", asked))
     assert payloads[-2:] == [
-        {"model": "m", "object": "chat.completion.chunk", "choices": [], "usage": USAGE},
+        {"model": "m", "object": "chat.completion.chunk", "choices": [], "usage": OPENAI_USAGE},
         "[DONE]",
     ]
 

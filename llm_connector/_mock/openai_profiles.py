@@ -39,6 +39,9 @@ class ChatWireProfile(FrozenValue):
     explicit_nulls: bool = False
     #: The usage reports ``completion_tokens_details.reasoning_tokens``.
     reasoning_tokens: bool = False
+    #: The usage reports ``prompt_tokens_details.cached_tokens`` (OpenAI's answers do:
+    #: https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage).
+    prompt_details: bool = False
     #: The 400 error message for an assistant tool-call message sent back without the
     #: reasoning the server gave with it (``{index}`` is the message's index); None when
     #: the provider does not check.
@@ -50,7 +53,7 @@ class ChatWireProfile(FrozenValue):
     reasoning_parts: bool = False
 
 
-OPENAI = ChatWireProfile()
+OPENAI = ChatWireProfile(prompt_details=True)
 
 PROFILES: Mapping[str, ChatWireProfile] = {
     "openai": OPENAI,

@@ -88,6 +88,10 @@ def _usage(profile: ChatWireProfile, reply: MockReply, body: Mapping[str, Any]) 
     if profile.reasoning_tokens:
         reasoning = token_count([reply.reasoning_content or ""])
         usage["completion_tokens_details"] = {"reasoning_tokens": reasoning}
+    if profile.prompt_details:
+        # Nothing is cached here: OpenAI then says 0, as its Responses API does, so both
+        # routes of a Responses call report the same usage.
+        usage["prompt_tokens_details"] = {"cached_tokens": 0}
     return usage
 
 

@@ -486,7 +486,9 @@ _ROWS: tuple[ProviderSpec, ...] = (
 
         ``provider`` picks the wire and the codec: the name of any provider row with a
         mock (``supported_providers()``; the default, "openai", is OpenAI's wire).
-        ``replies`` are used in order, one per request; the last one repeats. Pass a
+        ``replies`` are used in order, one per request (a single reply answers every
+        request; a list that runs out raises ``MockRepliesExhausted`` unless
+        ``repeat_last=True`` is given to the ``MockServer``). Pass a
         :class:`~llm_connector.MockServer` (which names its own provider) to inspect the
         requests it received.
 

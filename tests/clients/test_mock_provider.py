@@ -130,7 +130,9 @@ async def test_stream_usage(make_mock: MakeMock) -> None:
     stream = await api.stream(REQUEST)
     chunks = await stream.collect()
     assert chunks[-1].choices == ()
-    assert chunks[-1].usage == Usage(prompt_tokens=2, completion_tokens=3, total_tokens=5)
+    assert chunks[-1].usage == Usage(
+        prompt_tokens=2, completion_tokens=3, total_tokens=5, cached_tokens=0
+    )
 
 
 async def test_error_reply(make_mock: MakeMock) -> None:
