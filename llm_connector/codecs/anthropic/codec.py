@@ -20,8 +20,9 @@ from llm_connector.codecs.anthropic.parse import (
     parse_model_page,
     parse_token_count,
 )
-from llm_connector.codecs.anthropic.request import DEFAULT_MAX_TOKENS, EFFORT_BUDGETS, BodyBuilder
+from llm_connector.codecs.anthropic.request import DEFAULT_MAX_TOKENS, BodyBuilder
 from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
+from llm_connector.codecs.anthropic.thinking import EFFORT_BUDGETS
 from llm_connector.codecs.contract import (
     ChatCodec,
     Endpoint,

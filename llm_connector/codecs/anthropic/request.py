@@ -30,11 +30,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import logging
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from llm_connector.codecs.anthropic.models import ModelRules, model_rules
+from llm_connector.codecs.anthropic.models import model_rules
+from llm_connector.codecs.anthropic.thinking import (
+    EFFORT_BUDGETS,
+    effort_level,
+    sampling,
+    thinking_config,
+)
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,
@@ -50,28 +54,10 @@ from llm_connector.types import (
 if TYPE_CHECKING:
     from llm_connector.codecs.anthropic.dialect import AnthropicDialect
 
-logger = logging.getLogger("llm_connector")
-
 #: ``max_tokens`` is required by Anthropic; when a request has none, this many are asked for
 #: (plus the thinking budget when thinking is on). 4096 is the largest output every Claude
 #: model accepts (Claude 3 Haiku's ceiling): https://platform.claude.com/docs/en/about-claude/models/overview
 DEFAULT_MAX_TOKENS = 4096
-
-#: Anthropic's smallest thinking budget:
-#: https://platform.claude.com/docs/en/build-with-claude/extended-thinking#working-with-thinking-budgets
-MIN_THINKING_BUDGET = 1024
-
-#: ``reasoning_effort`` as a thinking budget. "none" turns thinking off; "minimal" and "low"
-#: are Anthropic's minimum; the others grow to 32K, above which Anthropic advises batch
-#: processing (same page). Each maps back to its effort through openai_chat.effort_for_budget.
-EFFORT_BUDGETS: Mapping[str, int] = {
-    "none": 0,
-    "minimal": 1024,
-    "low": 1024,
-    "medium": 8192,
-    "high": 16384,
-    "xhigh": 32768,
-}
 
 # Vision takes these image types: https://platform.claude.com/docs/en/build-with-claude/vision
 _IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -94,8 +80,8 @@ class BodyBuilder:
         request = self.request
         request.validate()
         rules = model_rules(request.model)
-        thinking = _thinking(request, rules)
-        effort = _effort(request, rules)
+        thinking = thinking_config(request, rules)
+        effort = effort_level(request, rules)
         thinking_on = thinking is not None and thinking["type"] != "disabled"
         # Thinking counts toward max_tokens: room for it as its budget, or for adaptive
         # thinking as much as the effort's budget would have been.
@@ -111,7 +97,7 @@ class BodyBuilder:
             body["system"] = system
         body["messages"] = messages
         optional: dict[str, Any] = {
-            **_sampling(request, rules, thinking_on=thinking_on),
+            **sampling(request, rules, thinking_on=thinking_on),
             "stop_sequences": list(request.stop) if request.stop else None,
             "metadata": {"user_id": request.user} if request.user else None,
         }
@@ -345,95 +331,3 @@ def _tool_choice(request: ChatRequest, *, thinking_on: bool) -> dict[str, Any] |
     if request.parallel_tool_calls is False:
         out["disable_parallel_tool_use"] = True
     return out
-
-
-#: ``reasoning_effort`` as an effort level (``output_config.effort``); "none" is thinking off.
-EFFORT_LEVELS: Mapping[str, str] = {
-    "minimal": "low",
-    "low": "low",
-    "medium": "medium",
-    "high": "high",
-    "xhigh": "xhigh",
-}
-
-
-def _effort(request: ChatRequest, rules: ModelRules) -> str | None:
-    """The effort level for a model that takes one: the asked level, or the model's highest
-    when it has not that one (``xhigh`` on Opus 4.6 is its ``max``; on Opus 4.5, ``high``)."""
-    effort = request.reasoning_effort
-    if effort is None or effort == "none" or not rules.efforts:
-        return None
-    level = EFFORT_LEVELS[effort]
-    if level in rules.efforts:
-        return level
-    return "max" if "max" in rules.efforts else rules.efforts[-1]
-
-
-def _thinking(request: ChatRequest, rules: ModelRules) -> dict[str, Any] | None:
-    """``thinking`` from the budget, else from ``reasoning_effort``: adaptive thinking on the
-    models that think so (the effort setting then says how much), else a budget
-    (EFFORT_BUDGETS). The rules and their sources are in ``models.py``."""
-    budget = request.thinking_budget
-    if budget is None and request.reasoning_effort is not None:
-        if request.reasoning_effort != "none" and rules.adaptive:
-            return {"type": "adaptive"}
-        budget = EFFORT_BUDGETS[request.reasoning_effort]
-    if budget is None:
-        return None
-    if budget == 0:
-        return {"type": "disabled"}
-    if budget < MIN_THINKING_BUDGET:
-        raise RequestValidationError(
-            "thinking_budget", f"Anthropic's smallest budget is {MIN_THINKING_BUDGET}, got {budget}"
-        )
-    return {"type": "enabled", "budget_tokens": budget}
-
-
-def _sampling(request: ChatRequest, rules: ModelRules, *, thinking_on: bool) -> dict[str, Any]:
-    """``temperature``, ``top_p`` and ``top_k`` as the model and thinking take them: a value
-    the API rejects is refused here, naming the field; a value it only tolerates on the
-    models that have fixed sampling (temperature 1, top_p of 0.99 or more) is not sent."""
-    temperature, top_p, top_k = request.temperature, request.top_p, request.top_k
-    if temperature is not None and temperature > 1:
-        # https://platform.claude.com/docs/en/api/messages#body-temperature
-        raise RequestValidationError(
-            "temperature", f"Anthropic takes 0.0 to 1.0, got {temperature}"
-        )
-    model = request.model
-    if rules.fixed_sampling:
-        # The Messages spec's deprecation of the three fields (CreateMessageParams,
-        # x-stainless-deprecation-message): "Models released after Claude Opus 4.6 do not
-        # support setting temperature. A value of 1.0 will be accepted ... top_p ... >= 0.99
-        # ... top_k; any value will be rejected with a 400 error."
-        if temperature is not None and temperature != 1:
-            raise RequestValidationError(
-                "temperature", f"{model} takes no temperature but 1.0, got {temperature}"
-            )
-        if top_p is not None and top_p < 0.99:
-            raise RequestValidationError("top_p", f"{model} takes no top_p under 0.99, got {top_p}")
-        if top_k is not None:
-            raise RequestValidationError("top_k", f"{model} takes no top_k")
-        dropped = [n for n, v in (("temperature", temperature), ("top_p", top_p)) if v is not None]
-        if dropped:
-            logger.debug("anthropic: not sending %s (%s samples at its own)", dropped, model)
-        return {}
-    if rules.one_of_temperature_top_p and temperature is not None and top_p is not None:
-        # https://platform.claude.com/docs/en/api/messages#body-top-p: "either alter
-        # temperature or top_p, but not both"; these models answer 400 when both are set.
-        raise RequestValidationError("top_p", f"{model} takes temperature or top_p, not both")
-    if thinking_on and rules.known:
-        # "Thinking isn't compatible with temperature or top_k modifications ... When thinking
-        # is enabled, you can set top_p to values between 1 and 0.95":
-        # https://platform.claude.com/docs/en/build-with-claude/extended-thinking#feature-compatibility
-        if temperature is not None and temperature != 1:
-            raise RequestValidationError(
-                "temperature",
-                f"with thinking on, Anthropic takes temperature 1 only, got {temperature}",
-            )
-        if top_k is not None:
-            raise RequestValidationError("top_k", "with thinking on, Anthropic takes no top_k")
-        if top_p is not None and top_p < 0.95:
-            raise RequestValidationError(
-                "top_p", f"with thinking on, Anthropic takes top_p from 0.95 to 1, got {top_p}"
-            )
-    return {"temperature": temperature, "top_p": top_p, "top_k": top_k}
