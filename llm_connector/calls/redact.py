@@ -19,7 +19,11 @@ _MIN_PAIR_PART = 8
 _SIGNATURE = re.compile(r"\bSignature=([0-9A-Za-z+/_=-]{16,})")
 
 # Query parameters that carry credentials in some APIs (Gemini's legacy ?key=, signed URLs).
-_SECRET_QUERY = re.compile(r"([?&](?:key|api_key|api-key|access_token|signature|sig)=)[^&#]*", re.I)
+#: The query parameter names that carry credentials (a base URL may hold none of them:
+#: calls/request_checks.py).
+CREDENTIAL_QUERY = re.compile(
+    r"([?&](?:key|api_key|api-key|access_token|token|signature|sig)=)[^&#]*", re.I
+)
 
 
 def secrets_of(keys: Iterable[str | None], headers: Mapping[str, str]) -> tuple[str, ...]:
@@ -51,7 +55,7 @@ def redact_text(text: str, secrets: Iterable[str]) -> str:
 
 def redact_url(url: str) -> str:
     """A URL fit for a log line: credential query parameters blanked."""
-    return _SECRET_QUERY.sub(r"\1" + REDACTED, url)
+    return CREDENTIAL_QUERY.sub(r"\1" + REDACTED, url)
 
 
 def redact_error(error: LLMError, secrets: Iterable[str]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from llm_connector.calls.redact import redact_url
+from llm_connector.calls.redact import CREDENTIAL_QUERY, redact_url
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._request import SECRET_HEADERS
 
@@ -74,7 +74,7 @@ def checked_base_url(url: str, row: ProviderSpec) -> str:
             "base_url", f"must be an http:// or https:// URL, got {redact_url(url)!r}"
         )
     what = None
-    if _CREDENTIAL_QUERY.search(url):
+    if CREDENTIAL_QUERY.search(url):
         what = "a credential in its query string"
     elif (parts.query or url.rstrip("/").endswith("?")) and not _keeps_query(row):
         what = "a query string"
@@ -90,12 +90,6 @@ def checked_base_url(url: str, row: ProviderSpec) -> str:
             f"a key in the URL would be logged; {_where_the_key_goes(row)}",
         )
     return url
-
-
-# Query parameters that carry credentials (Google's ?key=, signed URLs): never in a base URL.
-_CREDENTIAL_QUERY = re.compile(
-    r"[?&](?:key|api_key|api-key|access_token|token|signature|sig)=", re.I
-)
 
 
 def _keeps_query(row: ProviderSpec) -> bool:

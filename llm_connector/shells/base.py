@@ -19,7 +19,11 @@ from llm_connector.errors import RequestValidationError
 from llm_connector.providers import row as provider_row
 from llm_connector.shells.constructors import ProviderConstructors
 from llm_connector.shells.http import USER_AGENT
-from llm_connector.types._size_limits import DEFAULT_SIZE_LIMITS, SizeLimits
+from llm_connector.types._size_limits import (
+    DEFAULT_SIZE_LIMITS,
+    SizeLimits,
+    check_size_limits,
+)
 from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
@@ -136,13 +140,8 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
 
 
 def _checked_size_limits(value: SizeLimits | None) -> SizeLimits:
-    if value is None:
-        return DEFAULT_SIZE_LIMITS
-    if not isinstance(value, SizeLimits):
-        raise RequestValidationError(
-            "size_limits", f"expected a llm_connector.SizeLimits, got {type(value).__name__}"
-        )
-    return value
+    check_size_limits(value)
+    return DEFAULT_SIZE_LIMITS if value is None else value
 
 
 def _checked_flag(field: str, value: bool) -> bool:

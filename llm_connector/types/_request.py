@@ -12,7 +12,7 @@ from llm_connector.errors import RequestValidationError
 from llm_connector.types._json_values import check_json, check_json_text
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
-from llm_connector.types._size_limits import SizeLimits
+from llm_connector.types._size_limits import SizeLimits, check_size_limits
 from llm_connector.types._timeout import PhaseTimeouts, Timeout
 from llm_connector.types._tools import ResponseFormat, Tool, ToolChoice
 from llm_connector.types._value import FrozenValue
@@ -96,10 +96,7 @@ def _to_timeout(value: Timeout | float | PhaseTimeouts | None) -> Timeout | None
 
 
 def _check_size_limits(_: Any, __: Any, value: SizeLimits | None) -> None:
-    if value is not None and not isinstance(value, SizeLimits):
-        raise RequestValidationError(
-            "size_limits", f"expected a llm_connector.SizeLimits, got {type(value).__name__}"
-        )
+    check_size_limits(value)
 
 
 def _check_max_retries(_: Any, __: Any, value: int | None) -> None:

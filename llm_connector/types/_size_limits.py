@@ -14,7 +14,7 @@ import attrs
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._value import FrozenValue
 
-__all__ = ["DEFAULT_SIZE_LIMITS", "MiB", "SizeLimits"]
+__all__ = ["DEFAULT_SIZE_LIMITS", "MiB", "SizeLimits", "check_size_limits"]
 
 MiB = 1024 * 1024
 
@@ -54,3 +54,11 @@ class SizeLimits(FrozenValue):
 
 
 DEFAULT_SIZE_LIMITS = SizeLimits()
+
+
+def check_size_limits(value: object) -> None:
+    """Refuse a ``size_limits=`` (a client's or a request's) that is not a SizeLimits."""
+    if value is not None and not isinstance(value, SizeLimits):
+        raise RequestValidationError(
+            "size_limits", f"expected a llm_connector.SizeLimits, got {type(value).__name__}"
+        )
