@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
-import attrs
-
 from llm_connector.calls.attempt_log import Attempt, retry_info
 from llm_connector.calls.failures import (
     body_error,
@@ -28,12 +26,7 @@ from llm_connector.calls.failures import (
 )
 from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.prepare import ignore_body
-from llm_connector.calls.redirects import (
-    MAX_REDIRECTS,
-    is_redirect,
-    redirect_error,
-    redirected,
-)
+from llm_connector.calls.redirects import follow, is_redirect
 from llm_connector.calls.steps import (
     WHOLE_RESPONSE,
     Close,
@@ -283,28 +276,6 @@ def head_deadlines(call: PreparedCall, attempts: Attempts, sent_at: float) -> De
         idle=None,
         total=None if deadline is None else deadline + HEAD_GRACE,
     )
-
-
-def follow(
-    call: PreparedCall, response: Response, error: APIStatusError, hops: int
-) -> PreparedCall | APIStatusError:
-    """The call to make after a redirect answer (see calls/redirects.py), or the error to
-    raise: redirects are not followed unless the client says so, and only so many."""
-    location = response.headers.get("location")
-    method, secrets = call.spec.method, call.secrets
-    if not call.follow_redirects:
-        why = (
-            "redirects are not followed (a client built with follow_redirects=True follows "
-            "them, sending no credential to another origin); check the base URL"
-        )
-        return redirect_error(error, method, location, secrets, why=why)
-    if hops >= MAX_REDIRECTS:
-        why = f"gave up after {MAX_REDIRECTS} redirects"
-        return redirect_error(error, method, location, secrets, why=why)
-    spec = redirected(call.spec, response.status_code, location or "", secrets)
-    if spec is None:
-        return redirect_error(error, method, location, secrets, why="not an http(s) URL")
-    return attrs.evolve(call, spec=spec)
 
 
 #: A provider that pages its model list forever is broken; stop after this many pages.

@@ -18,6 +18,7 @@ says), and the driver decides here:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import attrs
@@ -27,7 +28,11 @@ from llm_connector.codecs.contract import RequestSpec
 from llm_connector.errors import APIStatusError
 from llm_connector.types._request import SECRET_HEADERS
 
-__all__ = ["MAX_REDIRECTS", "is_redirect", "redirect_error", "redirected"]
+if TYPE_CHECKING:
+    from llm_connector.calls.prepare import PreparedCall
+    from llm_connector.calls.steps import Response
+
+__all__ = ["MAX_REDIRECTS", "follow", "is_redirect", "redirect_error", "redirected"]
 
 #: The most redirects one request follows (httpx allows 20; an API needs one at most).
 MAX_REDIRECTS = 5
@@ -85,3 +90,25 @@ def redirect_error(
     error.message = f"{method} was redirected ({error.status_code}) to {where}: {why}"
     error.args = (error.message,)
     return error
+
+
+def follow(
+    call: PreparedCall, response: Response, error: APIStatusError, hops: int
+) -> PreparedCall | APIStatusError:
+    """The call to make after a redirect answer (see calls/redirects.py), or the error to
+    raise: redirects are not followed unless the client says so, and only so many."""
+    location = response.headers.get("location")
+    method, secrets = call.spec.method, call.secrets
+    if not call.follow_redirects:
+        why = (
+            "redirects are not followed (a client built with follow_redirects=True follows "
+            "them, sending no credential to another origin); check the base URL"
+        )
+        return redirect_error(error, method, location, secrets, why=why)
+    if hops >= MAX_REDIRECTS:
+        why = f"gave up after {MAX_REDIRECTS} redirects"
+        return redirect_error(error, method, location, secrets, why=why)
+    spec = redirected(call.spec, response.status_code, location or "", secrets)
+    if spec is None:
+        return redirect_error(error, method, location, secrets, why="not an http(s) URL")
+    return attrs.evolve(call, spec=spec)
