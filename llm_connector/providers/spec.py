@@ -180,9 +180,11 @@ class ProviderSpec(FrozenValue):
         API calls go to its chat protocol."""
         if not self.capabilities.responses:
             return None
+        from llm_connector.codecs.openai_chat.dialect import OpenAIDialect
         from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
 
-        return OpenAIResponsesCodec()
+        dialect = self.dialect if isinstance(self.dialect, OpenAIDialect) else None
+        return OpenAIResponsesCodec(dialect=dialect)
 
     def resolve_api_key(self, api_key: str | None) -> str | None:
         """The explicit key, else the first set environment variable of this provider (for

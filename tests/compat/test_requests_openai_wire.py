@@ -4,13 +4,16 @@ request says, sent by ``Client`` and ``AsyncClient``."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
 
+import httpx
 import pytest
 
-from llm_connector import Client, RequestValidationError
+from llm_connector import AsyncClient, Client, RequestValidationError
+from llm_connector.responses import ResponsesRequest
 from llm_connector.types import ChatRequest, ImagePart, Message, TextPart, ToolChoice
 from tests.support.compat_requests import (
     BASIC,
@@ -418,3 +421,47 @@ def test_deepseek_refuses_images_before_sending(mode: Mode, stream: bool) -> Non
     assert body_of(sent(deepseek, text_only, mode))["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "Hi"}]}
     ]
+
+
+@ALL_MODES
+@pytest.mark.parametrize("stream", [False, True])
+def test_deepseek_refuses_images_in_a_responses_request_before_sending(
+    mode: Mode, stream: bool
+) -> None:
+    # DeepSeek's row asks /responses first, where the image would go as an input_image;
+    # without the refusal there the fallback to chat refused it only after that request.
+    # Nothing reaches the transport, and the error names the part as the request has it.
+    sent_requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent_requests.append(request)
+        return httpx.Response(404)
+
+    image = ImagePart(data="iVBORw0KGgo=", media_type="image/png")
+    request = ResponsesRequest(
+        model="deepseek-chat", input=[Message.user([TextPart("What is this?"), image])]
+    )
+    transport = httpx.MockTransport(handle)
+
+    async def ask() -> None:
+        if mode == "sync":
+            with Client.deepseek("k", http_client=httpx.Client(transport=transport)) as client:
+                if stream:
+                    client.invoke_responses_stream(request)
+                else:
+                    client.invoke_responses(request)
+            return
+        http = httpx.AsyncClient(transport=transport)
+        async with AsyncClient.deepseek("k", http_client=http) as aclient:
+            if stream:
+                await aclient.invoke_responses_stream(request)
+            else:
+                await aclient.invoke_responses(request)
+
+    with pytest.raises(RequestValidationError) as caught:
+        asyncio.run(ask())
+    assert (caught.value.field, str(caught.value), sent_requests) == (
+        "input[0].content[1]",
+        "input[0].content[1]: deepseek does not accept images (its models read text only)",
+        [],
+    )

@@ -12,11 +12,13 @@ DeepSeek, Bedrock) differ in details the decoder tolerates: no ``sequence_number
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llm_connector.codecs.contract import Endpoint, ErrorInfo, RequestSpec, dump_json, merge_headers
 from llm_connector.codecs.error_bodies import parse_error_body, provider_error_info
 from llm_connector.codecs.json_readers import load_json_object
 from llm_connector.codecs.openai_responses.parse import failed_response_error, responses_error
-from llm_connector.codecs.openai_responses.request import request_body
+from llm_connector.codecs.openai_responses.request import refuse_images, request_body
 from llm_connector.codecs.openai_responses.stream import ResponsesSource, ResponsesStreamDecoder
 from llm_connector.responses import (
     ResponsesRequest,
@@ -26,19 +28,29 @@ from llm_connector.responses import (
 )
 from llm_connector.responses._json import response_from_json
 
+if TYPE_CHECKING:
+    from llm_connector.codecs.openai_chat.dialect import OpenAIDialect
+
 
 class OpenAIResponsesCodec:
     """Request builder and answer parsers for ``/responses``; pure, like every codec."""
 
     name = "openai_responses"
 
-    def __init__(self, path: str = "/responses") -> None:
+    def __init__(self, path: str = "/responses", *, dialect: OpenAIDialect | None = None) -> None:
         self.path = path
+        #: The provider's chat dialect, for what it refuses in any request (images).
+        self.dialect = dialect
 
     def build_responses(
         self, request: ResponsesRequest, endpoint: Endpoint, *, stream: bool
     ) -> RequestSpec:
         request.validate()
+        if self.dialect is not None and not self.dialect.images:
+            # Refused here, before anything is sent, as its chat requests are: the server
+            # would answer the image with a 400 on /responses, or the fallback would send
+            # it to chat completions to be refused there, after a wasted request.
+            refuse_images(request, self.dialect.name)
         headers = merge_headers(
             {
                 "Content-Type": "application/json",

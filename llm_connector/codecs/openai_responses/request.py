@@ -67,6 +67,22 @@ def request_body(request: ResponsesRequest, *, stream: bool) -> dict[str, Any]:
     return body
 
 
+def refuse_images(request: ResponsesRequest, provider: str) -> None:
+    """Refuse the first image part of the input, for a provider whose models read text only
+    (``OpenAIDialect.images``), naming the part as the request has it."""
+    if isinstance(request.input, str) or request.input is None:
+        return
+    for i, item in enumerate(request.input):
+        if not isinstance(item, MessageItem) or isinstance(item.content, str):
+            continue
+        for j, part in enumerate(item.content):
+            if isinstance(part, ImagePart):
+                raise RequestValidationError(
+                    f"input[{i}].content[{j}]",
+                    f"{provider} does not accept images (its models read text only)",
+                )
+
+
 def item_json(item: ResponsesItem, field: str = "item") -> dict[str, Any]:
     """One input item as the API's JSON."""
     if isinstance(item, OtherItem):
