@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import ModelDetails, ModelPage
 
-Framing: TypeAlias = Literal["json", "sse", "ndjson"]
+Framing: TypeAlias = Literal["json", "sse", "ndjson", "eventstream"]
 
 #: The Content-Encodings a client accepts: those ``codecs/framing/content.py`` decodes
 #: itself, within the size limits (httpx would also offer br and zstd when their packages

@@ -78,8 +78,14 @@ def test_the_default_limit_is_size_limits_default() -> None:
 
 
 def test_frame_reader_passes_the_limit_on() -> None:
-    assert set(FRAME_READERS) == {"sse", "ndjson"}
-    for framing, body in (("sse", b"data: 0123456789x\n\n"), ("ndjson", b"0123456789x\n")):
+    assert set(FRAME_READERS) == {"sse", "ndjson", "eventstream"}
+    # An event stream message of 16 bytes: a prelude and a CRC, no headers, no payload.
+    message = bytes.fromhex("000000100000000005c248eb7d98c8ff")
+    for framing, body in (
+        ("sse", b"data: 0123456789x\n\n"),
+        ("ndjson", b"0123456789x\n"),
+        ("eventstream", message),
+    ):
         with pytest.raises(ResponseTooLargeError):
             frame_reader(framing, max_event_bytes=L).feed(body)
         assert len(frame_reader(framing).feed(body)) == 1

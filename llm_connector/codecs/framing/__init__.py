@@ -9,7 +9,9 @@ stream, say) is a module here and a row of ``FRAME_READERS``.
 
 - ``sse``: Server-Sent Events (OpenAI, Anthropic, Gemini, the Responses API, DashScope,
   Hunyuan);
-- ``ndjson``: one JSON object per line (Ollama).
+- ``ndjson``: one JSON object per line (Ollama);
+- ``eventstream``: AWS's binary event stream, length-prefixed and CRC-checked messages
+  (Bedrock's ConverseStream).
 
 ``content`` undoes a body's Content-Encoding from its raw bytes, within the size limits,
 before the bytes reach a reader (or are collected whole): see its docstring.
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from llm_connector.codecs.contract import FrameReader
+from llm_connector.codecs.framing.eventstream import EventStreamReader
 from llm_connector.codecs.framing.ndjson import NDJSONReader
 from llm_connector.codecs.framing.sse import SSEReader
 from llm_connector.types._size_limits import DEFAULT_SIZE_LIMITS
@@ -31,6 +34,7 @@ __all__ = ["FRAME_READERS", "frame_reader"]
 FRAME_READERS: Mapping[str, Callable[[int], FrameReader]] = {
     "sse": SSEReader,
     "ndjson": NDJSONReader,
+    "eventstream": EventStreamReader,
 }
 
 
