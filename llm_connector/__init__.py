@@ -25,6 +25,7 @@ from llm_connector.errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    FallbackExhaustedError,
     IncompleteStreamError,
     InternalServerError,
     LLMError,
@@ -64,11 +65,15 @@ from llm_connector.types._timeout import Timeout
 
 if TYPE_CHECKING:
     from llm_connector._mock import MockRepliesExhausted, MockReply, MockServer
+    from llm_connector.calls.fallback import FallbackMember, FallbackPolicy
     from llm_connector.providers import provider_info, supported_providers
     from llm_connector.providers.spec import Capabilities, ProviderInfo
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
+    from llm_connector.shells.async_fallback import AsyncFallback, AsyncFallbackStream
+    from llm_connector.shells.sync_fallback import Fallback, FallbackStream
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._response import ChatResponse, StreamingResponse, Usage
+    from llm_connector.types._route import Route, SkippedMember
 
 # Loaded on first use (see _lazy.py): the answer types (the first answer loads them), the
 # mock, which most programs never need, the types of the calls besides chat, and the
@@ -88,6 +93,14 @@ _LAZY: dict[str, str] = {
     "supported_providers": "llm_connector.providers",
     "provider_info": "llm_connector.providers",
     "Capabilities": "llm_connector.providers.spec",
+    "Fallback": "llm_connector.shells.sync_fallback",
+    "FallbackStream": "llm_connector.shells.sync_fallback",
+    "AsyncFallback": "llm_connector.shells.async_fallback",
+    "AsyncFallbackStream": "llm_connector.shells.async_fallback",
+    "FallbackMember": "llm_connector.calls.fallback",
+    "FallbackPolicy": "llm_connector.calls.fallback",
+    "Route": "llm_connector.types._route",
+    "SkippedMember": "llm_connector.types._route",
     "ProviderInfo": "llm_connector.providers.spec",
 }
 
@@ -98,6 +111,8 @@ __all__ = [
     "AsyncChatStream",
     "AsyncChatStreamContext",
     "AsyncClient",
+    "AsyncFallback",
+    "AsyncFallbackStream",
     "AsyncResponsesStream",
     "AsyncResponsesStreamContext",
     "AuthenticationError",
@@ -111,6 +126,11 @@ __all__ = [
     "DocumentPart",
     "EmbedRequest",
     "EmbedResponse",
+    "Fallback",
+    "FallbackExhaustedError",
+    "FallbackMember",
+    "FallbackPolicy",
+    "FallbackStream",
     "Hooks",
     "ImagePart",
     "IncompleteStreamError",
@@ -136,7 +156,9 @@ __all__ = [
     "ResponsesStream",
     "ResponsesStreamEvent",
     "RetryInfo",
+    "Route",
     "SizeLimits",
+    "SkippedMember",
     "StreamDecodeError",
     "StreamError",
     "StreamingResponse",

@@ -18,6 +18,7 @@ Every exception derives from :class:`LLMError`. The tree::
     │   └── OverloadedError           529, or an in-band "overloaded" error
     ├── ResponseDecodeError           a response body could not be decoded
     ├── UnsupportedFeatureError       the provider has no such operation (also NotImplementedError)
+    ├── FallbackExhaustedError        no member of a fallback chain answered (``.skipped``)
     └── StreamError                   the stream itself broke
         ├── IncompleteStreamError     ended before the provider's terminal event
         └── StreamDecodeError         a frame could not be decoded (also a ResponseDecodeError)
@@ -33,11 +34,12 @@ before an error is built.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from llm_connector.types import ChatResponse
+    from llm_connector.types._route import SkippedMember
 
 __all__ = [
     "APIConnectionError",
@@ -46,6 +48,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "FallbackExhaustedError",
     "IncompleteStreamError",
     "InternalServerError",
     "LLMError",
@@ -263,6 +266,18 @@ class ResponseTooLargeError(StreamDecodeError):
         super().__init__(f"{what} is larger than {limit_name} ({limit:,} bytes)")
         self.limit_name = limit_name
         self.limit = limit
+
+
+class FallbackExhaustedError(LLMError):
+    """Every member of a fallback chain failed, was cooling down, or could not take the
+    request. ``skipped`` says what happened at each, in order; ``errors`` holds the errors
+    the members raised. ``str()`` names each member and its reason."""
+
+    def __init__(self, skipped: Sequence[SkippedMember]) -> None:
+        self.skipped = tuple(skipped)
+        self.errors = tuple(s.error for s in self.skipped if s.error is not None)
+        lines = "; ".join(f"{s.member}: {s.reason}" for s in self.skipped)
+        super().__init__(f"every member of the fallback chain failed ({lines})")
 
 
 _BY_STATUS: Mapping[int, type[APIStatusError]] = {

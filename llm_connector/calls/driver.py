@@ -84,12 +84,15 @@ class CallDriver:
         call = self.settings.prepare_chat(request, stream=False)
         return self.fetch(call, self.settings.codec.parse_chat)
 
-    def chat_stream(self, request: ChatRequest) -> StreamRun[StreamingResponse, ChatResponse]:
+    def chat_stream(
+        self, request: ChatRequest, *, held: bool = False
+    ) -> StreamRun[StreamingResponse, ChatResponse]:
+        """``held``: for a member of a fallback chain (see ``StreamRun``)."""
         from llm_connector.calls.stream_core import ChatSource
         from llm_connector.calls.streaming import StreamRun
 
         call = self.settings.prepare_chat(request, stream=True)
-        return StreamRun(self, call, ChatSource(self.settings.codec))
+        return StreamRun(self, call, ChatSource(self.settings.codec), held=held)
 
     def invoke_responses(self, request: ResponsesRequest) -> Steps[ResponsesResponse]:
         call = self.settings.prepare_responses(request, stream=False)
@@ -105,12 +108,12 @@ class CallDriver:
         return (yield from self.fetch(fallback.call, fallback.parse))
 
     def invoke_responses_stream(
-        self, request: ResponsesRequest
+        self, request: ResponsesRequest, *, held: bool = False
     ) -> StreamRun[ResponsesStreamEvent, ResponsesResponse]:
         from llm_connector.calls.streaming import StreamRun
 
         call = self.settings.prepare_responses(request, stream=True)
-        return StreamRun(self, call.call, call.source, call)
+        return StreamRun(self, call.call, call.source, call, held=held)
 
     def models(
         self, *, api_key: str | None = None, base_url: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from llm_connector.types._models import ModelDetails
 
 logger = logging.getLogger("llm_connector")
+
+_RequestT = TypeVar("_RequestT", "ChatRequest", "ResponsesRequest", "EmbedRequest")
 
 __all__ = ["CallSettings", "PreparedCall", "ignore_body", "signed_secrets"]
 
@@ -93,8 +95,11 @@ class CallSettings:
         clock: Clock,
         size_limits: SizeLimits = DEFAULT_SIZE_LIMITS,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> None:
         self.row = row
+        #: The model of the requests that name none (None: each must name its own).
+        self.model = model
         self.codec = codec
         self.name = name
         self.api_key = checked_key(row.resolve_api_key(api_key))
@@ -146,6 +151,12 @@ class CallSettings:
             return endpoint, self._secrets
         return endpoint, self._secrets_for(key, headers)
 
+    def _with_model(self, request: _RequestT) -> _RequestT:
+        """``request``, asking for the client's model when it names none."""
+        if self.model and not request.model:
+            return attrs.evolve(request, model=self.model)
+        return request
+
     def _secrets_for(self, key: str | None, headers: Mapping[str, str]) -> tuple[str, ...]:
         """What to scrub for a request with ``key`` and ``headers``: those and the client's
         own key (a server may quote either) and the credential headers."""
@@ -187,6 +198,7 @@ class CallSettings:
             raise RequestValidationError(
                 "request", f"expected ChatRequest, got {type(request).__name__}"
             )
+        request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)
         return self._call(self.codec.build_chat(request, endpoint, stream=stream), secrets, request)
 
@@ -195,6 +207,7 @@ class CallSettings:
             raise RequestValidationError(
                 "request", f"expected ChatRequest, got {type(request).__name__}"
             )
+        request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)
         return self._call(self.codec.build_count_tokens(request, endpoint), secrets, request)
 
@@ -211,6 +224,7 @@ class CallSettings:
             raise RequestValidationError(
                 "request", f"expected ResponsesRequest, got {type(request).__name__}"
             )
+        request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)
         codec = self.row.responses_codec()
         if codec is None or self._lacks_responses(endpoint.base_url):
@@ -276,6 +290,7 @@ class CallSettings:
             raise RequestValidationError(
                 "request", f"expected EmbedRequest, got {type(request).__name__}"
             )
+        request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)
         return self._call(self.codec.build_embed(request, endpoint), secrets, request)
 

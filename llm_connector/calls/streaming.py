@@ -60,8 +60,14 @@ class StreamRun(Generic[ItemT, AnswerT]):
         call: PreparedCall,
         source: StreamSource[ItemT, AnswerT],
         responses: ResponsesCall | None = None,
+        *,
+        held: bool = False,
     ) -> None:
         self._driver = driver
+        #: Hold back what comes before the first content whatever the retries left, and
+        #: give none of it out when the call fails before content: a member of a fallback
+        #: chain, whose next member then answers from the start (calls/fallback.py).
+        self.held = held
         self._call = call
         self._source = source
         #: The Responses API call this stream stands for, whose fallback applies.
@@ -85,7 +91,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
             delay = driver.retry_wait(attempts, error) if core.retryable else None
             if delay is None:
                 held = core.take_held()
-                if held:
+                if held and not self.held:
                     yield Deliver(held)
                 raise gave_up(error, attempts, driver.clock.now())
             yield from driver.retrying(call, attempts, error, delay, stream=True)
@@ -130,7 +136,7 @@ class StreamRun(Generic[ItemT, AnswerT]):
         """Read one answer to its end: None when it ended well (or the caller closed the
         stream), else the error it failed with."""
         self.response = response
-        core.hold = attempts.can_retry()
+        core.hold = self.held or attempts.can_retry()
         headers = response.headers
         deadlines = self._deadlines(call, attempts, core)
         limits = call.size_limits

@@ -12,6 +12,7 @@ import attrs
 # the Responses package, so this costs nothing there).
 from llm_connector.responses._details import IncompleteDetails, ResponsesError, ResponsesUsage
 from llm_connector.responses._items import FunctionCallItem, OtherItem, ResponsesItem
+from llm_connector.types._route import Route
 from llm_connector.types._value import FrozenValue
 
 #: The terminal statuses of a response (``queued`` and ``in_progress`` come before them).
@@ -36,6 +37,8 @@ class ResponsesResponse(FrozenValue):
     error: ResponsesError | None = None
     incomplete_details: IncompleteDetails | None = None
     created_at: float | None = None
+    #: Which member of a fallback chain answered (None: the answer of a client).
+    route: Route | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def output_text(self) -> str:

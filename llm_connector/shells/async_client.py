@@ -20,8 +20,12 @@ from llm_connector.shells.base import ShellBase
 from llm_connector.shells.http import POOL_LIMITS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from llm_connector.calls.fallback import FallbackMember, FallbackPolicy
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.shells.async_fallback import AsyncFallback
     from llm_connector.types import ChatRequest, ChatResponse
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails
@@ -50,6 +54,30 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         self, proxy: str | httpx.Proxy | None, transport: Any
     ) -> httpx.AsyncClient:
         return httpx.AsyncClient(proxy=proxy, transport=transport, limits=POOL_LIMITS)
+
+    @classmethod
+    def fallback(
+        cls,
+        members: Sequence[AsyncClient | FallbackMember[AsyncClient] | str],
+        *,
+        policy: FallbackPolicy | None = None,
+    ) -> AsyncFallback:
+        """A fallback chain: the same calls as a client, each going to the first member
+        that answers (docs/fallback.md). ``members`` are clients (each with its ``model``,
+        or asked for the request's), ``FallbackMember``s with rules of their own, or
+        ``"provider/model"`` names (built with :meth:`from_model`, closed with the chain).
+
+        A call moves on from a member that fails before any content reached the caller
+        with an error of ``policy.switch_on`` (by default: overloaded, rate limited, 5xx,
+        no connection, a timeout, a broken answer), after the member's own retries; that
+        member then cools down (``policy.cooldown``, or the provider's ``Retry-After``). A
+        member that cannot take the request is skipped with its reason. Each answer's
+        ``route`` says which member gave it and why those before it did not; when none
+        did, ``FallbackExhaustedError`` holds every member's error.
+        """
+        from llm_connector.shells.async_fallback import AsyncFallback
+
+        return AsyncFallback(members, client_class=cls, policy=policy)
 
     def _new_steps(self, http: httpx.AsyncClient) -> AsyncSteps:
         return AsyncSteps(http)

@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
 from time import monotonic
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import httpx
 
@@ -253,7 +253,12 @@ class AsyncResponsesStream(_AsyncStream["ResponsesStreamEvent", "ResponsesRespon
         return self._core.snapshot()
 
 
-_StreamT = TypeVar("_StreamT", bound=_AsyncStream[Any, Any])
+class _Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+#: A stream of a client, or of a fallback chain (shells/async_fallback.py).
+_StreamT = TypeVar("_StreamT", bound=_Closable)
 
 
 class AsyncStreamContext(Awaitable[_StreamT]):

@@ -4,7 +4,7 @@ properties, hooks and constructors every client has. The shells add only what do
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import httpx
 
@@ -35,6 +35,7 @@ __all__ = ["ShellBase"]
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 #: What does the steps of the calls (SyncSteps, AsyncSteps).
 StepsT = TypeVar("StepsT")
+_C = TypeVar("_C", bound="ShellBase[Any, Any]")
 
 
 class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
@@ -60,6 +61,7 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
         _transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         _row: ProviderSpec | None = None,
         _codec: ChatCodec | None = None,
@@ -94,6 +96,7 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
             retry=RetryPolicy(max_retries=max_retries),
             size_limits=_checked_size_limits(size_limits),
             follow_redirects=_checked_flag("follow_redirects", follow_redirects),
+            model=_checked_model(model),
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept-Encoding": ACCEPT_ENCODING,
@@ -110,6 +113,25 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
         )
         self._steps: StepsT = self._new_steps(self._http)
 
+    @classmethod
+    def from_model(cls: type[_C], name: str, **options: Any) -> _C:
+        """A client of the provider and model ``name`` says: ``"anthropic/claude-sonnet-4-5"``,
+        ``"groq/llama-3.3-70b-versatile"`` (an ``openai_compatible`` preset),
+        ``"ollama/qwen3"``, ``"openrouter/anthropic/claude-sonnet-4.5"`` (the model is all
+        after the first ``/``). Its requests that name no model ask for that one.
+
+        The client is built by the provider's constructor (``provider_info(p).constructor``)
+        from the environment, as that constructor reads it (its key variable, its base URL
+        variable where it has one); ``options`` are any keywords of that constructor
+        (``api_key``, ``base_url``, ``timeout``, ``region``, ``hooks``, ...). An unknown
+        provider raises ``RequestValidationError`` naming the nearest ones and all.
+        """
+        from llm_connector.providers.names import model_name
+
+        named = model_name(name)
+        constructor = getattr(cls, named.constructor)
+        return cast(_C, constructor(**{**named.arguments, **options, "model": named.model}))
+
     def _new_http_client(self, proxy: str | httpx.Proxy | None, transport: Any) -> HttpT:
         raise NotImplementedError
 
@@ -119,6 +141,12 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
     @property
     def base_url(self) -> str:
         return self._driver.settings.base_url
+
+    @property
+    def model(self) -> str | None:
+        """The model of the requests that name none (``model=``, or the model of
+        :meth:`from_model`); None when every request must name its own."""
+        return self._driver.settings.model
 
     @property
     def provider(self) -> str:
@@ -142,6 +170,12 @@ class ShellBase(ProviderConstructors, HookRegistry, Generic[HttpT, StepsT]):
 def _checked_size_limits(value: SizeLimits | None) -> SizeLimits:
     check_size_limits(value)
     return DEFAULT_SIZE_LIMITS if value is None else value
+
+
+def _checked_model(model: str | None) -> str | None:
+    if model is not None and (not isinstance(model, str) or not model.strip()):
+        raise RequestValidationError("model", f"must be a model name or None, got {model!r}")
+    return model
 
 
 def _checked_flag(field: str, value: bool) -> bool:

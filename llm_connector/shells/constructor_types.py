@@ -51,6 +51,7 @@ class Standard(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -69,6 +70,7 @@ class Regional(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -88,6 +90,7 @@ class Aliyun(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -105,6 +108,7 @@ class Local(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -124,6 +128,7 @@ class Compatible(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -142,6 +147,7 @@ class Azure(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -162,6 +168,7 @@ class Vertex(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -182,6 +189,7 @@ class Tencent(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 
@@ -200,6 +208,7 @@ class Anthropic(Protocol[_S_co, _H_contra]):
         hooks: Hooks | None = None,
         size_limits: SizeLimits | None = None,
         follow_redirects: bool = False,
+        model: str | None = None,
     ) -> _S_co: ...
 
 

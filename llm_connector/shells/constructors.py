@@ -8,10 +8,11 @@ shape is the handful of ways a provider is addressed (a key and a URL; a region;
 resource; a Vertex project; a Tencent key pair; ...); every constructor also takes the same
 keyword options: ``timeout`` (a ``Timeout``, seconds, or an ``httpx.Timeout``),
 ``max_retries``, ``headers``, ``proxy``, ``http_client`` (an ``httpx.Client`` for
-``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``), ``hooks``, ``size_limits``
-and ``follow_redirects``. The shapes of the Messages API (``anthropic``, ``vertex``) also
-take ``api_version``: the version every request of the client names, over the row's
-(docs/providers.md, "API versions").
+``Client``, an ``httpx.AsyncClient`` for ``AsyncClient``), ``hooks``, ``size_limits``,
+``follow_redirects`` and ``model`` (the model of the requests that name none). The
+shapes of the Messages API (``anthropic``, ``vertex``) also take ``api_version``: the
+version every request of the client names, over the row's (docs/providers.md, "API
+versions").
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _OPTIONS = (
     "hooks",
     "size_limits",
     "follow_redirects",
+    "model",
 )
 
 
@@ -366,7 +368,8 @@ class Mock(_Constructor):
             )
         )
         target, key, name = server.client_row()
-        extra = {"name": name, "_transport": server.transport()}
+        # The requests that name no model ask for the one the server plays.
+        extra = {"name": name, "_transport": server.transport(), "model": server.model}
         return provider(target), key, server.base_url, extra
 
     if TYPE_CHECKING:

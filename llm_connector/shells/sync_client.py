@@ -14,8 +14,12 @@ from llm_connector.shells.http import POOL_LIMITS
 from llm_connector.shells.sync_streams import ChatStream, ResponsesStream, SyncSteps
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from llm_connector.calls.fallback import FallbackMember, FallbackPolicy
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.shells.sync_fallback import Fallback
     from llm_connector.types import ChatRequest, ChatResponse
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails
@@ -38,6 +42,30 @@ class Client(ShellBase[httpx.Client, SyncSteps]):
 
     def _new_http_client(self, proxy: str | httpx.Proxy | None, transport: Any) -> httpx.Client:
         return httpx.Client(proxy=proxy, transport=transport, limits=POOL_LIMITS)
+
+    @classmethod
+    def fallback(
+        cls,
+        members: Sequence[Client | FallbackMember[Client] | str],
+        *,
+        policy: FallbackPolicy | None = None,
+    ) -> Fallback:
+        """A fallback chain: the same calls as a client, each going to the first member
+        that answers (docs/fallback.md). ``members`` are clients (each with its ``model``,
+        or asked for the request's), ``FallbackMember``s with rules of their own, or
+        ``"provider/model"`` names (built with :meth:`from_model`, closed with the chain).
+
+        A call moves on from a member that fails before any content reached the caller
+        with an error of ``policy.switch_on`` (by default: overloaded, rate limited, 5xx,
+        no connection, a timeout, a broken answer), after the member's own retries; that
+        member then cools down (``policy.cooldown``, or the provider's ``Retry-After``). A
+        member that cannot take the request is skipped with its reason. Each answer's
+        ``route`` says which member gave it and why those before it did not; when none
+        did, ``FallbackExhaustedError`` holds every member's error.
+        """
+        from llm_connector.shells.sync_fallback import Fallback
+
+        return Fallback(members, client_class=cls, policy=policy)
 
     def _new_steps(self, http: httpx.Client) -> SyncSteps:
         return SyncSteps(http)

@@ -26,9 +26,10 @@ from llm_connector.types._request import (
     _to_timeout,
 )
 
-# Usage is imported at run time, not only for type checkers: cattrs and
+# Usage and Route are imported at run time, not only for type checkers: cattrs and
 # typing.get_type_hints() resolve the fields' annotations in this module.
 from llm_connector.types._response import Usage
+from llm_connector.types._route import Route
 from llm_connector.types._size_limits import SizeLimits
 from llm_connector.types._timeout import Timeout
 from llm_connector.types._value import FrozenValue
@@ -84,6 +85,8 @@ class EmbedResponse(FrozenValue):
     model: str
     data: tuple[Embedding, ...]
     usage: Usage | None = None
+    #: Which member of a fallback chain answered (None: the answer of a client).
+    route: Route | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def embeddings(self) -> list[list[float]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import attrs
 
 from llm_connector.types._message import Message, ToolCall
+from llm_connector.types._route import Route
 from llm_connector.types._value import FrozenValue
 
 
@@ -53,6 +54,8 @@ class ChatResponse(FrozenValue):
     usage: Usage | None = None
     created: int | None = None
     system_fingerprint: str | None = None
+    #: Which member of a fallback chain answered (None: the answer of a client).
+    route: Route | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def message(self) -> Message | None:

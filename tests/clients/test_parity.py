@@ -24,10 +24,14 @@ from llm_connector import (
     AsyncChatStream,
     AsyncChatStreamContext,
     AsyncClient,
+    AsyncFallback,
+    AsyncFallbackStream,
     AsyncResponsesStream,
     AsyncResponsesStreamContext,
     ChatStream,
     Client,
+    Fallback,
+    FallbackStream,
     ResponsesStream,
 )
 from llm_connector.shells.constructors import _Constructor
@@ -47,7 +51,14 @@ CLIENT_TYPES = {
     "Client": "AsyncClient",
     "ChatStream": "AsyncChatStreamContext",
     "ResponsesStream": "AsyncResponsesStreamContext",
+    "Fallback": "AsyncFallback",
 }
+FALLBACK_TYPES = {
+    "Client": "AsyncClient",
+    "Fallback": "AsyncFallback",
+    "FallbackStream": "AsyncFallbackStreamContext",
+}
+FALLBACK_STREAM_TYPES = {"FallbackStream": "AsyncFallbackStream", "Iterator": "AsyncIterator"}
 STREAM_TYPES = {
     "ChatStream": "AsyncChatStream",
     "ResponsesStream": "AsyncResponsesStream",
@@ -63,6 +74,13 @@ PAIRS = [
         STREAM_TYPES,
         id="ResponsesStream-AsyncResponsesStream",
     ),
+    pytest.param(Fallback, AsyncFallback, FALLBACK_TYPES, id="Fallback-AsyncFallback"),
+    pytest.param(
+        FallbackStream,
+        AsyncFallbackStream,
+        FALLBACK_STREAM_TYPES,
+        id="FallbackStream-AsyncFallbackStream",
+    ),
 ]
 # Names the documentation promises on the async side (so the comparison is not vacuous).
 DOCUMENTED = {
@@ -76,6 +94,26 @@ DOCUMENTED = {
         "mock",
         "invoke_responses",
         "invoke_responses_stream",
+        "fallback",
+        "from_model",
+    },
+    AsyncFallback: {
+        "chat",
+        "chat_stream",
+        "invoke_responses",
+        "invoke_responses_stream",
+        "embed",
+        "aclose",
+        "__aenter__",
+    },
+    AsyncFallbackStream: {
+        "final_response",
+        "snapshot",
+        "aclose",
+        "__aiter__",
+        "__anext__",
+        "__aenter__",
+        "stream",
     },
     AsyncChatStream: {"final_response", "aclose", "__aiter__", "__anext__", "__aenter__"},
     AsyncResponsesStream: {
@@ -96,6 +134,10 @@ ASYNC_KIND_EXCEPTIONS = {
     (AsyncChatStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "snapshot"): "function",  # no I/O: what has arrived so far
+    (AsyncFallback, "chat_stream"): "function",  # as AsyncClient's
+    (AsyncFallback, "invoke_responses_stream"): "function",
+    (AsyncFallbackStream, "__aiter__"): "asyncgen",
+    (AsyncFallbackStream, "snapshot"): "function",
     # Registering a hook does no I/O (the hooks are shared code: one definition for both).
     (AsyncClient, "on_request"): "function",
     (AsyncClient, "on_response"): "function",

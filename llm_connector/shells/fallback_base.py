@@ -1,0 +1,106 @@
+"""What ``Fallback`` and ``AsyncFallback`` share: the chain's members, rules and health,
+and the stream object's bookkeeping (no I/O; the decisions are in calls/fallback.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from llm_connector.calls.clock import SYSTEM_CLOCK, Clock
+from llm_connector.calls.fallback import (
+    ChainRun,
+    FallbackMember,
+    FallbackPolicy,
+    Health,
+    members_of,
+)
+from llm_connector.errors import RequestValidationError
+from llm_connector.types._route import Route
+
+__all__ = ["FallbackBase", "FallbackStreamBase", "routed"]
+
+_ClientT = TypeVar("_ClientT")
+_StreamT = TypeVar("_StreamT")
+_T = TypeVar("_T")
+
+#: What a stream that ended without any item gives as its first item.
+NOTHING: Any = object()
+
+
+class FallbackBase(Generic[_ClientT]):
+    """A fallback chain: its members (``FallbackMember``s, in order), its rules
+    (``policy``), and when each member may be asked again (shared by all its calls).
+    ``client_class`` is the client class of its members; a member given as a
+    ``"provider/model"`` name is built with its ``from_model`` (and closed with the
+    chain)."""
+
+    def __init__(
+        self,
+        members: Sequence[_ClientT | FallbackMember[_ClientT] | str],
+        *,
+        client_class: type[_ClientT],
+        policy: FallbackPolicy | None = None,
+        _clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        if policy is not None and not isinstance(policy, FallbackPolicy):
+            raise RequestValidationError(
+                "policy", f"must be a FallbackPolicy, got {type(policy).__name__}"
+            )
+        if isinstance(members, Sequence) and not isinstance(members, (str, bytes)):
+            built = {
+                n: getattr(client_class, "from_model")(m)  # noqa: B009
+                for n, m in enumerate(members)
+                if isinstance(m, str)
+            }
+            members = [built.get(n, m) for n, m in enumerate(members)]
+        else:
+            built = {}
+        self.members: tuple[FallbackMember[_ClientT], ...] = members_of(members, client_class)
+        #: The members' clients the chain built from names, which it closes.
+        self._owned = tuple(built.values())
+        self.policy = policy or FallbackPolicy()
+        self._health = Health(len(self.members))
+        self._clock = _clock
+
+    def _run(self, request: object) -> ChainRun[_ClientT]:
+        return ChainRun(self.members, self.policy, self._health, self._clock, request)
+
+    def __repr__(self) -> str:
+        labels = ", ".join(member.label for member in self.members)
+        return f"{type(self).__name__}([{labels}])"
+
+
+def routed(answer: _T, route: Route) -> _T:
+    """``answer`` saying which member gave it."""
+    return attrs.evolve(answer, route=route)  # type: ignore[misc]
+
+
+class FallbackStreamBase(Generic[_StreamT]):
+    """A member's stream that the chain answered with (see ``FallbackStream``):
+    ``route`` says which member it is and which were skipped before it."""
+
+    def __init__(self, stream: _StreamT, first: Any, route: Route) -> None:
+        self._stream = stream
+        #: The first item, read to know the member answered (``NOTHING`` once given out).
+        self._first = first
+        #: Which member answered, and why those before it did not.
+        self.route = route
+
+    @property
+    def stream(self) -> _StreamT:
+        """The member's own stream (``ChatStream``, ``AsyncResponsesStream``, ...)."""
+        return self._stream
+
+    @property
+    def response(self) -> Any:
+        """The member's HTTP response (status, headers)."""
+        return getattr(self._stream, "response")  # noqa: B009
+
+    def _take_first(self) -> Any:
+        first, self._first = self._first, NOTHING
+        return first
+
+    def _routed(self, make: Callable[[], _T]) -> _T:
+        return routed(make(), self.route)
