@@ -140,6 +140,18 @@ def test_quickstart_paces_its_stream_only_on_a_terminal() -> None:
             "same answer: True\n",
         ),
         (
+            # Two members fail over to the third; on the second question both cool down.
+            "fallback.py",
+            "Io, Europa and Ganymede.\n"
+            "  [skipped mock (anthropic)/claude-sonnet-4-5: it failed, OverloadedError]\n"
+            "  [skipped mock/gpt-4o-mini: it failed, RateLimitError]\n"
+            "  [answered by mock (google)/gemini-2.5-flash]\n"
+            "Callisto is the most cratered body in the Solar System.\n"
+            "  [skipped mock (anthropic)/claude-sonnet-4-5: cooling]\n"
+            "  [skipped mock/gpt-4o-mini: cooling]\n"
+            "  [answered by mock (google)/gemini-2.5-flash]\n",
+        ),
+        (
             "async_many.py",
             "".join(
                 f"{p} -> (offline mock) You said: {p}\n"

@@ -221,19 +221,24 @@ class ChainRun(Generic[_ClientT]):
             if self._index >= len(self._members):
                 return None
             member = self._members[self._index]
-            reason = self._skip_reason(member)
-            if reason is None:
+            skipped = self._skipped(member)
+            if skipped is None:
                 return member
-            self.skipped.append(SkippedMember(member.label, reason))
+            self.skipped.append(skipped)
 
-    def _skip_reason(self, member: FallbackMember[_ClientT]) -> str | None:
+    def _skipped(self, member: FallbackMember[_ClientT]) -> SkippedMember | None:
+        """Why ``member`` is not asked (None: it is)."""
         cooling = self._health.cooling(self._index, self._clock.now())
         if cooling is not None:
             left, why = cooling
             after = f" after {type(why).__name__}" if why is not None else ""
-            return f"cooling down for {left:.1f} s more{after}"
+            return SkippedMember(
+                member.label, "cooling", f"cooling down for {left:.1f} s more{after}"
+            )
         reason = cannot_take(getattr(member.client, "capabilities"), self._request)  # noqa: B009
-        return None if reason is None else f"cannot take the request: {reason}"
+        if reason is None:
+            return None
+        return SkippedMember(member.label, "cannot_take", f"cannot take the request: {reason}")
 
     def request_for(self, member: FallbackMember[_ClientT]) -> Any:
         """The request as ``member`` is asked it: for its model, when it has one."""
@@ -246,14 +251,16 @@ class ChainRun(Generic[_ClientT]):
         """``member`` raised ``error`` before any content reached the caller: record it and
         cool the member down when the call moves on; raise ``error`` when it is the answer."""
         if isinstance(error, _CANNOT_TAKE):
-            self.skipped.append(SkippedMember(member.label, f"cannot take the request: {error}"))
+            reason = f"cannot take the request: {error}"
+            self.skipped.append(SkippedMember(member.label, "cannot_take", reason))
             return
         policy = member.policy or self._policy
         if not policy.switches(error):
             raise error
         seconds = policy.cooldown_after(error)
         self._health.cool(self._index, seconds, error, self._clock.now())
-        self.skipped.append(SkippedMember(member.label, f"{type(error).__name__}: {error}", error))
+        reason = f"{type(error).__name__}: {error}"
+        self.skipped.append(SkippedMember(member.label, "failed", reason, error))
 
     def route(self, member: FallbackMember[_ClientT]) -> Route:
         return Route(member.label, self._index, tuple(self.skipped))

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
     from llm_connector.types._embedding import Embedding, EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails, ModelPage
+    from llm_connector.types._route import Route, SkippedMember
     from llm_connector.types._response import (
         ChatResponse,
         Choice,
@@ -87,6 +88,8 @@ _LAZY: dict[str, str] = {
     "Model": "llm_connector.types._models",
     "ModelDetails": "llm_connector.types._models",
     "ModelPage": "llm_connector.types._models",
+    "Route": "llm_connector.types._route",
+    "SkippedMember": "llm_connector.types._route",
 }
 
 __all__ = [
@@ -126,6 +129,8 @@ __all__ = [
     "ResponsesStreamEvent",
     "ResponsesUsage",
     "Role",
+    "Route",
+    "SkippedMember",
     "StreamChoice",
     "StreamingResponse",
     "TextPart",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 from llm_connector.errors import LLMError
@@ -15,12 +17,16 @@ __all__ = ["Route", "SkippedMember"]
 class SkippedMember(FrozenValue):
     """A member of a chain that did not answer a call, and why.
 
-    ``reason`` says it in words; ``error`` is what the member raised (None when it was
-    not asked: it was cooling down, or could not take the request)."""
+    ``kind`` is ``"failed"`` (it was asked and raised ``error``), ``"cooling"`` (it
+    failed a call before and was not asked) or ``"cannot_take"`` (it cannot take this
+    request: no images, no tools, a request its codec refuses, no key); ``reason`` says it
+    in words."""
 
     #: The member's label: ``"provider/model"`` (see ``Route.member``).
     member: str
+    kind: Literal["failed", "cooling", "cannot_take"]
     reason: str
+    #: What the member raised (None when it was not asked).
     error: LLMError | None = attrs.field(default=None, eq=False)
 
 

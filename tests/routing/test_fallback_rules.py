@@ -73,6 +73,7 @@ async def test_a_default_error_moves_the_call_on(
     assert route.index == 1
     [skipped] = route.skipped
     assert skipped.member == ("mock" if provider == "openai" else f"mock ({provider})") + "/model-a"
+    assert skipped.kind == "failed"
     assert type(skipped.error) is error_class
     assert skipped.reason == f"{error_class.__name__}: {skipped.error}"
     assert len(first.requests) == 1
@@ -164,6 +165,7 @@ async def test_a_member_that_failed_cools_down(mode: Mode) -> None:
     assert len(first.requests) == 1  # not asked
     assert answer.route is not None
     [skipped] = answer.route.skipped
+    assert skipped.kind == "cooling"
     assert skipped.reason == "cooling down for 20.0 s more after OverloadedError"
     assert skipped.error is None
     _, route = await chain.stream(REQUEST)
@@ -240,6 +242,7 @@ async def test_a_member_without_vision_is_not_sent_an_image(mode: Mode) -> None:
     assert answer.content == "a red dot"
     assert answer.route is not None
     [skipped] = answer.route.skipped
+    assert skipped.kind == "cannot_take"
     assert skipped.reason == "cannot take the request: it takes no images"
     assert skipped.error is None
     assert deepseek.requests == []
@@ -258,7 +261,7 @@ async def test_a_member_refusing_the_request_is_skipped_without_cooling(
         answer = await chain.chat(REQUEST)
         assert answer.route is not None
         [skipped] = answer.route.skipped
-        assert skipped.member == "anthropic/claude-sonnet-4-5"
+        assert (skipped.member, skipped.kind) == ("anthropic/claude-sonnet-4-5", "cannot_take")
         assert skipped.reason == (
             "cannot take the request: api_key: no API key for anthropic: pass api_key= or "
             "set $ANTHROPIC_API_KEY"
