@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     )
     from llm_connector.types._embedding import Embedding, EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails, ModelPage
-    from llm_connector.types._route import Route, SkippedMember
     from llm_connector.types._response import (
         ChatResponse,
         Choice,
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
         ToolCallDelta,
         Usage,
     )
+    from llm_connector.types._route import Route, SkippedMember
 
 # Loaded on first use (see _lazy.py): the Responses API's common types (they live in
 # llm_connector.responses, which builds on the types above), embeddings, model listings,
