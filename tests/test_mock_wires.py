@@ -129,7 +129,8 @@ async def test_tool_calls(wire: Wire, stream: bool) -> None:
 
 @pytest.mark.parametrize("wire", WIRES)
 async def test_signed_reasoning_where_the_provider_signs(wire: Wire) -> None:
-    # Anthropic signs thinking blocks; Gemini signs function calls; the mock does as they do.
+    # Anthropic and Bedrock sign reasoning blocks; Gemini signs function calls; the mock does
+    # as they do.
     reply = MockReply(
         content="ok", reasoning_content="Plan.", tool_calls=MockReply.tool_call("f", {}).tool_calls
     )
@@ -139,6 +140,7 @@ async def test_signed_reasoning_where_the_provider_signs(wire: Wire) -> None:
     signed_calls = [c for c in answer.tool_calls if c.thought_signature]
     assert (len(signed_blocks), len(signed_calls)) == {
         "anthropic": (1, 0),
+        "bedrock": (1, 0),
         "gemini": (0, 1),
     }.get(mock_of(wire)[1].wire, (0, 0))
 

@@ -184,6 +184,10 @@ def constructors_build_their_own_client_class() -> None:
     assert_type(Client.xiaomi(), Client)
     assert_type(Client.tencent(region="ap-guangzhou"), Client)
     assert_type(Client.tencent_openai_compatible(), Client)
+    assert_type(Client.bedrock("us-east-1", access_key_id="AKID", secret_access_key="s"), Client)
+    assert_type(AsyncClient.bedrock(api_key="bedrock-api-key-x", model="m"), AsyncClient)
+    Client.bedrock(http_client=async_http)  # type: ignore[arg-type]
+    assert_type(AsyncClient.mock(provider="bedrock"), AsyncClient)
     assert_type(Client.longcat_anthropic(), Client)
     assert_type(Client.anthropic(api_version="2023-06-01"), Client)
     assert_type(AsyncClient.longcat_anthropic(api_version="2023-06-01"), AsyncClient)

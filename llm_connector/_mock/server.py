@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from llm_connector.providers.spec import ProviderSpec
 
 __all__ = [
+    "MOCK_AWS_ACCESS_KEY_ID",
+    "MOCK_AWS_SECRET_ACCESS_KEY",
     "MOCK_BASE_URLS",
     "MOCK_TENCENT_SECRET_ID",
     "MOCK_TENCENT_SECRET_KEY",
@@ -68,6 +70,7 @@ Wire: TypeAlias = Literal[
     "anthropic_vertex",
     "google",
     "ollama",
+    "bedrock",
     "mock",
 ]
 
@@ -75,6 +78,10 @@ Wire: TypeAlias = Literal[
 #: TC3-HMAC-SHA256 signatures against it, as the real API does.
 MOCK_TENCENT_SECRET_ID = "AKIDmockllmconnector"  # noqa: S105 (not a secret: the mock's)
 MOCK_TENCENT_SECRET_KEY = "mock-secret-key"  # noqa: S105
+#: The AWS access key pair of a mock "bedrock" client; the mock checks its requests'
+#: Signature Version 4 against it, as Bedrock does.
+MOCK_AWS_ACCESS_KEY_ID = "AKIDMOCKLLMCONNECTOR"
+MOCK_AWS_SECRET_ACCESS_KEY = "mock/aws/secret/access/key"  # noqa: S105
 
 
 class MockRepliesExhausted(RuntimeError):
@@ -176,12 +183,16 @@ class MockServer:
         dialect, no key), which never asks for ``/responses``; with ``responses_api``
         through "openai_compatible", which asks first. Every other provider goes through
         its own row, so that its real codec (and dialect) reads the mock's answers;
-        "tencent" signs with the mock's key pair, which the Hunyuan wire checks.
+        "tencent" signs with the mock's key pair, which the Hunyuan wire checks; "bedrock"
+        with the mock's AWS access key pair, which the Bedrock wire checks.
         """
         if self.provider in ("openai", "mock"):
             return ("openai_compatible" if self.responses_api else "mock"), None, "mock"
         if self.wire == "hunyuan":
             key = f"{MOCK_TENCENT_SECRET_ID}:{MOCK_TENCENT_SECRET_KEY}"
+            return self.provider, key, f"mock ({self.provider})"
+        if self.wire == "bedrock":
+            key = f"{MOCK_AWS_ACCESS_KEY_ID}:{MOCK_AWS_SECRET_ACCESS_KEY}"
             return self.provider, key, f"mock ({self.provider})"
         return self.provider, "mock-key", f"mock ({self.provider})"
 

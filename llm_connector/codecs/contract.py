@@ -37,8 +37,10 @@ Framing: TypeAlias = Literal["json", "sse", "ndjson", "eventstream"]
 ACCEPT_ENCODING = "gzip, deflate"
 #: How the key is sent. "tc3-hmac-sha256" (Tencent Cloud) sends no key at all: the codec
 #: signs each request with it (codecs/hunyuan/signing.py), so auth_headers() gives nothing.
+#: "aws-sigv4" (Bedrock): the codec signs with an access key pair (codecs/bedrock/sigv4.py),
+#: or sends a Bedrock API key as a bearer token itself; auth_headers() gives nothing either.
 AuthStyle: TypeAlias = Literal[
-    "bearer", "api-key", "x-api-key", "x-goog-api-key", "tc3-hmac-sha256", "none"
+    "bearer", "api-key", "x-api-key", "x-goog-api-key", "tc3-hmac-sha256", "aws-sigv4", "none"
 ]
 
 
@@ -69,7 +71,7 @@ class Endpoint(FrozenValue):
 
     def auth_headers(self) -> dict[str, str]:
         """The credential header for this endpoint's auth style (none without a key)."""
-        if not self.api_key or self.auth in ("none", "tc3-hmac-sha256"):
+        if not self.api_key or self.auth in ("none", "tc3-hmac-sha256", "aws-sigv4"):
             return {}
         if self.auth == "bearer":
             return {"Authorization": f"Bearer {self.api_key}"}

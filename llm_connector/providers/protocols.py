@@ -64,6 +64,12 @@ def _hunyuan(row: ProviderSpec, options: Mapping[str, Any]) -> ChatCodec:
     return HunyuanCodec()
 
 
+def _bedrock(row: ProviderSpec, options: Mapping[str, Any]) -> ChatCodec:
+    from llm_connector.codecs.bedrock.codec import BedrockCodec
+
+    return BedrockCodec(**options)
+
+
 PROTOCOLS: Mapping[ProtocolName, CodecFactory] = {
     "openai_chat": _openai_chat,
     "anthropic": _anthropic,
@@ -71,4 +77,5 @@ PROTOCOLS: Mapping[ProtocolName, CodecFactory] = {
     "ollama": _ollama,
     "dashscope": _dashscope,
     "hunyuan": _hunyuan,
+    "bedrock": _bedrock,
 }

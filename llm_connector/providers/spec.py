@@ -34,7 +34,7 @@ __all__ = [
 
 #: The wire protocol a provider speaks: one package of ``codecs/`` each.
 ProtocolName: TypeAlias = Literal[
-    "openai_chat", "anthropic", "gemini", "ollama", "dashscope", "hunyuan"
+    "openai_chat", "anthropic", "gemini", "ollama", "dashscope", "hunyuan", "bedrock"
 ]
 
 #: The signature of a provider's constructor on ``Client`` and ``AsyncClient`` (see
@@ -49,6 +49,7 @@ ConstructorShape: TypeAlias = Literal[
     "vertex",
     "tencent",
     "anthropic",
+    "bedrock",
     "mock",
 ]
 
@@ -80,7 +81,7 @@ class MockWire(FrozenValue):
     """How ``Client.mock(provider=<row>)`` answers: in the wire of ``wire`` (a module of
     ``_mock/``), with the provider's base path under the mock's host."""
 
-    wire: Literal["openai", "anthropic", "gemini", "ollama", "dashscope", "hunyuan"]
+    wire: Literal["openai", "anthropic", "gemini", "ollama", "dashscope", "hunyuan", "bedrock"]
     path: str = ""
 
 
@@ -90,7 +91,7 @@ class ProviderInfo(FrozenValue):
 
     name: str
     #: The wire protocol it speaks ("openai_chat", "anthropic", "gemini", "ollama",
-    #: "dashscope", "hunyuan").
+    #: "dashscope", "hunyuan", "bedrock").
     protocol: ProtocolName
     #: Its official base URL (None where it is the user's: a resource, a local server).
     default_base_url: str | None

@@ -284,6 +284,32 @@ _ROWS: tuple[ProviderSpec, ...] = (
         capabilities=Capabilities(embeddings=True),
         mock=MockWire("openai", "/v1"),
     ),
+    # AWS Bedrock's Converse API, natively: SigV4 with the variables the AWS SDKs and CLI
+    # read, or a Bedrock API key. No default URL: the endpoint is the region's.
+    # https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+    ProviderSpec(
+        "bedrock",
+        "bedrock",
+        """AWS Bedrock's Converse API, natively (no boto3): requests signed with Signature
+        Version 4, streams read from AWS's binary event stream. ``region`` defaults to
+        ``$AWS_REGION`` or ``$AWS_DEFAULT_REGION`` and picks the endpoint
+        (``https://bedrock-runtime.{region}.amazonaws.com``). Credentials:
+        ``access_key_id``, ``secret_access_key`` and, for temporary credentials,
+        ``session_token``, defaulting to ``$AWS_ACCESS_KEY_ID``, ``$AWS_SECRET_ACCESS_KEY``
+        and ``$AWS_SESSION_TOKEN``; or ``api_key``, a Bedrock API key sent as a bearer
+        token (``$AWS_BEARER_TOKEN_BEDROCK``, which wins over access keys from the
+        environment). Missing credentials are an error at the first request. ``base_url``
+        overrides the endpoint (a VPC or FIPS endpoint, a proxy); requests are signed for
+        ``region``, else the region the host names. A model is a model id, an inference
+        profile (``us.amazon.nova-micro-v1:0``) or an ARN.""",
+        None,
+        api_key_env=("AWS_BEARER_TOKEN_BEDROCK",),
+        auth="aws-sigv4",
+        requires_api_key=False,
+        capabilities=Capabilities(models=False),
+        constructor="bedrock",
+        mock=MockWire("bedrock"),
+    ),
     # -- reached through openai_compatible(api_key, base_url, name) -------------------------
     # https://openrouter.ai/docs/api-reference/authentication; it serves /responses
     # (recorded: tests/data/openai-responses/openrouter-*).

@@ -193,6 +193,28 @@ class Tencent(Protocol[_S_co, _H_contra]):
     ) -> _S_co: ...
 
 
+class Bedrock(Protocol[_S_co, _H_contra]):
+    def __call__(
+        self,
+        region: str | None = None,
+        *,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        session_token: str | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutOption = None,
+        max_retries: int = 2,
+        headers: Mapping[str, str] | None = None,
+        proxy: Proxy = None,
+        http_client: _H_contra | None = None,
+        hooks: Hooks | None = None,
+        size_limits: SizeLimits | None = None,
+        follow_redirects: bool = False,
+        model: str | None = None,
+    ) -> _S_co: ...
+
+
 class Anthropic(Protocol[_S_co, _H_contra]):
     def __call__(
         self,

@@ -350,6 +350,40 @@ class Tencent(_Constructor):
         def __get__(self, obj: object, owner: type[Any]) -> Any: ...
 
 
+class Bedrock(_Constructor):
+    protocol = "Bedrock"
+
+    def build(self, row: ProviderSpec, args: Mapping[str, Any]) -> _Built:
+        from llm_connector.providers.environment import aws_key, aws_region
+
+        region = aws_region(args["region"])
+        key = aws_key(
+            args["api_key"], args["access_key_id"], args["secret_access_key"], args["session_token"]
+        )
+        url = args["base_url"]
+        if not url:
+            if region is None:
+                raise RequestValidationError(
+                    "region", "Bedrock needs a region: pass region= or set $AWS_REGION"
+                )
+            # China's regions are under amazonaws.com.cn.
+            domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+            url = f"https://bedrock-runtime.{region}.{domain}"
+        return row, key, url, {"_codec": row.codec(region=region)}
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_SyncS]
+        ) -> shapes.Bedrock[_SyncS, httpx.Client]: ...
+        @overload
+        def __get__(
+            self, obj: object, owner: type[_AsyncS]
+        ) -> shapes.Bedrock[_AsyncS, httpx.AsyncClient]: ...
+        def __get__(self, obj: object, owner: type[Any]) -> Any: ...
+
+
 class Mock(_Constructor):
     protocol = "Mock"
 
@@ -397,6 +431,7 @@ class ProviderConstructors:
     anthropic = Anthropic()
     longcat_anthropic = Anthropic()
     anthropic_vertex = Vertex()
+    bedrock = Bedrock()
     google = Standard()
     ollama = Local()
     mock = Mock()

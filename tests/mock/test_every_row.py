@@ -76,6 +76,7 @@ def chat_route(row: ProviderSpec, *, stream: bool) -> str:
         "ollama": f"POST {base}/api/chat",
         "dashscope": f"POST {base}/services/aigc/text-generation/generation",
         "hunyuan": "POST /",
+        "bedrock": f"POST {base}/model/mock-model/{'converse-stream' if stream else 'converse'}",
     }[wire]
 
 

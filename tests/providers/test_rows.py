@@ -27,7 +27,8 @@ ENV_VARS = {name for row in PROVIDERS.values() for name in (*row.api_key_env, *r
 
 @pytest.fixture(autouse=True)
 def no_provider_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS | {"ANTHROPIC_VERTEX_PROJECT_ID", "CLOUD_ML_REGION"}:
+    aws = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    for name in ENV_VARS | aws | {"ANTHROPIC_VERTEX_PROJECT_ID", "CLOUD_ML_REGION"}:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -44,6 +45,7 @@ def build(cls: Any, row: ProviderSpec) -> Any:
         "azure_openai": {"api_key": "k", "endpoint": "https://r.openai.azure.com"},
         "anthropic_vertex": {"project": "p", "region": "us-east5", "access_token": "t"},
         "tencent": {"secret_id": "AKIDid", "secret_key": "secret"},
+        "bedrock": {"region": "us-east-1", "api_key": "k"},
         "ollama": {},
         "mock": {},
     }.get(name, {"api_key": "k"})
@@ -213,6 +215,7 @@ def rows_with_a_transcript() -> dict[str, list[str]]:
         "google": "gemini/*.sse",
         "ollama": "ollama/*.ndjson",
         "lmstudio": "openai-responses/lmstudio-*.sse",
+        "bedrock": "bedrock/*.eventstream",
     }
     for row, pattern in by_folder.items():
         found.setdefault(row, []).extend(str(p.relative_to(data)) for p in data.glob(pattern))
