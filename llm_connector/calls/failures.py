@@ -35,8 +35,18 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-# Where providers put their request id (OpenAI, Anthropic, Azure, Google).
-_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id", "x-goog-request-id")
+# Where providers put their request id (OpenAI, Anthropic, Azure, Google, AWS).
+_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "apim-request-id",
+    "x-goog-request-id",
+    "x-amzn-requestid",
+)
+# Where a provider names its error when the body does not: AWS's x-amzn-ErrorType
+# ("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"), read
+# up to its namespace: https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html
+_ERROR_TYPE_HEADERS = ("x-amzn-errortype",)
 
 # What each phase's transport timeout means for the caller.
 _PHASE_TROUBLE: Mapping[str, str] = {
@@ -133,6 +143,11 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
     return next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
 
 
+def error_type_of(headers: Mapping[str, str]) -> str | None:
+    value = next((headers[h] for h in _ERROR_TYPE_HEADERS if h in headers), None)
+    return value.split(":", 1)[0] or None if value else None
+
+
 def add_request_id(error: LLMError, call: PreparedCall, headers: Mapping[str, str]) -> None:
     """Give an error that came inside a 200 answer (a stream's error event, a JSON error
     body) the request id of that answer, for the provider's support, and the request's
@@ -167,7 +182,7 @@ def status_error(call: PreparedCall, response: Response, body: bytes, now: float
     error = cls(
         info.message,
         status_code=response.status_code,
-        error_type=info.error_type,
+        error_type=info.error_type or error_type_of(headers),
         code=info.code,
         param=info.param,
         request_id=request_id_of(headers) or info.request_id,
