@@ -3,8 +3,9 @@ bounded by the limits (llm_connector/codecs/framing, docs/reliability.md).
 
     PYTHONPATH=. python bench/framing.py
 
-Run by ``nox -s bench`` after bench/run.py. For the SSE and NDJSON readers it measures the
-CPU time of one 8 MiB and one 32 MiB event (a single line) fed in 4 KiB reads, best of
+Run by ``nox -s bench`` after bench/run.py. For the SSE, NDJSON and AWS event stream
+readers it measures the CPU time of one 8 MiB and one 32 MiB event (a single line, or one
+binary message) fed in 4 KiB reads, best of
 5 each, and their ratio (linear: 4x; the target is at most 5x), and the longest single
 ``feed()`` in the best 32 MiB run (the one that completes the line: a join and a decode;
 target at most 50 ms). Each run is a fresh process with glibc's mmap and trim thresholds
@@ -16,7 +17,12 @@ ratio would be the allocator's, not the reader's.
 Then the peak traced memory (tracemalloc) of a 64 MiB line refused at ``max_event_bytes``
 = 16 MiB, of a 512 MiB gzip bomb (0.5 MB on the wire) read whole through
 ``BodyCollector`` and refused at ``max_body_bytes`` = 64 MiB, and of a gzip bomb of one
-endless SSE event through ``raw_frames`` refused at 16 MiB. Prints a markdown table.
+endless SSE event through ``raw_frames`` refused at 16 MiB.
+
+Last, the event stream reader's CPU per event on a recorded Bedrock stream (one message
+per read, as Bedrock flushes them), against a floor of the stdlib alone: ``struct`` for the
+prelude and the header lengths, ``zlib.crc32`` for both checksums, the payload decoded, no
+objects. Prints a markdown table.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from llm_connector.codecs.framing.content import BodyCollector, BodyDecoder, raw_frames
+from llm_connector.codecs.framing.eventstream import EventStreamReader
 from llm_connector.codecs.framing.ndjson import NDJSONReader
 from llm_connector.codecs.framing.sse import SSEReader
 from llm_connector.errors import ResponseTooLargeError
@@ -46,10 +53,28 @@ Make = Callable[[], Any]
 
 
 def one_event(framing: str, size: int) -> bytes:
-    """One event (SSE) or line (NDJSON) whose data is ``size`` bytes."""
+    """One event (SSE), line (NDJSON) or message (event stream) whose data is ``size``
+    bytes."""
     if framing == "sse":
         return b"data: " + b"x" * size + b"\n\n"
+    if framing == "eventstream":
+        return eventstream_message(b'{"a":"' + b"x" * (size - 8) + b'"}')
     return b'{"a":"' + b"x" * (size - 8) + b'"}\n'
+
+
+def eventstream_message(payload: bytes, event_type: bytes = b"contentBlockDelta") -> bytes:
+    """One AWS event stream message with Bedrock's three string headers."""
+    headers = b""
+    for name, value in (
+        (b":event-type", event_type),
+        (b":content-type", b"application/json"),
+        (b":message-type", b"event"),
+    ):
+        headers += bytes([len(name)]) + name + b"\x07" + struct.pack(">H", len(value)) + value
+    prelude = struct.pack(">II", 16 + len(headers) + len(payload), len(headers))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    message = prelude + headers + payload
+    return message + struct.pack(">I", zlib.crc32(message))
 
 
 def timed_run(make: Make, reads: list[bytes]) -> tuple[float, float]:
@@ -73,6 +98,7 @@ def timed_run(make: Make, reads: list[bytes]) -> tuple[float, float]:
 READERS: dict[str, Make] = {
     "sse": lambda: SSEReader(64 * MiB),
     "ndjson": lambda: NDJSONReader(64 * MiB),
+    "eventstream": lambda: EventStreamReader(64 * MiB),
 }
 
 
@@ -121,6 +147,9 @@ def endless_line(make: Make, framing: str, total: int) -> Callable[[], object]:
     input is not what is measured)."""
     piece = b"x" * 65536
     first = b"data: " if framing == "sse" else b'{"a":"'
+    if framing == "eventstream":
+        # The prelude of a message of ``total`` bytes: refused as soon as it is read.
+        first = eventstream_message(b"x" * total)[:12]
 
     def run() -> None:
         reader = make()
@@ -188,6 +217,7 @@ def rows() -> Iterator[tuple[str, str, str, str]]:
     refusing: dict[str, Make] = {
         "sse": lambda: SSEReader(16 * MiB),
         "ndjson": lambda: NDJSONReader(16 * MiB),
+        "eventstream": lambda: EventStreamReader(16 * MiB),
     }
     for framing, make in refusing.items():
         peak = peak_of(endless_line(make, framing, 64 * MiB))
@@ -203,6 +233,82 @@ def rows() -> Iterator[tuple[str, str, str, str]]:
         f"gzip bomb ({len(bomb) / 1e6:.2f} MB -> 512 MiB), one SSE event, refused at 16 MiB",
         peak,
         16,
+    )
+    yield from eventstream_rows()
+
+
+#: A recorded ConverseStream body (tests/data/bedrock, MANIFEST.md): 33 messages.
+RECORDING = "tests/data/bedrock/stream-text-nova-micro.eventstream"
+PER_EVENT_ROUNDS = 300
+#: The reader's CPU per event over the floor's, at most.
+MAX_EVENT_RATIO = 3.0
+
+
+def _messages(body: bytes) -> list[bytes]:
+    out, pos = [], 0
+    while pos < len(body):
+        (total,) = struct.unpack_from(">I", body, pos)
+        out.append(body[pos : pos + total])
+        pos += total
+    return out
+
+
+def floor_reader(reads: list[bytes]) -> int:
+    """The least a reader of whole messages must do: both CRCs, the header block walked
+    to its ``:event-type``, the payload decoded."""
+    count = 0
+    unpack = struct.unpack_from
+    crc32 = zlib.crc32
+    for message in reads:
+        total, headers_length, prelude_crc = unpack(">III", message, 0)
+        if (
+            crc32(message[:8]) != prelude_crc
+            or crc32(message[: total - 4]) != unpack(">I", message, total - 4)[0]
+        ):
+            raise ValueError("CRC")
+        pos, end = 12, 12 + headers_length
+        headers = {}
+        while pos < end:
+            size = message[pos]
+            name = message[pos + 1 : pos + 1 + size]
+            (length,) = unpack(">H", message, pos + 2 + size)
+            headers[name] = message[pos + 4 + size : pos + 4 + size + length]
+            pos += 4 + size + length
+        message[end : total - 4].decode("utf-8")
+        count += 1
+    return count
+
+
+def ours(reads: list[bytes]) -> int:
+    reader = EventStreamReader()
+    count = 0
+    for data in reads:
+        count += len(reader.feed(data))
+    return count + len(reader.close())
+
+
+def per_event(run: Callable[[list[bytes]], int], reads: list[bytes]) -> float:
+    """Microseconds of CPU per event, best of RUNS."""
+    times = []
+    for _ in range(RUNS):
+        cpu = time.process_time()
+        events = sum(run(reads) for _ in range(PER_EVENT_ROUNDS))
+        times.append((time.process_time() - cpu) / events)
+    return min(times) * 1e6
+
+
+def eventstream_rows() -> Iterator[tuple[str, str, str, str]]:
+    with open(RECORDING, "rb") as file:
+        reads = _messages(file.read())
+    floor = per_event(floor_reader, reads)
+    reader = per_event(ours, reads)
+    ratio = reader / floor
+    yield (
+        f"eventstream: CPU per event, {len(reads)}-message Bedrock recording, one message per "
+        f"read (best of {RUNS}); floor: struct + zlib.crc32 only",
+        f"{reader:.2f} us vs {floor:.2f} us = {ratio:.2f}x",
+        f"<= {MAX_EVENT_RATIO:.0f}x",
+        "yes" if ratio <= MAX_EVENT_RATIO else "NO",
     )
 
 

@@ -181,3 +181,13 @@ def test_oversized_message_refused_from_its_prelude() -> None:
         EventStreamReader(200).feed(big)
     # At the limit exactly, accepted.
     assert len(_read([big], limit=len(big))) == 1
+
+
+def test_corruption_found_however_the_message_arrives() -> None:
+    # The CRC of a message kept up as its bytes arrive must still catch a changed byte.
+    bad = bytearray(event("contentBlockDelta", {"delta": {"text": "x" * 100}}))
+    bad[40] ^= 0x01
+    for size in (1, 7, 64):
+        pieces = [bytes(bad[i : i + size]) for i in range(0, len(bad), size)]
+        with pytest.raises(StreamDecodeError, match="CRC32"):
+            _read(pieces)

@@ -49,7 +49,6 @@ _FIXED: Mapping[int, struct.Struct] = {
     5: struct.Struct(">q"),
     8: struct.Struct(">q"),  # timestamp: milliseconds since the epoch
 }
-_LENGTH = struct.Struct(">H")
 
 
 class EventStreamFrame:
@@ -71,27 +70,31 @@ class EventStreamFrame:
         return f"EventStreamFrame({self.message_type}:{self.event}, {self.data[:60]!r})"
 
 
-def parse_headers(raw: bytes | memoryview) -> dict[str, HeaderValue]:
-    """A message's header block; raises StreamDecodeError when it does not parse."""
+def parse_headers(
+    raw: bytes | bytearray, start: int = 0, end: int | None = None
+) -> dict[str, HeaderValue]:
+    """The header block ``raw[start:end]`` of a message; raises StreamDecodeError when it
+    does not parse."""
     headers: dict[str, HeaderValue] = {}
-    pos, end = 0, len(raw)
+    pos = start
+    end = len(raw) if end is None else end
     try:
         while pos < end:
             size = raw[pos]
-            name = bytes(raw[pos + 1 : pos + 1 + size]).decode("utf-8")
-            pos += 1 + size
-            kind = raw[pos]
-            pos += 1
+            name_end = pos + 1 + size
+            name = raw[pos + 1 : name_end].decode("utf-8")
+            kind = raw[name_end]
+            pos = name_end + 1
             value: HeaderValue
-            if kind in (0, 1):
-                value = kind == 0
-            elif kind in (6, 7):
-                (length,) = _LENGTH.unpack_from(raw, pos)
-                data = bytes(raw[pos + 2 : pos + 2 + length])
+            if kind == 7 or kind == 6:  # string (all Bedrock sends), bytes
+                length = (raw[pos] << 8) | raw[pos + 1]
+                data = raw[pos + 2 : pos + 2 + length]
                 if len(data) != length:
                     raise IndexError
-                value = data.decode("utf-8") if kind == 7 else data
+                value = data.decode("utf-8") if kind == 7 else bytes(data)
                 pos += 2 + length
+            elif kind in (0, 1):
+                value = kind == 0
             elif kind == 9:
                 value = bytes(raw[pos : pos + 16])
                 if len(value) != 16:
@@ -111,21 +114,24 @@ def parse_headers(raw: bytes | memoryview) -> dict[str, HeaderValue]:
     return headers
 
 
+# The header that names a message, by its :message-type.
+_NAME_HEADER: Mapping[str, str] = {"exception": ":exception-type", "error": ":error-code"}
+
+
 def _frame(message: bytes | bytearray, total: int, headers_length: int) -> EventStreamFrame:
-    view = memoryview(message)
-    headers = parse_headers(view[12 : 12 + headers_length])
-    payload = bytes(view[12 + headers_length : total - 4]).decode("utf-8", "replace")
+    end = 12 + headers_length
+    headers = parse_headers(message, 12, end)
+    payload = str(memoryview(message)[end : total - 4], "utf-8", "replace")
     message_type = headers.get(":message-type")
     kind = message_type if isinstance(message_type, str) else "event"
-    name_header = {"exception": ":exception-type", "error": ":error-code"}.get(kind, ":event-type")
-    name = headers.get(name_header)
+    name = headers.get(_NAME_HEADER.get(kind, ":event-type"))
     return EventStreamFrame(name if isinstance(name, str) else "", payload, kind, headers)
 
 
 class EventStreamReader:
     """The event stream frame reader (see the module docstring and ``codecs/framing``)."""
 
-    __slots__ = ("_buffer", "_error", "_limit")
+    __slots__ = ("_buffer", "_crc", "_crc_at", "_error", "_limit")
 
     def __init__(self, max_event_bytes: int = DEFAULT_SIZE_LIMITS.max_event_bytes) -> None:
         self._limit = max_event_bytes
@@ -134,6 +140,10 @@ class EventStreamReader:
     def _reset(self) -> None:
         # The unfinished message's bytes.
         self._buffer = bytearray()
+        # The CRC32 of its first ``_crc_at`` bytes, kept up as they arrive: the read that
+        # completes a long message checks only its own bytes.
+        self._crc = 0
+        self._crc_at = 0
         # Set once the body was found bad: raised by every feed and once by close.
         self._error: StreamDecodeError | None = None
 
@@ -162,12 +172,21 @@ class EventStreamReader:
                     raise ResponseTooLargeError(
                         "max_event_bytes", self._limit, "an event stream message"
                     )
+                held = buffer and pos == 0  # the message the running CRC is of
                 if size - pos < total:
+                    if held:
+                        upto = min(size, total - 4)
+                        self._crc = zlib.crc32(memoryview(buffer)[self._crc_at : upto], self._crc)
+                        self._crc_at = upto
                     break
-                message = source[pos : pos + total]
+                # The usual read is one whole message: no copy of it then.
+                message = source if total == size else source[pos : pos + total]
                 (crc,) = _CRC.unpack_from(message, total - 4)
-                if zlib.crc32(memoryview(message)[: total - 4]) != crc:
+                start, running = (self._crc_at, self._crc) if held else (0, 0)
+                if zlib.crc32(memoryview(message)[start : total - 4], running) != crc:
                     raise StreamDecodeError("an event stream message's CRC32 is wrong")
+                if held:
+                    self._crc = self._crc_at = 0
                 frames.append(_frame(message, total, headers_length))
                 pos += total
         except StreamDecodeError as exc:
@@ -184,6 +203,7 @@ class EventStreamReader:
         """Keep nothing; hand out the messages completed before the bad one and raise at
         the next call, or raise now if there are none."""
         self._buffer = bytearray()
+        self._crc = self._crc_at = 0
         self._error = error
         if frames:
             return frames
