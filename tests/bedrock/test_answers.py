@@ -397,3 +397,20 @@ def test_every_recording_is_here() -> None:
     corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "raw" / "bedrock"
     if corpus.is_dir():
         assert {p.name for p in corpus.iterdir()} <= names
+
+
+def test_the_responses_api_through_converse() -> None:
+    from llm_connector.responses import ResponsesRequest
+
+    server = MockServer(MockReply.text("Bonjour"), provider="bedrock")
+    client = Client.mock(server)
+    assert client.invoke_responses(ResponsesRequest(model=MODEL, input="hi")).output_text == (
+        "Bonjour"
+    )
+    stream = client.invoke_responses_stream(ResponsesRequest(model=MODEL, input="hi", stream=True))
+    list(stream)
+    assert stream.final_response().output_text == "Bonjour"
+    assert server.routes == [
+        "POST /model/us.amazon.nova-micro-v1:0/converse",
+        "POST /model/us.amazon.nova-micro-v1:0/converse-stream",
+    ]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from llm_connector.errors import IncompleteStreamError, StreamDecodeError
 from llm_connector.types import ChatRequest, ChatResponse, Message, StreamingResponse
 from tests.support.bedrock_eventstream import EVENTSTREAM_PATHS, walk
 from tests.support.bedrock_oracle import expected
@@ -142,3 +143,19 @@ def test_every_split_sync_and_async(path: Path) -> None:
     for offset, mode in enumerate(("sync", "async")):
         chunkings = [split_at(body, [cut]) for cut in _cuts(body, offset)]
         assert mismatches(WIRE, mode, chunkings, reference) == [], mode  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_stream_cut_short_keeps_what_arrived(mode: str) -> None:
+    body = (EVENTSTREAM_PATHS[0].parent / "stream-text-nova-micro.eventstream").read_bytes()
+    whole = expected(body).content
+    starts = [start for start, _ in walk(body)]
+    # Inside a message (the reader's error) and at message boundaries before messageStop
+    # (the decoder's: no messageStop came).
+    cuts = [starts[5] + 7, starts[12] + 30, starts[20], starts[-2] - 1, starts[-2]]
+    for outcome in run(WIRE, mode, [[body[:cut]] for cut in cuts], CONTENT_TYPE):  # type: ignore[arg-type]
+        error = outcome.error
+        assert error is not None
+        assert error.type in (StreamDecodeError, IncompleteStreamError), error
+        assert error.partial is not None and whole.startswith(error.partial.content)
+        assert error.partial.content
