@@ -213,6 +213,12 @@ class ChainRun(Generic[_ClientT]):
         self._request = request
         self._index = -1
         self.skipped: list[SkippedMember] = []
+        self._told = 0
+
+    def untold(self) -> list[SkippedMember]:
+        """The members skipped since the last call, for the chain's ``on_fallback`` hooks."""
+        told, self._told = self._told, len(self.skipped)
+        return self.skipped[told:]
 
     def next(self) -> FallbackMember[_ClientT] | None:
         """The next member to ask (None: none is left); records those skipped on the way."""

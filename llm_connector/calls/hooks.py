@@ -31,7 +31,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -39,6 +39,9 @@ from llm_connector.calls.redact import redact_text
 from llm_connector.errors import LLMError, RequestValidationError
 from llm_connector.types._request import SECRET_HEADERS
 from llm_connector.types._value import FrozenValue
+
+if TYPE_CHECKING:
+    from llm_connector.types._route import SkippedMember
 
 logger = logging.getLogger("llm_connector")
 
@@ -131,7 +134,8 @@ ResponseHook: TypeAlias = Callable[[ResponseInfo], object]
 RetryHook: TypeAlias = Callable[[RetryInfo], object]
 
 #: What a hook is called with.
-HookInfo: TypeAlias = RequestInfo | ResponseInfo | RetryInfo
+#: What a hook receives (a fallback chain's ``on_fallback`` hooks: a ``SkippedMember``).
+HookInfo: TypeAlias = "RequestInfo | ResponseInfo | RetryInfo | SkippedMember"
 #: The hooks of one event.
 Callbacks: TypeAlias = tuple[Callable[[Any], object], ...]
 

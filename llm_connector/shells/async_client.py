@@ -20,12 +20,13 @@ from llm_connector.shells.base import ShellBase
 from llm_connector.shells.http import POOL_LIMITS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from llm_connector.calls.fallback import FallbackMember, FallbackPolicy
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.responses import ResponsesRequest, ResponsesResponse
     from llm_connector.shells.async_fallback import AsyncFallback
+    from llm_connector.shells.fallback_base import FallbackHook
     from llm_connector.types import ChatRequest, ChatResponse
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails
@@ -61,6 +62,7 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         members: Sequence[AsyncClient | FallbackMember[AsyncClient] | str],
         *,
         policy: FallbackPolicy | None = None,
+        on_fallback: FallbackHook | Iterable[FallbackHook] | None = None,
     ) -> AsyncFallback:
         """A fallback chain: the same calls as a client, each going to the first member
         that answers (docs/fallback.md). ``members`` are clients (each with its ``model``,
@@ -73,11 +75,12 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         member then cools down (``policy.cooldown``, or the provider's ``Retry-After``). A
         member that cannot take the request is skipped with its reason. Each answer's
         ``route`` says which member gave it and why those before it did not; when none
-        did, ``FallbackExhaustedError`` holds every member's error.
+        did, ``FallbackExhaustedError`` holds every member's error. ``on_fallback`` is
+        called with each member a call passes over (a ``SkippedMember``), as it happens.
         """
         from llm_connector.shells.async_fallback import AsyncFallback
 
-        return AsyncFallback(members, client_class=cls, policy=policy)
+        return AsyncFallback(members, client_class=cls, policy=policy, on_fallback=on_fallback)
 
     def _new_steps(self, http: httpx.AsyncClient) -> AsyncSteps:
         return AsyncSteps(http)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from llm_connector.calls.hooks import afire
 from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
 from llm_connector.shells.async_streams import (
@@ -22,6 +23,7 @@ from llm_connector.shells.fallback_base import (
 )
 
 if TYPE_CHECKING:
+    from llm_connector.calls.fallback import ChainRun, FallbackMember
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
     from llm_connector.shells.async_client import AsyncClient
     from llm_connector.shells.async_streams import _AsyncStream
@@ -87,7 +89,10 @@ class AsyncFallbackStreamContext(
 
 class AsyncFallback(FallbackBase["AsyncClient"]):
     """A fallback chain of asyncio clients: ``AsyncClient.fallback([...])``, the twin of
-    :class:`~llm_connector.Fallback`. Safe to share between tasks."""
+    :class:`~llm_connector.Fallback`. Safe to share between tasks; its ``on_fallback``
+    hooks may be ``async def``."""
+
+    _awaits_hooks = True
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         """``AsyncClient.chat`` on the first member that answers."""
@@ -127,13 +132,23 @@ class AsyncFallback(FallbackBase["AsyncClient"]):
         """``AsyncClient.embed`` on the first member that answers."""
         return await self._ask(request, lambda client, r: client.embed(r))
 
+    async def _next(self, run: ChainRun[AsyncClient]) -> FallbackMember[AsyncClient] | None:
+        member = run.next()
+        await self._tell(run)
+        return member
+
+    async def _tell(self, run: ChainRun[AsyncClient]) -> None:
+        for skipped in run.untold():
+            await afire(self._on_fallback, skipped)
+
     async def _ask(self, request: Any, ask: Callable[[AsyncClient, Any], Awaitable[_T]]) -> _T:
         run = self._run(request)
-        while (member := run.next()) is not None:
+        while (member := await self._next(run)) is not None:
             try:
                 answer = await ask(member.client, run.request_for(member))
             except LLMError as exc:
                 run.failed(member, exc)
+                await self._tell(run)
                 continue
             return routed(answer, run.route(member))
         raise run.exhausted()
@@ -160,11 +175,12 @@ class AsyncFallback(FallbackBase["AsyncClient"]):
         open_stream: Callable[[AsyncClient, Any], Awaitable[_AsyncStream[ItemT, AnswerT]]],
     ) -> AsyncFallbackStream[ItemT, AnswerT]:
         run = self._run(request)
-        while (member := run.next()) is not None:
+        while (member := await self._next(run)) is not None:
             try:
                 stream = await open_stream(member.client, run.request_for(member))
             except LLMError as exc:
                 run.failed(member, exc)
+                await self._tell(run)
                 continue
             try:
                 # The member held back what came before its first content: an item here
@@ -173,6 +189,7 @@ class AsyncFallback(FallbackBase["AsyncClient"]):
             except LLMError as exc:
                 await stream.aclose()
                 run.failed(member, exc)
+                await self._tell(run)
                 continue
             except BaseException:
                 await stream.aclose()

@@ -3,7 +3,7 @@ and the stream object's bookkeeping (no I/O; the decisions are in calls/fallback
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -16,10 +16,11 @@ from llm_connector.calls.fallback import (
     Health,
     members_of,
 )
+from llm_connector.calls.hooks import check_sync
 from llm_connector.errors import RequestValidationError
-from llm_connector.types._route import Route
+from llm_connector.types._route import Route, SkippedMember
 
-__all__ = ["FallbackBase", "FallbackStreamBase", "routed"]
+__all__ = ["FallbackBase", "FallbackHook", "FallbackStreamBase", "routed"]
 
 _ClientT = TypeVar("_ClientT")
 _StreamT = TypeVar("_StreamT")
@@ -29,6 +30,26 @@ _T = TypeVar("_T")
 NOTHING: Any = object()
 
 
+#: A chain's ``on_fallback`` hook: called with each member a call passes over.
+FallbackHook = Callable[[SkippedMember], object]
+
+
+def hooks_of(
+    value: FallbackHook | Iterable[FallbackHook] | None, *, awaits: bool
+) -> tuple[FallbackHook, ...]:
+    """The ``on_fallback`` hooks, checked as a client's hooks are (a blocking chain refuses
+    a coroutine function)."""
+    if value is None:
+        return ()
+    hooks = (value,) if callable(value) else tuple(value)
+    for hook in hooks:
+        if not callable(hook):
+            raise RequestValidationError("on_fallback", f"a hook must be callable, got {hook!r}")
+        if not awaits:
+            check_sync("on_fallback", hook)
+    return hooks
+
+
 class FallbackBase(Generic[_ClientT]):
     """A fallback chain: its members (``FallbackMember``s, in order), its rules
     (``policy``), and when each member may be asked again (shared by all its calls).
@@ -36,12 +57,16 @@ class FallbackBase(Generic[_ClientT]):
     ``"provider/model"`` name is built with its ``from_model`` (and closed with the
     chain)."""
 
+    #: Whether the chain awaits what an ``on_fallback`` hook returns (the asyncio chain).
+    _awaits_hooks = False
+
     def __init__(
         self,
         members: Sequence[_ClientT | FallbackMember[_ClientT] | str],
         *,
         client_class: type[_ClientT],
         policy: FallbackPolicy | None = None,
+        on_fallback: FallbackHook | Iterable[FallbackHook] | None = None,
         _clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         if policy is not None and not isinstance(policy, FallbackPolicy):
@@ -61,6 +86,7 @@ class FallbackBase(Generic[_ClientT]):
         #: The members' clients the chain built from names, which it closes.
         self._owned = tuple(built.values())
         self.policy = policy or FallbackPolicy()
+        self._on_fallback = hooks_of(on_fallback, awaits=self._awaits_hooks)
         self._health = Health(len(self.members))
         self._clock = _clock
 

@@ -14,11 +14,12 @@ from llm_connector.shells.http import POOL_LIMITS
 from llm_connector.shells.sync_streams import ChatStream, ResponsesStream, SyncSteps
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from llm_connector.calls.fallback import FallbackMember, FallbackPolicy
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.responses import ResponsesRequest, ResponsesResponse
+    from llm_connector.shells.fallback_base import FallbackHook
     from llm_connector.shells.sync_fallback import Fallback
     from llm_connector.types import ChatRequest, ChatResponse
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
@@ -49,6 +50,7 @@ class Client(ShellBase[httpx.Client, SyncSteps]):
         members: Sequence[Client | FallbackMember[Client] | str],
         *,
         policy: FallbackPolicy | None = None,
+        on_fallback: FallbackHook | Iterable[FallbackHook] | None = None,
     ) -> Fallback:
         """A fallback chain: the same calls as a client, each going to the first member
         that answers (docs/fallback.md). ``members`` are clients (each with its ``model``,
@@ -61,11 +63,12 @@ class Client(ShellBase[httpx.Client, SyncSteps]):
         member then cools down (``policy.cooldown``, or the provider's ``Retry-After``). A
         member that cannot take the request is skipped with its reason. Each answer's
         ``route`` says which member gave it and why those before it did not; when none
-        did, ``FallbackExhaustedError`` holds every member's error.
+        did, ``FallbackExhaustedError`` holds every member's error. ``on_fallback`` is
+        called with each member a call passes over (a ``SkippedMember``), as it happens.
         """
         from llm_connector.shells.sync_fallback import Fallback
 
-        return Fallback(members, client_class=cls, policy=policy)
+        return Fallback(members, client_class=cls, policy=policy, on_fallback=on_fallback)
 
     def _new_steps(self, http: httpx.Client) -> SyncSteps:
         return SyncSteps(http)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from llm_connector.calls.hooks import fire
 from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
 from llm_connector.shells.fallback_base import (
@@ -19,6 +20,7 @@ from llm_connector.shells.fallback_base import (
 from llm_connector.shells.sync_streams import ChatStream, ResponsesStream
 
 if TYPE_CHECKING:
+    from llm_connector.calls.fallback import ChainRun, FallbackMember
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
     from llm_connector.shells.sync_client import Client
     from llm_connector.shells.sync_streams import _Stream
@@ -109,13 +111,23 @@ class Fallback(FallbackBase["Client"]):
         """``Client.embed`` on the first member that answers."""
         return self._ask(request, lambda client, r: client.embed(r))
 
+    def _next(self, run: ChainRun[Client]) -> FallbackMember[Client] | None:
+        member = run.next()
+        self._tell(run)
+        return member
+
+    def _tell(self, run: ChainRun[Client]) -> None:
+        for skipped in run.untold():
+            fire(self._on_fallback, skipped)
+
     def _ask(self, request: Any, ask: Callable[[Client, Any], _T]) -> _T:
         run = self._run(request)
-        while (member := run.next()) is not None:
+        while (member := self._next(run)) is not None:
             try:
                 answer = ask(member.client, run.request_for(member))
             except LLMError as exc:
                 run.failed(member, exc)
+                self._tell(run)
                 continue
             return routed(answer, run.route(member))
         raise run.exhausted()
@@ -140,11 +152,12 @@ class Fallback(FallbackBase["Client"]):
         self, request: Any, open_stream: Callable[[Client, Any], _Stream[ItemT, AnswerT]]
     ) -> FallbackStream[ItemT, AnswerT]:
         run = self._run(request)
-        while (member := run.next()) is not None:
+        while (member := self._next(run)) is not None:
             try:
                 stream = open_stream(member.client, run.request_for(member))
             except LLMError as exc:
                 run.failed(member, exc)
+                self._tell(run)
                 continue
             try:
                 # The member held back what came before its first content: an item here
@@ -153,6 +166,7 @@ class Fallback(FallbackBase["Client"]):
             except LLMError as exc:
                 stream.close()
                 run.failed(member, exc)
+                self._tell(run)
                 continue
             except BaseException:
                 stream.close()

@@ -29,6 +29,7 @@ from llm_connector import (
 from llm_connector.responses import ResponsesRequest
 from llm_connector.types import ChatRequest, ImagePart, Message, TextPart
 from llm_connector.types._embedding import EmbedRequest
+from llm_connector.types._route import SkippedMember
 from tests.support.chains import Clocked, chain_of, mock_member
 from tests.support.facade import Mode
 
@@ -342,3 +343,42 @@ def test_a_chain_refuses_bad_members_and_rules() -> None:
         FallbackPolicy(max_cooldown=float("nan"))
     with pytest.raises(RequestValidationError, match=r"^switch_on: must be a tuple"):
         FallbackPolicy(switch_on=(ValueError,))  # type: ignore[arg-type]
+
+
+async def test_on_fallback_hooks_hear_of_each_member_passed_over(mode: Mode) -> None:
+    clocked = Clocked()
+    first, second = servers(MockReply.error(529, "overloaded"))
+    heard: list[tuple[str, str]] = []
+
+    def hear(skipped: SkippedMember) -> None:
+        heard.append((skipped.member, skipped.kind))
+
+    async def hear_async(skipped: SkippedMember) -> None:
+        heard.append((skipped.member, "awaited"))
+
+    def broken(skipped: SkippedMember) -> None:
+        raise RuntimeError("a broken hook")
+
+    hooks: list[Any] = [hear, broken] if mode == "sync" else [hear, broken, hear_async]
+    chain = chain_of(
+        mode,
+        [mock_member(mode, first), mock_member(mode, second)],
+        clocked=clocked,
+        on_fallback=hooks,
+    )
+    await chain.chat(REQUEST)
+    await chain.chat(REQUEST)
+    expected = [("mock (anthropic)/model-a", "failed"), ("mock (anthropic)/model-a", "cooling")]
+    if mode == "async":
+        expected = [expected[0], ("mock (anthropic)/model-a", "awaited"), expected[1]]
+        expected.append(("mock (anthropic)/model-a", "awaited"))
+    assert heard == expected
+
+
+def test_a_blocking_chain_refuses_an_async_hook() -> None:
+    async def hook(skipped: SkippedMember) -> None: ...
+
+    with pytest.raises(RequestValidationError, match=r"^on_fallback: .*hook.* is a coroutine"):
+        Client.fallback([Client.mock()], on_fallback=hook)
+    with pytest.raises(RequestValidationError, match=r"^on_fallback: a hook must be callable"):
+        Client.fallback([Client.mock()], on_fallback=[42])  # type: ignore[list-item]

@@ -95,10 +95,11 @@ def chain_of(
     *,
     policy: FallbackPolicy | None = None,
     clocked: Clocked | None = None,
+    on_fallback: Any = None,
 ) -> ChainApi:
     """A chain of ``mode`` over ``members`` (clients of that mode), on ``clocked``'s
     clock when given."""
-    options: dict[str, Any] = {"policy": policy}
+    options: dict[str, Any] = {"policy": policy, "on_fallback": on_fallback}
     if clocked is not None:
         options["_clock"] = clocked.clock
     if mode == "sync":
