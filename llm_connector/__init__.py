@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from llm_connector.responses import ResponsesRequest, ResponsesResponse, ResponsesStreamEvent
     from llm_connector.shells.async_fallback import AsyncFallback, AsyncFallbackStream
     from llm_connector.shells.sync_fallback import Fallback, FallbackStream
+    from llm_connector.telemetry import instrument, uninstrument
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._response import ChatResponse, StreamingResponse, Usage
     from llm_connector.types._route import Route, SkippedMember
@@ -102,6 +103,9 @@ _LAZY: dict[str, str] = {
     "Route": "llm_connector.types._route",
     "SkippedMember": "llm_connector.types._route",
     "ProviderInfo": "llm_connector.providers.spec",
+    # OpenTelemetry (the otel extra): nothing of it loads until instrument() is called.
+    "instrument": "llm_connector.telemetry",
+    "uninstrument": "llm_connector.telemetry",
 }
 
 __all__ = [
@@ -171,8 +175,10 @@ __all__ = [
     "UnsupportedFeatureError",
     "Usage",
     "__version__",
+    "instrument",
     "provider_info",
     "supported_providers",
+    "uninstrument",
 ]
 
 

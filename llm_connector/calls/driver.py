@@ -7,12 +7,19 @@ attempts and their backoff, ``Retry-After``, the deadlines of every phase, the h
 each attempt, and the fallback of a Responses API call to chat completions. The blocking
 and the asyncio shell execute the steps with their own HTTP client and nothing else, so the
 two clients behave the same by construction. Streamed calls go on in ``streaming.py``.
+
+An observed call (``llm_connector.instrument``: spans and metrics) carries its observer on
+its ``PreparedCall``; :func:`observed` tells it how a whole call ended, ``streaming.py``
+how a stream did. Unobserved, a call costs one ``is None`` test more.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
+from urllib.parse import urlsplit
+
+import attrs
 
 from llm_connector.calls.attempt_log import Attempt, retry_info
 from llm_connector.calls.failures import (
@@ -24,6 +31,7 @@ from llm_connector.calls.failures import (
     transport_error,
     unreadable,
 )
+from llm_connector.calls.hooks import OBSERVING, CallStart
 from llm_connector.calls.limits import phase_limits
 from llm_connector.calls.prepare import ignore_body
 from llm_connector.calls.redirects import follow, is_redirect
@@ -42,7 +50,7 @@ from llm_connector.errors import APIConnectionError, APIStatusError, LLMError, R
 
 if TYPE_CHECKING:
     from llm_connector.calls.clock import Clock
-    from llm_connector.calls.hooks import HookSet
+    from llm_connector.calls.hooks import CallObserver, HookSet, Observe
     from llm_connector.calls.limits import Attempts
     from llm_connector.calls.prepare import CallSettings, PreparedCall
     from llm_connector.calls.responses_route import ResponsesCall
@@ -53,7 +61,7 @@ if TYPE_CHECKING:
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails, ModelPage
 
-__all__ = ["MAX_MODEL_PAGES", "Answer", "CallDriver", "ModelPager"]
+__all__ = ["MAX_MODEL_PAGES", "Answer", "CallDriver", "ModelPager", "observed"]
 
 _T = TypeVar("_T")
 
@@ -77,12 +85,19 @@ class CallDriver:
         self.settings = settings
         self.hooks = hooks
         self.clock = clock
+        #: This client's own observer factory (``instrument(client)``); None: the
+        #: process's (``OBSERVING``), if any.
+        self.observe: Observe | None = None
 
     # -- the operations ------------------------------------------------------------------
 
     def chat(self, request: ChatRequest) -> Steps[ChatResponse]:
         call = self.settings.prepare_chat(request, stream=False)
-        return self.fetch(call, self.settings.codec.parse_chat)
+        observer = self._observer("chat", call, request, stream=False)
+        if observer is None:
+            return self.fetch(call, self.settings.codec.parse_chat)
+        call = attrs.evolve(call, observer=observer)
+        return observed(self.fetch(call, self.settings.codec.parse_chat), observer)
 
     def chat_stream(
         self, request: ChatRequest, *, held: bool = False
@@ -92,11 +107,18 @@ class CallDriver:
         from llm_connector.calls.streaming import StreamRun
 
         call = self.settings.prepare_chat(request, stream=True)
+        observer = self._observer("chat", call, request, stream=True)
+        if observer is not None:
+            call = attrs.evolve(call, observer=observer)
         return StreamRun(self, call, ChatSource(self.settings.codec), held=held)
 
     def invoke_responses(self, request: ResponsesRequest) -> Steps[ResponsesResponse]:
         call = self.settings.prepare_responses(request, stream=False)
-        return self._responses(call)
+        observer = self._observer("chat", call.call, request, stream=False)
+        if observer is None:
+            return self._responses(call)
+        call = attrs.evolve(call, call=attrs.evolve(call.call, observer=observer))
+        return observed(self._responses(call), observer)
 
     def _responses(self, call: ResponsesCall) -> Steps[ResponsesResponse]:
         try:
@@ -113,6 +135,9 @@ class CallDriver:
         from llm_connector.calls.streaming import StreamRun
 
         call = self.settings.prepare_responses(request, stream=True)
+        observer = self._observer("chat", call.call, request, stream=True)
+        if observer is not None:
+            call = attrs.evolve(call, call=attrs.evolve(call.call, observer=observer))
         return StreamRun(self, call.call, call.source, call, held=held)
 
     def models(
@@ -129,7 +154,11 @@ class CallDriver:
 
     def embed(self, request: EmbedRequest) -> Steps[EmbedResponse]:
         call = self.settings.prepare_embed(request)
-        return self.fetch(call, self.settings.codec.parse_embed)
+        observer = self._observer("embeddings", call, request, stream=False)
+        if observer is None:
+            return self.fetch(call, self.settings.codec.parse_embed)
+        call = attrs.evolve(call, observer=observer)
+        return observed(self.fetch(call, self.settings.codec.parse_embed), observer)
 
     def count_tokens(self, request: ChatRequest) -> Steps[int]:
         call = self.settings.prepare_count_tokens(request)
@@ -147,6 +176,36 @@ class CallDriver:
     def show_model(self, name: str) -> Steps[ModelDetails]:
         call = self.settings.prepare_model_operation(self.settings.codec.build_show_model, name)
         return self.fetch(call, self.settings.parse_show_model(name))
+
+    def _observer(
+        self, operation: str, call: PreparedCall, request: object, *, stream: bool
+    ) -> CallObserver | None:
+        """The observer of a call about to begin, if this client or the process is
+        instrumented (one attribute test each when not)."""
+        observe = self.observe
+        if observe is None:
+            observe = OBSERVING.current
+            if observe is None:
+                return None
+        url = urlsplit(call.spec.url)
+        try:
+            port = url.port
+        except ValueError:
+            port = None
+        if port is None:
+            port = {"https": 443, "http": 80}.get(url.scheme)
+        settings = self.settings
+        start = CallStart(
+            operation,
+            settings.row.name,
+            settings.name,
+            call.model,
+            url.hostname,
+            port,
+            stream,
+            request,
+        )
+        return observe(start)
 
     # -- attempts ------------------------------------------------------------------------
 
@@ -236,9 +295,25 @@ class CallDriver:
         """Log that the failed attempt is retried after ``delay`` seconds and tell the
         ``on_retry`` hooks (a stream that failed before its first content comes here too)."""
         info = retry_info(self.settings.name, call, attempts, error, delay, stream=stream)
+        if call.observer is not None:
+            call.observer.retrying(info)
         on_retry = self.hooks.current.on_retry
         if on_retry:
             yield Notify(on_retry, info)
+
+
+def observed(steps: Steps[_T], observer: CallObserver) -> Steps[_T]:
+    """``steps``, telling ``observer`` when they begin and how they end: with the answer,
+    an error, or abandoned unfinished (closed: the shell's task was cancelled, or it was
+    interrupted), exactly once."""
+    observer.began()
+    try:
+        answer = yield from steps
+    except BaseException as exc:  # GeneratorExit included: abandoned
+        observer.failed(exc)
+        raise
+    observer.ended(answer)
+    return answer
 
 
 #: How long after a deadline the watchdog cuts a response head still arriving. A head

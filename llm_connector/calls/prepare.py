@@ -32,6 +32,7 @@ from llm_connector.types._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
+    from llm_connector.calls.hooks import CallObserver
     from llm_connector.calls.responses_route import ResponsesCall
     from llm_connector.providers.spec import ProviderSpec
     from llm_connector.responses import ResponsesRequest
@@ -72,6 +73,8 @@ class PreparedCall(FrozenValue):
     #: The model asked for, for the hooks (None: a call about no model).
     model: str | None = None
     parse_error: Callable[[int, bytes], ErrorInfo] = attrs.field(default=_error_body, repr=False)
+    #: What sees the call (its span and metrics), when observed: see calls/hooks.py.
+    observer: CallObserver | None = attrs.field(default=None, eq=False, repr=False)
 
     def attempts(self, now: float) -> Attempts:
         """A fresh retry budget and deadline, for the call starting at ``now``."""
@@ -270,9 +273,14 @@ class CallSettings:
             redact_text(str(error), call.call.secrets),
         )
         stream = call.call.spec.framing != "json"
-        return self._translated_responses(
+        fallback = self._translated_responses(
             call.request, call.endpoint, call.call.secrets, stream=stream
         )
+        observer = call.call.observer
+        if observer is None:
+            return fallback
+        # The same call goes on through chat completions: the same observer sees it.
+        return attrs.evolve(fallback, call=attrs.evolve(fallback.call, observer=observer))
 
     # -- models, embeddings, model management ---------------------------------------------
 

@@ -20,7 +20,7 @@ Responses streams yield ``ResponsesStreamEvent``s and accumulate a ``ResponsesRe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from llm_connector.calls.redact import redact_error
@@ -133,6 +133,7 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
         "delivered",
         "finished",
         "hold",
+        "on_content",
     )
 
     def __init__(
@@ -148,6 +149,9 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
         self.closed = False
         #: Hold back the chunks before the first content (set while a retry is possible).
         self.hold = hold
+        #: Called once, when the first content goes out (an observed stream's time to
+        #: first chunk); never on the per-chunk path after that.
+        self.on_content: Callable[[], None] | None = None
         self._start()
 
     def _start(self) -> None:
@@ -185,6 +189,8 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
         content = any(map(self._source.has_content, chunks))
         if content:
             self.delivered = True
+            if self.on_content is not None:
+                self.on_content()
         if not self.hold:
             return chunks
         self._held.extend(chunks)
@@ -230,6 +236,8 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
             self._acc.add(chunk)
         self.finished = True
         self.delivered = True
+        if self.on_content is not None:
+            self.on_content()
         return chunks
 
     @property

@@ -11,6 +11,12 @@ after that, the failure is raised with what arrived on ``.partial``.
 A shell runs ``steps`` until ``opened`` (the request was answered), then wraps the run in
 its stream object, which goes on from there as the caller iterates: reading the answer,
 and any error it carries, belongs to the iteration.
+
+An observed stream (its call has an observer: calls/hooks.py) runs inside
+``_observed``, a ``try`` around all its steps: however the stream ends (read to its end,
+failed, closed by the caller, dropped and collected, its task cancelled, all of which
+close this generator), the observer hears it once. The first content is reported by the
+core, once; nothing is added per chunk.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from llm_connector.errors import APIStatusError, LLMError
 
 if TYPE_CHECKING:
     from llm_connector.calls.driver import CallDriver
+    from llm_connector.calls.hooks import CallObserver
     from llm_connector.calls.limits import Attempts
     from llm_connector.calls.prepare import PreparedCall
     from llm_connector.calls.responses_route import ResponsesCall
@@ -76,12 +83,36 @@ class StreamRun(Generic[ItemT, AnswerT]):
         self.response: Response | None = None
         #: True once the request was answered (the steps from then on read the answer).
         self.opened = False
-        self.steps: Steps[None] = self._run()
+        observer = call.observer
+        self.steps: Steps[None] = self._run() if observer is None else self._observed(observer)
+
+    def _observed(self, observer: CallObserver) -> Steps[None]:
+        """The run's steps, telling ``observer`` how they end (see the module docstring)."""
+        observer.began()
+        try:
+            yield from self._run()
+        except GeneratorExit:
+            observer.closed(self._so_far())
+            raise
+        except BaseException as exc:
+            observer.failed(exc)
+            raise
+        core = self.core
+        if core is not None and core.closed:  # closed from another thread or task
+            observer.closed(self._so_far())
+        else:
+            observer.ended(self._so_far())
+
+    def _so_far(self) -> object | None:
+        core = self.core
+        return None if core is None else core.snapshot()
 
     def _run(self) -> Steps[None]:
         call, attempts, response = yield from self._open()
         driver = self._driver
         core = self.core = BaseStreamCore(self._source, call.secrets)
+        if call.observer is not None:
+            core.on_content = call.observer.first_content
         self.response = response
         self.opened = True
         while True:

@@ -76,16 +76,26 @@ class AsyncSteps:
     async def run(self, steps: s.Steps[_T]) -> _T:
         """Do ``steps`` to their end: the call's answer (or its error, raised)."""
         stepper = s.Stepper(steps)
-        step = stepper.next()
-        while step is not None:
-            step = stepper.next(await self.do(step))
+        try:
+            step = stepper.next()
+            while step is not None:
+                step = stepper.next(await self.do(step))
+        except BaseException:
+            # A step interrupted (KeyboardInterrupt, a cancelled task): the driver hears
+            # it now (an observed call ends its span), not when the steps are collected.
+            steps.close()
+            raise
         return cast(_T, stepper.value)
 
     async def start(self, run: StreamRun[Any, Any]) -> s.Step:
         """Do a stream's steps until the request was answered (see SyncSteps.start)."""
-        step = run.steps.send(None)
-        while not run.opened:
-            step = run.steps.send(await self.do(step))
+        try:
+            step = run.steps.send(None)
+            while not run.opened:
+                step = run.steps.send(await self.do(step))
+        except BaseException:
+            run.steps.close()  # as in run(): interrupted while the request was sent
+            raise
         return step
 
     def do(self, step: s.Step) -> Awaitable[object]:
