@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
@@ -178,9 +178,21 @@ def cannot_take(capabilities: Capabilities, request: object) -> str | None:
     what the provider row knows; a codec's own refusals come as RequestValidationError."""
     from llm_connector.types import ChatRequest, ImagePart
 
-    if type(request).__name__ == "EmbedRequest":
+    kind = type(request).__name__
+    if kind == "EmbedRequest":
         return None if capabilities.embeddings else "it has no embeddings"
+    if kind == "ResponsesRequest":
+        # What a Responses request asks of a provider is what its chat translation asks
+        # (hosted tools and the like a member refuses itself, before sending).
+        from llm_connector.responses import ResponsesRequest, chat_request_for
+
+        try:
+            request = chat_request_for(cast(ResponsesRequest, request))
+        except LLMError:
+            return None  # a request that cannot be translated: the member says why
     if isinstance(request, ChatRequest):
+        if (request.reasoning_effort or request.thinking_budget) and not capabilities.reasoning:
+            return "it has no reasoning"
         if request.tools and not capabilities.tools:
             return "it has no tool calling"
         if not capabilities.vision and any(

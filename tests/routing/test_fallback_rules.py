@@ -26,8 +26,10 @@ from llm_connector import (
     RequestValidationError,
     ResponseInfo,
 )
+from llm_connector.calls.fallback import cannot_take
+from llm_connector.providers.spec import Capabilities
 from llm_connector.responses import ResponsesRequest
-from llm_connector.types import ChatRequest, ImagePart, Message, TextPart
+from llm_connector.types import ChatRequest, ImagePart, Message, TextPart, Tool
 from llm_connector.types._embedding import EmbedRequest
 from llm_connector.types._route import SkippedMember
 from tests.support.chains import Clocked, chain_of, mock_member
@@ -382,3 +384,44 @@ def test_a_blocking_chain_refuses_an_async_hook() -> None:
         Client.fallback([Client.mock()], on_fallback=hook)
     with pytest.raises(RequestValidationError, match=r"^on_fallback: a hook must be callable"):
         Client.fallback([Client.mock()], on_fallback=[42])  # type: ignore[list-item]
+
+
+async def test_a_responses_request_with_an_image_skips_a_member_without_vision(
+    mode: Mode,
+) -> None:
+    deepseek = MockServer("unseen", provider="deepseek")
+    openai = MockServer("a red dot", provider="openai_compatible")
+    chain = chain_of(mode, [mock_member(mode, deepseek), mock_member(mode, openai)])
+    image = {"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="}
+    question = {"role": "user", "content": [{"type": "input_text", "text": "What?"}, image]}
+    answer = await chain.responses(ResponsesRequest(model="m", input=[question]))
+    assert answer.output_text == "a red dot"
+    assert answer.route is not None
+    assert [(s.kind, s.reason) for s in answer.route.skipped] == [
+        ("cannot_take", "cannot take the request: it takes no images")
+    ]
+    assert deepseek.requests == []
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "request_", "reason"),
+    [
+        (
+            Capabilities(reasoning=False),
+            REQUEST.with_reasoning_effort("high"),
+            "it has no reasoning",
+        ),
+        (Capabilities(reasoning=False), REQUEST.with_thinking_budget(1024), "it has no reasoning"),
+        (
+            Capabilities(tools=False),
+            REQUEST.with_tools([Tool.function("f", "", {})]),
+            "it has no tool calling",
+        ),
+        (Capabilities(vision=True, tools=True, reasoning=True), REQUEST, None),
+        (Capabilities(embeddings=False), EmbedRequest("m", "text"), "it has no embeddings"),
+    ],
+)
+def test_what_a_provider_row_says_it_cannot_take(
+    capabilities: Capabilities, request_: object, reason: str | None
+) -> None:
+    assert cannot_take(capabilities, request_) == reason
