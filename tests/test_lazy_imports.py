@@ -37,6 +37,11 @@ NOT_AT_IMPORT = (
     "llm_connector.codecs.gemini.codec",
     "llm_connector.codecs.ollama.codec",
     "cattrs",
+    # OpenTelemetry (the otel extra): loaded by llm_connector.instrument() only.
+    "llm_connector.telemetry",
+    "llm_connector.telemetry.otel",
+    "opentelemetry",
+    "opentelemetry.trace",
 )
 
 
@@ -62,6 +67,22 @@ def test_the_answer_types_load_with_the_first_stream() -> None:
         "assert lc.Client.mock('hi').chat_stream(request).final_response().content == 'hi'"
     )
     assert {"llm_connector.types._response", "llm_connector.types._accumulate"} <= loaded
+
+
+def test_a_call_without_instrumentation_loads_no_opentelemetry() -> None:
+    loaded = _loaded_after(
+        "import llm_connector as lc; "
+        "request = lc.ChatRequest('m').add_message(lc.Message.user('q')); "
+        "lc.Client.mock('hi').chat(request); "
+        "assert lc.Client.mock('hi').chat_stream(request).final_response().content == 'hi'"
+    )
+    assert not {name for name in loaded if name.split(".")[0] == "opentelemetry"}
+    assert "llm_connector.telemetry" not in loaded
+
+
+def test_instrument_loads_the_telemetry_package() -> None:
+    loaded = _loaded_after("import llm_connector as lc; lc.instrument(); lc.uninstrument()")
+    assert {"llm_connector.telemetry.otel", "opentelemetry.trace"} <= loaded
 
 
 def test_a_lazy_name_loads_its_module() -> None:
