@@ -152,6 +152,47 @@ def test_quickstart_paces_its_stream_only_on_a_terminal() -> None:
             "  [answered by mock (google)/gemini-2.5-flash]\n",
         ),
         (
+            # One span per call (the first retried once), then the metrics.
+            "tracing.py",
+            "Paris.\n"
+            "Deep blue, then gold at sunset.\n"
+            "span 'chat claude-haiku-4-5' (CLIENT)\n"
+            "  gen_ai.operation.name = 'chat'\n"
+            "  gen_ai.provider.name = 'anthropic'\n"
+            "  gen_ai.request.max_tokens = 100\n"
+            "  gen_ai.request.model = 'claude-haiku-4-5'\n"
+            "  gen_ai.request.temperature = 0.2\n"
+            "  gen_ai.response.finish_reasons = ('stop',)\n"
+            "  gen_ai.response.id = 'msg_mock1'\n"
+            "  gen_ai.response.model = 'claude-haiku-4-5'\n"
+            "  gen_ai.usage.input_tokens = 6\n"
+            "  gen_ai.usage.output_tokens = 1\n"
+            "  server.address = 'mock.llm-connector.invalid'\n"
+            "  server.port = 443\n"
+            "  event llm_connector.retry\n"
+            "    error.type = 'OverloadedError'\n"
+            "    http.response.status_code = 529\n"
+            "    llm_connector.retry.attempt = 1\n"
+            "    llm_connector.retry.wait = 0.0\n"
+            "span 'chat claude-haiku-4-5' (CLIENT)\n"
+            "  gen_ai.operation.name = 'chat'\n"
+            "  gen_ai.provider.name = 'anthropic'\n"
+            "  gen_ai.request.max_tokens = 100\n"
+            "  gen_ai.request.model = 'claude-haiku-4-5'\n"
+            "  gen_ai.response.finish_reasons = ('stop',)\n"
+            "  gen_ai.response.id = 'msg_mock2'\n"
+            "  gen_ai.response.model = 'claude-haiku-4-5'\n"
+            "  gen_ai.usage.input_tokens = 9\n"
+            "  gen_ai.usage.output_tokens = 6\n"
+            "  server.address = 'mock.llm-connector.invalid'\n"
+            "  server.port = 443\n"
+            "  gen_ai.response.time_to_first_chunk = (seconds)\n"
+            "metric gen_ai.client.operation.duration (s): 2 recorded\n"
+            "metric gen_ai.client.token.usage ({token}) input: sum 15\n"
+            "metric gen_ai.client.token.usage ({token}) output: sum 7\n"
+            "metric gen_ai.client.operation.time_to_first_chunk (s): 1 recorded\n",
+        ),
+        (
             "async_many.py",
             "".join(
                 f"{p} -> (offline mock) You said: {p}\n"
