@@ -67,6 +67,10 @@ def parse_error_body(status_code: int, body: bytes) -> ErrorInfo:
 
 
 def parse_usage(raw: object) -> Usage | None:
+    """DashScope's usage; ``input_tokens`` counts the cached ones too. The cache figures are
+    in ``prompt_tokens_details``: ``cached_tokens`` read, ``cache_creation_input_tokens``
+    written by an explicit cache
+    (https://www.alibabacloud.com/help/en/model-studio/context-cache)."""
     if not isinstance(raw, Mapping) or not raw:
         return None
     prompt = token_count(raw.get("input_tokens")) or 0
@@ -81,6 +85,9 @@ def parse_usage(raw: object) -> Usage | None:
         if isinstance(output_details, Mapping)
         else None,
         cached_tokens=token_count(prompt_details.get("cached_tokens"))
+        if isinstance(prompt_details, Mapping)
+        else None,
+        cache_creation_tokens=token_count(prompt_details.get("cache_creation_input_tokens"))
         if isinstance(prompt_details, Mapping)
         else None,
     )

@@ -33,22 +33,17 @@ from llm_connector.types import (
 
 
 def parse_usage(raw: object) -> Usage | None:
-    """OpenAI's usage object, with the cached and reasoning token details when present."""
+    """OpenAI's usage object, with the cached and reasoning token details when present.
+
+    ``prompt_tokens`` is every input token, cached ones included, on every provider of
+    this protocol (their cache figures are parts of it); see :func:`cache_figures`.
+    """
     if not isinstance(raw, Mapping):
         return None
     prompt = token_count(raw.get("prompt_tokens")) or 0
     completion = token_count(raw.get("completion_tokens")) or 0
     total = token_count(raw.get("total_tokens")) or prompt + completion
-    prompt_details = raw.get("prompt_tokens_details")
-    cached = (
-        token_count(prompt_details.get("cached_tokens"))
-        if isinstance(prompt_details, Mapping)
-        else None
-    )
-    if cached is None:
-        # DeepSeek reports cache hits at top level:
-        # https://api-docs.deepseek.com/api/create-chat-completion (usage.prompt_cache_hit_tokens)
-        cached = token_count(raw.get("prompt_cache_hit_tokens"))
+    cached, written = cache_figures(raw)
     completion_details = raw.get("completion_tokens_details")
     reasoning = (
         token_count(completion_details.get("reasoning_tokens"))
@@ -61,7 +56,37 @@ def parse_usage(raw: object) -> Usage | None:
         total_tokens=total,
         reasoning_tokens=reasoning,
         cached_tokens=cached,
+        cache_creation_tokens=written,
     )
+
+
+def cache_figures(raw: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """(tokens read from the cache, tokens written to it) of a chat completions usage
+    object, wherever the provider puts them (None: not reported):
+
+    - OpenAI, xAI, Zhipu, Volcengine, llama.cpp: ``prompt_tokens_details.cached_tokens``
+      (https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage);
+    - DeepSeek: also at top level, ``prompt_cache_hit_tokens``
+      (https://api-docs.deepseek.com/api/create-chat-completion);
+    - Moonshot: at top level, ``cached_tokens``
+      (https://platform.moonshot.ai/docs/api/chat);
+    - writes: Qwen's explicit cache, ``prompt_tokens_details.cache_creation_input_tokens``
+      (https://www.alibabacloud.com/help/en/model-studio/context-cache), and OpenRouter's
+      ``prompt_tokens_details.cache_write_tokens``
+      (https://openrouter.ai/docs/use-cases/usage-accounting).
+    """
+    details = raw.get("prompt_tokens_details")
+    cached = written = None
+    if isinstance(details, Mapping):
+        cached = token_count(details.get("cached_tokens"))
+        written = token_count(details.get("cache_creation_input_tokens"))
+        if written is None:
+            written = token_count(details.get("cache_write_tokens"))
+    if cached is None:
+        cached = token_count(raw.get("prompt_cache_hit_tokens"))
+    if cached is None:
+        cached = token_count(raw.get("cached_tokens"))
+    return cached, written
 
 
 def content_text(value: object) -> str | None:
@@ -194,6 +219,13 @@ def _choice(raw: Mapping[str, Any], n: int) -> Choice:
         )
     index = raw.get("index")
     content = message.get("content")
+    native_finish = nonempty_str(raw.get("native_finish_reason"))
+    refusal = nonempty_str(message.get("refusal"))
+    if refusal is not None and not content:
+        # A refusal comes instead of the answer (structured outputs): it is the text, and
+        # the native finish reason says so, so that parse() raises OutputRefusedError.
+        # https://platform.openai.com/docs/guides/structured-outputs#refusals
+        content, native_finish = refusal, "refusal"
     reasoning = reasoning_text(message)
     if content is not None and type(content) is not str:
         content, thinking = content_parts(content)
@@ -208,7 +240,7 @@ def _choice(raw: Mapping[str, Any], n: int) -> Choice:
             reasoning_content=reasoning,
         ),
         finish_reason=nonempty_str(raw.get("finish_reason")),
-        native_finish_reason=nonempty_str(raw.get("native_finish_reason")),
+        native_finish_reason=native_finish,
     )
 
 
