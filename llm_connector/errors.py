@@ -19,6 +19,8 @@ Every exception derives from :class:`LLMError`. The tree::
     ├── ResponseDecodeError           a response body could not be decoded
     ├── UnsupportedFeatureError       the provider has no such operation (also NotImplementedError)
     ├── FallbackExhaustedError        no member of a fallback chain answered (``.skipped``)
+    ├── OutputValidationError         a structured answer does not fit its type (also ValueError)
+    ├── OutputRefusedError            the model refused to give a structured answer
     └── StreamError                   the stream itself broke
         ├── IncompleteStreamError     ended before the provider's terminal event
         └── StreamDecodeError         a frame could not be decoded (also a ResponseDecodeError)
@@ -53,6 +55,8 @@ __all__ = [
     "InternalServerError",
     "LLMError",
     "NotFoundError",
+    "OutputRefusedError",
+    "OutputValidationError",
     "OverloadedError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -278,6 +282,26 @@ class FallbackExhaustedError(LLMError):
         self.errors = tuple(s.error for s in self.skipped if s.error is not None)
         lines = "; ".join(f"{s.member}: {s.reason}" for s in self.skipped)
         super().__init__(f"every member of the fallback chain failed ({lines})")
+
+
+class OutputValidationError(LLMError, ValueError):
+    """A structured answer that does not fit the type asked for: not JSON, or a value of
+    the wrong shape. ``path`` is where the first mismatch is (``items[2].price``; "" for
+    the whole answer), ``raw`` the answer's text as it came. Never retried silently."""
+
+    def __init__(self, message: str, raw: str, path: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.raw = raw
+        self.path = path
+
+
+class OutputRefusedError(LLMError):
+    """The model refused to answer in the structure asked for; ``refusal`` is its text
+    (OpenAI's ``refusal``, or what a model said before stopping with "refusal")."""
+
+    def __init__(self, refusal: str) -> None:
+        super().__init__(f"the model refused: {refusal}" if refusal else "the model refused")
+        self.refusal = refusal
 
 
 _BY_STATUS: Mapping[int, type[APIStatusError]] = {

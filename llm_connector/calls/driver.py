@@ -110,7 +110,10 @@ class CallDriver:
         observer = self._observer("chat", call, request, stream=True)
         if observer is not None:
             call = attrs.evolve(call, observer=observer)
-        return StreamRun(self, call, ChatSource(self.settings.codec), held=held)
+        run = StreamRun(self, call, ChatSource(self.settings.codec), held=held)
+        fmt = request.response_format
+        run.output_wrapped = fmt is not None and fmt.wrapped
+        return run
 
     def invoke_responses(self, request: ResponsesRequest) -> Steps[ResponsesResponse]:
         call = self.settings.prepare_responses(request, stream=False)

@@ -260,6 +260,11 @@ class BaseStreamCore(Generic[ItemT, AnswerT]):
     def partial(self) -> ChatResponse:
         return self._source.partial_of(self._acc.snapshot())
 
+    @property
+    def accumulator(self) -> Accumulator[ItemT, AnswerT]:
+        """What adds up the items (a new one when a failed attempt is sent again)."""
+        return self._acc
+
     def snapshot(self) -> AnswerT:
         """The answer so far (never raises)."""
         return self._acc.snapshot()

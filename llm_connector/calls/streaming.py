@@ -75,6 +75,9 @@ class StreamRun(Generic[ItemT, AnswerT]):
         #: give none of it out when the call fails before content: a member of a fallback
         #: chain, whose next member then answers from the start (calls/fallback.py).
         self.held = held
+        #: A structured answer's value travels as ``{"value": ...}`` (a typed
+        #: response_format whose type is not an object): ``partial_output`` unwraps it.
+        self.output_wrapped = False
         self._call = call
         self._source = source
         #: The Responses API call this stream stands for, whose fallback applies.

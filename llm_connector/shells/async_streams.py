@@ -19,7 +19,7 @@ from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
 from llm_connector.shells import http
 from llm_connector.shells.deadlines import LimitPassed, LoopWatchdog, Watchdog
-from llm_connector.shells.stream_base import StreamBase
+from llm_connector.shells.stream_base import ChatOutput, StreamBase
 
 if TYPE_CHECKING:
     from llm_connector.calls.streaming import StreamRun
@@ -241,7 +241,7 @@ class _AsyncStream(StreamBase[AsyncSteps, ItemT, AnswerT]):
         await self.aclose()
 
 
-class AsyncChatStream(_AsyncStream["StreamingResponse", "ChatResponse"]):
+class AsyncChatStream(ChatOutput, _AsyncStream["StreamingResponse", "ChatResponse"]):
     """A streamed answer: ``async for`` it for ``StreamingResponse`` chunks.
 
     Leaving the loop early closes the connection (on the next turn of the event loop);

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.shells.deadlines import Watch
+    from llm_connector.structured.partial import StreamOutput
 
-__all__ = ["StreamBase"]
+__all__ = ["ChatOutput", "StreamBase"]
 
 _ExecutorT = TypeVar("_ExecutorT")
 
@@ -59,3 +60,24 @@ class StreamBase(Generic[_ExecutorT, ItemT, AnswerT]):
         self._core.closed = True
         if running and self._watch is not None:
             self._watch.abort()
+
+
+class ChatOutput:
+    """``partial_output()`` of the chat streams (no I/O: what has arrived so far)."""
+
+    _core: BaseStreamCore[Any, Any]
+    _run: StreamRun[Any, Any]
+    _output: StreamOutput | None = None
+
+    def partial_output(self) -> Any:
+        """The structured answer parsed so far (a request ``with_output_type``, or any
+        JSON answer): a dict or list that only grows, with the string being received shown
+        as far as it arrived, numbers once complete; None before the answer began. Each
+        call reads only the text that came since the last one. It is the parser's own
+        object and goes on growing: copy it to keep it as it is now."""
+        output = self._output
+        if output is None:
+            from llm_connector.structured.partial import StreamOutput
+
+            output = self._output = StreamOutput(wrapped=self._run.output_wrapped)
+        return output.read(self._core.accumulator)

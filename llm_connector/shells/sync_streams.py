@@ -23,7 +23,7 @@ from llm_connector.calls.stream_core import AnswerT, ItemT
 from llm_connector.errors import LLMError
 from llm_connector.shells import http
 from llm_connector.shells.deadlines import THREAD_WATCHDOG, LimitPassed
-from llm_connector.shells.stream_base import StreamBase
+from llm_connector.shells.stream_base import ChatOutput, StreamBase
 
 if TYPE_CHECKING:
     from llm_connector.calls.streaming import StreamRun
@@ -238,7 +238,7 @@ class _Stream(StreamBase[SyncSteps, ItemT, AnswerT]):
         self.close()
 
 
-class ChatStream(_Stream["StreamingResponse", "ChatResponse"]):
+class ChatStream(ChatOutput, _Stream["StreamingResponse", "ChatResponse"]):
     """A streamed answer: iterate it for ``StreamingResponse`` chunks.
 
     Leaving a ``for`` loop early (``break``, an exception) closes the HTTP connection at

@@ -89,6 +89,16 @@ class StreamAccumulator:
         self._usage: Usage | None = None
         self._choices: dict[int, _ChoiceBuilder] = {}
 
+    def output_buffer(self) -> TextBuffer | None:
+        """The text a structured answer arrives in: the first choice's, or, when it has
+        none, its first tool call's arguments (a forced tool carrying the answer)."""
+        builder = self._choices.get(0)
+        if builder is None:
+            return None
+        if builder.content.has_pieces or not builder.tool_calls:
+            return builder.content
+        return builder.tool_calls[min(builder.tool_calls)].arguments
+
     def add(self, chunk: StreamingResponse) -> None:
         if not self._started and (chunk.id or chunk.model or chunk.created):
             # The first chunk that names anything names the answer (some providers, Ollama

@@ -7,11 +7,15 @@ without validators, built once per chunk by a decoder.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import attrs
 
 from llm_connector.types._message import Message, ToolCall
 from llm_connector.types._route import Route
 from llm_connector.types._value import FrozenValue
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -82,6 +86,15 @@ class ChatResponse(FrozenValue):
     def get_content(self) -> str | None:
         """The first choice's text, or None when it is empty."""
         return self.content or None
+
+    def parse(self, output_type: type[_T]) -> _T:
+        """The answer as a value of ``output_type`` (the type given to
+        ``with_output_type``). Raises ``OutputRefusedError`` when the model refused,
+        ``OutputValidationError`` (with the raw text and the path of the first mismatch)
+        when the answer is not JSON of that type; neither is retried."""
+        from llm_connector.structured.answers import parse_answer
+
+        return parse_answer(self, output_type)
 
 
 @attrs.frozen(repr=False, eq=False)

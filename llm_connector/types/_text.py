@@ -47,3 +47,31 @@ class TextBuffer:
         self.joined.clear()
         self.pending.clear()
         return text
+
+
+class TextCursor:
+    """Where a reader of a growing :class:`TextBuffer` is: ``read(buffer)`` is the text
+    added since the last read, found without joining what was read before (the pieces
+    read from ``pending`` are counted; when they were joined into ``joined``, the rest of
+    that joined string is the new part)."""
+
+    __slots__ = ("_chars", "_joined", "_pending")
+
+    def __init__(self) -> None:
+        self._joined = 0  # entries of ``joined`` read whole
+        self._pending = 0  # pieces of ``pending`` read since
+        self._chars = 0  # their characters
+
+    def read(self, buffer: TextBuffer) -> str:
+        parts: list[str] = []
+        joined, pending = buffer.joined, buffer.pending
+        if len(joined) > self._joined:
+            # The pieces read from pending were joined (first into joined[self._joined]).
+            parts.append(joined[self._joined][self._chars :])
+            parts.extend(joined[self._joined + 1 :])
+            self._joined, self._pending, self._chars = len(joined), 0, 0
+        new = pending[self._pending :]
+        parts.extend(new)
+        self._pending += len(new)
+        self._chars += sum(map(len, new))
+        return "".join(parts)

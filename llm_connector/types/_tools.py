@@ -93,6 +93,11 @@ class ResponseFormat(FrozenValue):
     schema: dict[str, Any] | None = attrs.field(default=None, hash=False)
     strict: bool | None = None
     description: str | None = None
+    #: The Python type the schema was made from (:meth:`for_type`), which ``parse()``
+    #: gives back; None for a schema written by hand.
+    output_type: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
+    #: The type's value travels as ``{"value": ...}`` (a root that is not an object).
+    wrapped: bool = attrs.field(default=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.type not in ("text", "json_object", "json_schema"):
@@ -121,6 +126,28 @@ class ResponseFormat(FrozenValue):
         description: str | None = None,
     ) -> ResponseFormat:
         return cls("json_schema", name, dict(schema), strict, description)
+
+    @classmethod
+    def for_type(cls, output_type: Any) -> ResponseFormat:
+        """The strict JSON schema of a Python type (a dataclass, an attrs class, a
+        ``TypedDict``, an ``Enum`` or ``Literal``, a ``list[...]``, a union of these, a
+        pydantic model); see ``llm_connector.structured.schema``. Raises
+        ``RequestValidationError`` (field ``output_type``) for a type it cannot express."""
+        from llm_connector.structured.schema import output_schema
+
+        made = output_schema(output_type)
+        description = None
+        if isinstance(made.schema.get("description"), str):
+            description = made.schema["description"]
+        return cls(
+            "json_schema",
+            made.name,
+            made.schema,
+            True,
+            description,
+            output_type=output_type,
+            wrapped=made.wrapped,
+        )
 
     @classmethod
     def from_openai(cls, value: Mapping[str, Any]) -> ResponseFormat:
