@@ -50,6 +50,7 @@ from llm_connector.shells.async_client import (
 )
 from llm_connector.shells.sync_client import ChatStream, Client, ResponsesStream
 from llm_connector.types import (
+    CacheBreakpoint,
     ChatRequest,
     DocumentPart,
     ImagePart,
@@ -121,6 +122,7 @@ __all__ = [
     "AsyncResponsesStreamContext",
     "AuthenticationError",
     "BadRequestError",
+    "CacheBreakpoint",
     "Capabilities",
     "ChatRequest",
     "ChatResponse",

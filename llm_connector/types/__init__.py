@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llm_connector._lazy import lazy_names
+from llm_connector.types._cache import CacheBreakpoint
 from llm_connector.types._message import (
     ContentPart,
     DocumentPart,
@@ -93,6 +94,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "CacheBreakpoint",
     "ChatRequest",
     "ChatResponse",
     "Choice",

@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeAlias, cast
 import attrs
 
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._cache import Cacheable, CacheBreakpoint, check_breakpoint
 from llm_connector.types._json_values import check_json
 from llm_connector.types._value import FrozenValue
 
@@ -23,11 +24,13 @@ ROLES: frozenset[str] = frozenset({"system", "developer", "user", "assistant", "
 
 
 @attrs.frozen(repr=False, eq=False)
-class TextPart(FrozenValue):
-    """A piece of text inside a multimodal message."""
+class TextPart(FrozenValue, Cacheable):
+    """A piece of text inside a multimodal message. ``cache``: a cache breakpoint after it
+    (``with_cache()``, docs/caching.md)."""
 
     text: str
     type: Literal["text"] = "text"
+    cache: CacheBreakpoint | None = attrs.field(default=None, validator=check_breakpoint)
 
 
 # Magic numbers of the image formats every vision API accepts (PNG, JPEG, GIF, WebP).
@@ -79,12 +82,12 @@ def _check_base64(data: str, field: str) -> str:
 
 
 @attrs.frozen(repr=False, eq=False)
-class ImagePart(FrozenValue):
+class ImagePart(FrozenValue, Cacheable):
     """An image, by URL or inline (base64).
 
     Build one with :meth:`from_url`, :meth:`from_base64`, :meth:`from_bytes` or
     :meth:`from_path`. ``detail`` (``"low"``, ``"high"``, ``"auto"``) is passed to providers
-    that take it.
+    that take it. ``cache``: a cache breakpoint after it (``with_cache()``, docs/caching.md).
     """
 
     url: str | None = None
@@ -92,6 +95,7 @@ class ImagePart(FrozenValue):
     media_type: str | None = None
     detail: str | None = None
     type: Literal["image"] = "image"
+    cache: CacheBreakpoint | None = attrs.field(default=None, validator=check_breakpoint)
 
     def __attrs_post_init__(self) -> None:
         if (self.url is None) == (self.data is None):
@@ -151,8 +155,9 @@ class ImagePart(FrozenValue):
 
 
 @attrs.frozen(repr=False, eq=False)
-class DocumentPart(FrozenValue):
-    """A document (PDF, plain text, ...) inline as base64, by URL, or by a provider file id."""
+class DocumentPart(FrozenValue, Cacheable):
+    """A document (PDF, plain text, ...) inline as base64, by URL, or by a provider file id.
+    ``cache``: a cache breakpoint after it (``with_cache()``, docs/caching.md)."""
 
     data: str | None = None
     media_type: str = "application/pdf"
@@ -160,6 +165,7 @@ class DocumentPart(FrozenValue):
     url: str | None = None
     file_id: str | None = None
     type: Literal["document"] = "document"
+    cache: CacheBreakpoint | None = attrs.field(default=None, validator=check_breakpoint)
 
     def __attrs_post_init__(self) -> None:
         given = [x for x in (self.data, self.url, self.file_id) if x is not None]
@@ -328,13 +334,14 @@ def _to_tool_calls(value: Iterable[ToolCall]) -> tuple[ToolCall, ...]:
 
 
 @attrs.frozen(repr=False, eq=False)
-class Message(FrozenValue):
+class Message(FrozenValue, Cacheable):
     """One turn of a conversation.
 
     ``content`` is text, a sequence of parts (``TextPart``, ``ImagePart``,
     ``DocumentPart``), or None (an assistant turn that only calls tools). Assistant turns
     carry ``tool_calls`` and ``reasoning_content`` so that a multi-turn conversation can
-    send them back to providers that need them.
+    send them back to providers that need them. ``cache``: a cache breakpoint after the
+    whole message (``Message.system(...).with_cache()``, docs/caching.md).
     """
 
     role: Role = attrs.field(validator=_check_role)
@@ -347,6 +354,7 @@ class Message(FrozenValue):
     reasoning_blocks: tuple[ReasoningBlock, ...] = attrs.field(
         default=(), converter=_to_reasoning_blocks
     )
+    cache: CacheBreakpoint | None = attrs.field(default=None, validator=check_breakpoint)
 
     @classmethod
     def system(cls, content: str) -> Message:

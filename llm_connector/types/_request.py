@@ -9,6 +9,13 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from llm_connector.errors import RequestValidationError
+from llm_connector.types._cache import (
+    CacheBreakpoint,
+    PromptCacheRetention,
+    check_cached_content,
+    check_retention,
+    to_breakpoint,
+)
 from llm_connector.types._json_values import check_json, check_json_text
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
@@ -84,6 +91,10 @@ def _to_tool_choice(value: ToolChoice | str | None) -> ToolChoice | None:
     )
 
 
+def _to_tools_cache(value: bool | str | CacheBreakpoint | None) -> CacheBreakpoint | None:
+    return to_breakpoint(value, "tools_cache")
+
+
 def _check_effort(_: Any, __: Any, value: str | None) -> None:
     if value is not None and value not in REASONING_EFFORTS:
         raise RequestValidationError(
@@ -146,6 +157,10 @@ class ChatRequest(FrozenValue, CallOptions):
     (cache bucketing), so on OpenAI and Azure OpenAI ``user`` goes out as
     ``safety_identifier`` unless that is set. Providers that do not document those two
     fields are not sent them (logged at DEBUG).
+
+    Prompt caching (docs/caching.md): ``with_cache()`` on a message or a content part, and
+    ``with_tools(tools, cache=True)``, mark cache breakpoints; ``prompt_cache_key`` and
+    ``prompt_cache_retention`` are OpenAI's; ``cached_content`` names a Gemini cache.
     """
 
     model: str = ""
@@ -186,6 +201,14 @@ class ChatRequest(FrozenValue, CallOptions):
     timeout: Timeout | None = attrs.field(default=None, converter=_to_timeout)
     max_retries: int | None = attrs.field(default=None, validator=_check_max_retries)
     size_limits: SizeLimits | None = attrs.field(default=None, validator=_check_size_limits)
+    #: A cache breakpoint after the tool definitions (``with_tools(tools, cache=True)``).
+    tools_cache: CacheBreakpoint | None = attrs.field(default=None, converter=_to_tools_cache)
+    #: How long OpenAI keeps the cached prefix: ``"in_memory"`` or ``"24h"``
+    #: (https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    prompt_cache_retention: PromptCacheRetention | None = None
+    #: A Gemini explicit cache to answer from, ``cachedContents/<id>``
+    #: (https://ai.google.dev/api/caching).
+    cached_content: str | None = None
 
     # -- fluent builders ---------------------------------------------------------------
 
@@ -225,8 +248,12 @@ class ChatRequest(FrozenValue, CallOptions):
     def with_frequency_penalty(self, penalty: float) -> ChatRequest:
         return attrs.evolve(self, frequency_penalty=penalty)
 
-    def with_tools(self, tools: Iterable[Tool]) -> ChatRequest:
-        return attrs.evolve(self, tools=tuple(tools))
+    def with_tools(
+        self, tools: Iterable[Tool], *, cache: bool | str | CacheBreakpoint = False
+    ) -> ChatRequest:
+        """Offer ``tools``. ``cache``: a cache breakpoint after their definitions (True, or
+        a lifetime such as ``"1h"``; docs/caching.md)."""
+        return attrs.evolve(self, tools=tuple(tools), tools_cache=cache)
 
     def with_tool_choice(
         self, tool_choice: ToolChoice | Literal["auto", "none", "required"]
@@ -236,14 +263,6 @@ class ChatRequest(FrozenValue, CallOptions):
 
     def with_parallel_tool_calls(self, enabled: bool) -> ChatRequest:
         return attrs.evolve(self, parallel_tool_calls=enabled)
-
-    def with_output_type(self, output_type: Any) -> ChatRequest:
-        """Ask for an answer of ``output_type`` (a dataclass, an attrs class, a
-        ``TypedDict``, an ``Enum``, a ``Literal``, a ``list[...]``, a union, a pydantic
-        model): its strict JSON schema is sent as each provider asks for one, and
-        ``answer.parse()`` (or ``client.chat_parse``) gives the value back typed.
-        docs/structured.md."""
-        return attrs.evolve(self, response_format=ResponseFormat.for_type(output_type))
 
     def with_response_format(
         self, response_format: ResponseFormat | Mapping[str, Any]
@@ -269,6 +288,15 @@ class ChatRequest(FrozenValue, CallOptions):
     def with_prompt_cache_key(self, prompt_cache_key: str) -> ChatRequest:
         """A key grouping requests that share a prompt prefix (OpenAI's ``prompt_cache_key``)."""
         return attrs.evolve(self, prompt_cache_key=prompt_cache_key)
+
+    def with_prompt_cache_retention(self, retention: PromptCacheRetention) -> ChatRequest:
+        """How long OpenAI keeps the cached prefix: ``"in_memory"`` or ``"24h"``."""
+        return attrs.evolve(self, prompt_cache_retention=retention)
+
+    def with_cached_content(self, name: str) -> ChatRequest:
+        """Answer from the Gemini explicit cache ``name`` (``cachedContents/...``, made
+        with ``client.create_cache``)."""
+        return attrs.evolve(self, cached_content=name)
 
     # -- checks made before sending -----------------------------------------------------
 
@@ -327,6 +355,10 @@ class ChatRequest(FrozenValue, CallOptions):
                 "user", f"must be a string, got {type(self.user).__name__}"
             )
         check_end_user_ids(self.safety_identifier, self.prompt_cache_key)
+        check_retention(self.prompt_cache_retention)
+        if self.tools_cache is not None and not self.tools:
+            raise RequestValidationError("tools_cache", "is only allowed together with tools")
+        check_cached_content(self.cached_content)
 
 
 #: OpenAI's limit on ``safety_identifier`` (CreateChatCompletionRequest and CreateResponse,
