@@ -264,6 +264,14 @@ class ChatRequest(FrozenValue, CallOptions):
     def with_parallel_tool_calls(self, enabled: bool) -> ChatRequest:
         return attrs.evolve(self, parallel_tool_calls=enabled)
 
+    def with_output_type(self, output_type: Any) -> ChatRequest:
+        """Ask for an answer of ``output_type`` (a dataclass, an attrs class, a
+        ``TypedDict``, an ``Enum``, a ``Literal``, a ``list[...]``, a union, a pydantic
+        model): its strict JSON schema is sent as each provider asks for one, and
+        ``answer.parse()`` (or ``client.chat_parse``) gives the value back typed.
+        docs/structured.md."""
+        return attrs.evolve(self, response_format=ResponseFormat.for_type(output_type))
+
     def with_response_format(
         self, response_format: ResponseFormat | Mapping[str, Any]
     ) -> ChatRequest:
