@@ -39,6 +39,7 @@ __all__ = [
     "AsyncResponsesStreamContext",
 ]
 
+_T = TypeVar("_T")
 _StreamT = TypeVar("_StreamT", AsyncChatStream, AsyncResponsesStream)
 
 
@@ -113,6 +114,17 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         """
         run = self._driver.chat_stream(request)
         return AsyncChatStreamContext(lambda: self._open(AsyncChatStream, run))
+
+    async def chat_parse(self, request: ChatRequest, output_type: type[_T]) -> _T:
+        """Ask for an answer of ``output_type`` and return it typed: ``request`` with
+        ``with_output_type(output_type)`` (unless it already asks for that type), sent
+        whole, its answer parsed (see ``ChatResponse.parse``: ``OutputRefusedError``,
+        ``OutputValidationError``). docs/structured.md."""
+        fmt = request.response_format
+        if fmt is None or fmt.output_type is not output_type:
+            request = request.with_output_type(output_type)
+        answer = await self.chat(request)
+        return answer.parse(output_type)
 
     async def invoke_responses(self, request: ResponsesRequest) -> ResponsesResponse:
         """Send a Responses API request and return the whole answer (see

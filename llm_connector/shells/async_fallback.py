@@ -98,6 +98,17 @@ class AsyncFallback(FallbackBase["AsyncClient"]):
         """``AsyncClient.chat`` on the first member that answers."""
         return await self._ask(request, lambda client, r: client.chat(r))
 
+    async def chat_parse(self, request: ChatRequest, output_type: type[_T]) -> _T:
+        """``AsyncClient.chat_parse`` on the first member that answers (the value carries no
+        ``route``: use ``chat`` and ``answer.parse`` for it). A member's
+        ``OutputValidationError`` or ``OutputRefusedError`` is the answer, not a reason to
+        move on."""
+        fmt = request.response_format
+        if fmt is None or fmt.output_type is not output_type:
+            request = request.with_output_type(output_type)
+        answer = await self.chat(request)
+        return answer.parse(output_type)
+
     def chat_stream(
         self, request: ChatRequest
     ) -> AsyncFallbackStreamContext[StreamingResponse, ChatResponse]:

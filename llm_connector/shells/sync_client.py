@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatStream", "Client", "ResponsesStream"]
 
+_T = TypeVar("_T")
 _StreamT = TypeVar("_StreamT", ChatStream, ResponsesStream)
 
 
@@ -100,6 +101,17 @@ class Client(ShellBase[httpx.Client, SyncSteps]):
         leaving the loop early closes the connection.
         """
         return self._open(ChatStream, self._driver.chat_stream(request))
+
+    def chat_parse(self, request: ChatRequest, output_type: type[_T]) -> _T:
+        """Ask for an answer of ``output_type`` and return it typed: ``request`` with
+        ``with_output_type(output_type)`` (unless it already asks for that type), sent
+        whole, its answer parsed (see ``ChatResponse.parse``: ``OutputRefusedError``,
+        ``OutputValidationError``). docs/structured.md."""
+        fmt = request.response_format
+        if fmt is None or fmt.output_type is not output_type:
+            request = request.with_output_type(output_type)
+        answer = self.chat(request)
+        return answer.parse(output_type)
 
     def invoke_responses(self, request: ResponsesRequest) -> ResponsesResponse:
         """Send a Responses API request and return the whole answer.

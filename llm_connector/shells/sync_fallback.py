@@ -86,6 +86,17 @@ class Fallback(FallbackBase["Client"]):
         """``Client.chat`` on the first member that answers."""
         return self._ask(request, lambda client, r: client.chat(r))
 
+    def chat_parse(self, request: ChatRequest, output_type: type[_T]) -> _T:
+        """``Client.chat_parse`` on the first member that answers (the value carries no
+        ``route``: use ``chat`` and ``answer.parse`` for it). A member's
+        ``OutputValidationError`` or ``OutputRefusedError`` is the answer, not a reason to
+        move on."""
+        fmt = request.response_format
+        if fmt is None or fmt.output_type is not output_type:
+            request = request.with_output_type(output_type)
+        answer = self.chat(request)
+        return answer.parse(output_type)
+
     def chat_stream(self, request: ChatRequest) -> FallbackStream[StreamingResponse, ChatResponse]:
         """``Client.chat_stream`` on the first member that answers: returns once its first
         content arrived (a member failing before that is passed over)."""

@@ -134,6 +134,7 @@ ASYNC_KIND_EXCEPTIONS = {
     (AsyncChatStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "snapshot"): "function",  # no I/O: what has arrived so far
+    (AsyncChatStream, "partial_output"): "function",  # the same
     (AsyncFallback, "chat_stream"): "function",  # as AsyncClient's
     (AsyncFallback, "invoke_responses_stream"): "function",
     (AsyncFallbackStream, "__aiter__"): "asyncgen",
