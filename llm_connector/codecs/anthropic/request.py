@@ -32,6 +32,7 @@ import binascii
 import json
 from typing import TYPE_CHECKING, Any
 
+from llm_connector.codecs.anthropic.caching import CacheMarks
 from llm_connector.codecs.anthropic.models import model_rules
 from llm_connector.codecs.anthropic.thinking import (
     EFFORT_BUDGETS,
@@ -74,6 +75,8 @@ class BodyBuilder:
         self.request = request
         self.dialect = dialect
         self.betas: list[str] = []
+        #: The request's cache breakpoints as ``cache_control`` (caching.py).
+        self.cache = CacheMarks(dialect.name)
 
     def body(self) -> dict[str, Any]:
         """The Messages body (without ``stream`` and the Vertex adjustments)."""
@@ -104,6 +107,8 @@ class BodyBuilder:
         body.update((k, v) for k, v in optional.items() if v is not None)
         if request.tools:
             body["tools"] = [_tool(t) for t in request.tools]
+            self.cache.mark(body["tools"][-1], request.tools_cache, "tools_cache", 0)
+        self.cache.check()
         choice = _tool_choice(request, thinking_on=thinking_on)
         if choice is not None:
             body["tool_choice"] = choice
@@ -128,14 +133,14 @@ class BodyBuilder:
     # -- messages ---------------------------------------------------------------------------
 
     def messages(self) -> tuple[str | list[dict[str, Any]] | None, list[dict[str, Any]]]:
-        system: list[str] = []
+        system: list[dict[str, Any]] = []
         turns: list[dict[str, Any]] = []
         for i, message in enumerate(self.request.messages):
             if message.role in ("system", "developer"):
-                system.extend(self._system_texts(message, i))
+                system.extend(self._cached(self._system_blocks(message, i), message, i, 1))
                 continue
             role = "assistant" if message.role == "assistant" else "user"
-            blocks = self._blocks(message, i)
+            blocks = self._cached(self._blocks(message, i), message, i, 2)
             if not blocks:
                 if role == "user":
                     raise RequestValidationError(
@@ -157,23 +162,37 @@ class BodyBuilder:
             raise RequestValidationError("messages", "Anthropic needs a user or assistant message")
         if not system:
             return None, turns
-        if len(system) == 1:
-            return system[0], turns
-        return [{"type": "text", "text": text} for text in system], turns
+        if len(system) == 1 and "cache_control" not in system[0]:
+            return system[0]["text"], turns
+        return system, turns
 
-    def _system_texts(self, message: Message, i: int) -> list[str]:
+    def _system_blocks(self, message: Message, i: int) -> list[dict[str, Any]]:
         content = message.content
         if content is None or isinstance(content, str):
-            return [content] if content else []
-        texts = []
+            return [{"type": "text", "text": content}] if content else []
+        blocks = []
         for j, part in enumerate(content):
+            field = f"messages[{i}].content[{j}]"
             if not isinstance(part, TextPart):
-                raise RequestValidationError(
-                    f"messages[{i}].content[{j}]", "Anthropic's system prompt takes text only"
-                )
+                raise RequestValidationError(field, "Anthropic's system prompt takes text only")
             if part.text:
-                texts.append(part.text)
-        return texts
+                blocks.append({"type": "text", "text": part.text})
+                self.cache.mark(blocks[-1], part.cache, f"{field}.cache", 1)
+            elif part.cache is not None:
+                raise RequestValidationError(f"{field}.cache", "an empty text cannot be cached")
+        return blocks
+
+    def _cached(
+        self, blocks: list[dict[str, Any]], message: Message, i: int, section: int
+    ) -> list[dict[str, Any]]:
+        """``blocks`` with the message's cache breakpoint on the last of them."""
+        if message.cache is not None:
+            if not blocks:
+                raise RequestValidationError(
+                    f"messages[{i}].cache", "a message with nothing to send cannot be cached"
+                )
+            self.cache.mark(blocks[-1], message.cache, f"messages[{i}].cache", section)
+        return blocks
 
     def _blocks(self, message: Message, i: int) -> list[dict[str, Any]]:
         if message.role == "tool":
@@ -206,6 +225,9 @@ class BodyBuilder:
             if isinstance(part, TextPart):
                 if part.text:
                     blocks.append({"type": "text", "text": part.text})
+                    self.cache.mark(blocks[-1], part.cache, f"{field}.cache", 2)
+                elif part.cache is not None:
+                    raise RequestValidationError(f"{field}.cache", "an empty text cannot be cached")
                 continue
             if message.role == "assistant":
                 raise RequestValidationError(
@@ -219,6 +241,7 @@ class BodyBuilder:
                 blocks.append(self._image(part, field))
             elif isinstance(part, DocumentPart):
                 blocks.append(self._document(part, field))
+            self.cache.mark(blocks[-1], part.cache, f"{field}.cache", 2)
         return blocks
 
     def _image(self, part: ImagePart, field: str) -> dict[str, Any]:
