@@ -1,20 +1,17 @@
 """Bedrock answers read whole, errors (HTTP and in the stream), the constructors'
-settings, secrets, and round trips through the mock on both clients."""
+settings and secrets (the mock's round trips: test_mock.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from llm_connector import AsyncClient, Client, MockServer
-from llm_connector._mock import MockReply
+from llm_connector import Client
 from llm_connector.codecs.bedrock.codec import BedrockCodec
 from llm_connector.errors import (
     APIStatusError,
@@ -25,7 +22,7 @@ from llm_connector.errors import (
     RateLimitError,
     RequestValidationError,
 )
-from llm_connector.types import ChatRequest, Message, Tool
+from llm_connector.types import ChatRequest, Message
 from tests.support.bedrock_eventstream import BEDROCK, event, exception
 
 MODEL = "us.amazon.nova-micro-v1:0"
@@ -308,109 +305,8 @@ def test_half_a_key_pair_is_refused() -> None:
     assert caught.value.field == "secret_access_key"
 
 
-# -- the mock, both clients -----------------------------------------------------------------
-
-WEATHER = Tool("get_weather", "Weather.", {"type": "object", "properties": {}})
-
-
-def _turns(server: MockServer) -> Iterator[list[dict[str, Any]]]:
-    for body in server.requests:
-        yield body["messages"]
-
-
-def test_text_tools_and_reasoning_round_trip_on_both_clients() -> None:
-    replies = [
-        MockReply.tool_call("get_weather", {"city": "Paris"}, reasoning="I should look it up."),
-        MockReply.text("It is sunny."),
-    ]
-
-    def conversation(answer: Any) -> ChatRequest:
-        (call,) = answer.tool_calls
-        return (
-            HI.with_tools([WEATHER])
-            .add_message(answer.message)
-            .add_message(Message.tool('{"sky": "clear"}', call.id))
-        )
-
-    server = MockServer(replies * 2, provider="bedrock")
-    client = Client.mock(server)
-    stream = client.chat_stream(HI.with_tools([WEATHER]))
-    list(stream)
-    first = stream.final_response()
-    assert client.chat(conversation(first)).content == "It is sunny."
-
-    async def main() -> None:
-        async with AsyncClient.mock(server) as api:
-            answer = await api.chat(HI.with_tools([WEATHER]))
-            streamed = await api.chat_stream(conversation(answer))
-            async for _ in streamed:
-                pass
-            assert (await streamed.final_response()).content == "It is sunny."
-
-    asyncio.run(main())
-    # Both second turns sent the signed reasoning, the tool use and its JSON result back.
-    for turns in list(_turns(server))[1::2]:
-        assistant, result = turns[1], turns[2]
-        assert assistant["content"][0] == {
-            "reasoningContent": {
-                "reasoningText": {
-                    "text": "I should look it up.",
-                    "signature": "bW9jay1iZWRyb2NrLXNpZ25hdHVyZQ==",
-                }
-            }
-        }
-        assert assistant["content"][1]["toolUse"]["input"] == {"city": "Paris"}
-        assert result["content"][0]["toolResult"]["content"] == [{"json": {"sky": "clear"}}]
-
-
-def test_the_mock_refuses_a_bad_signature() -> None:
-    server = MockServer("hi", provider="bedrock")
-    row, _, _ = server.client_row()
-    client = Client.bedrock(
-        "us-east-1",
-        access_key_id="AKIDMOCKLLMCONNECTOR",
-        secret_access_key="not-the-mock-secret",
-        base_url=server.base_url,
-        http_client=httpx.Client(transport=server.transport()),
-        max_retries=0,
-    )
-    with pytest.raises(PermissionDeniedError, match="signature"):
-        client.chat(HI)
-    assert row == "bedrock"
-
-
-def test_mid_stream_errors_through_the_mock() -> None:
-    reply = MockReply.error(429, "Too many tokens", partial_content="Partial answer")
-    client = Client.mock(reply, provider="bedrock")
-    with pytest.raises(RateLimitError) as caught:
-        list(client.chat_stream(HI))
-    partial = caught.value.partial
-    assert caught.value.in_stream and partial is not None and partial.content == "Partial answer"
-    with pytest.raises(RateLimitError) as http_error:
-        Client.mock(MockReply.error(429, "slow"), provider="bedrock").chat(HI)
-    assert http_error.value.error_type == "ThrottlingException"
-    assert http_error.value.request_id
-
-
 def test_every_recording_is_here() -> None:
     names = {p.name for p in BEDROCK.iterdir()}
     corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "raw" / "bedrock"
     if corpus.is_dir():
         assert {p.name for p in corpus.iterdir()} <= names
-
-
-def test_the_responses_api_through_converse() -> None:
-    from llm_connector.responses import ResponsesRequest
-
-    server = MockServer(MockReply.text("Bonjour"), provider="bedrock")
-    client = Client.mock(server)
-    assert client.invoke_responses(ResponsesRequest(model=MODEL, input="hi")).output_text == (
-        "Bonjour"
-    )
-    stream = client.invoke_responses_stream(ResponsesRequest(model=MODEL, input="hi", stream=True))
-    list(stream)
-    assert stream.final_response().output_text == "Bonjour"
-    assert server.routes == [
-        "POST /model/us.amazon.nova-micro-v1:0/converse",
-        "POST /model/us.amazon.nova-micro-v1:0/converse-stream",
-    ]
