@@ -29,6 +29,12 @@ in the path (codec.py), not the body. How the neutral request maps:
   any other key is a model field, merged into ``additionalModelRequestFields``.
 - ``top_k``, ``seed``, the penalties, ``user`` and ``parallel_tool_calls`` have no Converse
   field: they are left out (logged at DEBUG).
+- A cache breakpoint is a ``cachePoint {type: default, ttl}`` block after what it ends: the
+  tools (in ``toolConfig.tools``), a system block, a content block or a whole message
+  (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html,
+  API_runtime_CachePointBlock.html: ttl ``5m`` or ``1h``); at most 4 in a request, longer
+  lifetimes first, as Anthropic's (codecs/caching.py checks them before sending). A tool
+  result's content takes no cache point: the whole tool message is the breakpoint.
 """
 
 from __future__ import annotations
@@ -39,8 +45,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from llm_connector.codecs.anthropic.thinking import EFFORT_BUDGETS, MIN_THINKING_BUDGET
+from llm_connector.codecs.caching import check_breakpoints
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
+    CacheBreakpoint,
     ChatRequest,
     DocumentPart,
     ImagePart,
@@ -97,6 +105,7 @@ _DOCUMENT_FORMATS: Mapping[str, str] = {
 
 def converse_body(request: ChatRequest) -> dict[str, Any]:
     request.validate()
+    check_breakpoints(request, "Bedrock")
     system, messages = _messages(request)
     body: dict[str, Any] = {"messages": messages}
     if system:
@@ -177,6 +186,8 @@ def _tool_config(request: ChatRequest) -> dict[str, Any] | None:
     if not request.tools:
         return None
     config: dict[str, Any] = {"tools": [_tool(t) for t in request.tools]}
+    if request.tools_cache is not None:
+        config["tools"].append(_cache_point(request.tools_cache))
     if choice is not None:
         # https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html
         if choice.mode == "function":
@@ -202,7 +213,7 @@ def _messages(request: ChatRequest) -> tuple[list[dict[str, Any]], list[dict[str
     turns: list[dict[str, Any]] = []
     for i, message in enumerate(request.messages):
         if message.role in ("system", "developer"):
-            system.extend({"text": text} for text in _system_texts(message, i))
+            system.extend(_cached(_system_blocks(message, i), message))
             continue
         role = "assistant" if message.role == "assistant" else "user"
         blocks = _blocks(message, i)
@@ -212,31 +223,70 @@ def _messages(request: ChatRequest) -> tuple[list[dict[str, Any]], list[dict[str
                     f"messages[{i}].content", "Bedrock rejects an empty user message"
                 )
             continue
+        blocks = _cached(blocks, message)
         if turns and turns[-1]["role"] == role:
             turns[-1]["content"].extend(blocks)
         else:
             turns.append({"role": role, "content": blocks})
     for turn in turns:
         if turn["role"] == "user":
-            turn["content"].sort(key=lambda block: "toolResult" not in block)
+            turn["content"] = _tool_results_first(turn["content"])
     if not turns:
         raise RequestValidationError("messages", "Bedrock needs a user or assistant message")
     return system, turns
 
 
-def _system_texts(message: Message, i: int) -> list[str]:
+def _system_blocks(message: Message, i: int) -> list[dict[str, Any]]:
     content = message.content
     if content is None or isinstance(content, str):
-        return [content] if content else []
-    texts = []
+        return [{"text": content}] if content else []
+    blocks: list[dict[str, Any]] = []
     for j, part in enumerate(content):
         if not isinstance(part, TextPart):
             raise RequestValidationError(
                 f"messages[{i}].content[{j}]", "Bedrock's system prompt takes text only"
             )
         if part.text:
-            texts.append(part.text)
-    return texts
+            blocks.append({"text": part.text})
+        _part_cache_point(blocks, part.cache, f"messages[{i}].content[{j}]", bool(part.text))
+    return blocks
+
+
+def _cache_point(breakpoint: CacheBreakpoint) -> dict[str, Any]:
+    point = {"type": "default"}
+    if breakpoint.ttl is not None:
+        point["ttl"] = breakpoint.ttl
+    return {"cachePoint": point}
+
+
+def _cached(blocks: list[dict[str, Any]], message: Message) -> list[dict[str, Any]]:
+    """``blocks`` and, when the message is a breakpoint, a cache point after them."""
+    if message.cache is not None and blocks:
+        blocks.append(_cache_point(message.cache))
+    return blocks
+
+
+def _part_cache_point(
+    blocks: list[dict[str, Any]], breakpoint: CacheBreakpoint | None, field: str, sent: bool
+) -> None:
+    if breakpoint is None:
+        return
+    if not sent:
+        raise RequestValidationError(f"{field}.cache", "an empty text cannot be cached")
+    blocks.append(_cache_point(breakpoint))
+
+
+def _tool_results_first(content: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A user turn's blocks with its tool results first (Converse wants them so), each
+    block keeping the cache point that follows it."""
+    groups: list[list[dict[str, Any]]] = []
+    for block in content:
+        if "cachePoint" in block and groups:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    groups.sort(key=lambda group: "toolResult" not in group[0])
+    return [block for group in groups for block in group]
 
 
 def _blocks(message: Message, i: int) -> list[dict[str, Any]]:
@@ -286,6 +336,12 @@ def _content(message: Message, i: int) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for j, part in enumerate(content):
         field = f"messages[{i}].content[{j}]"
+        if part.cache is not None and message.role == "tool":
+            raise RequestValidationError(
+                f"{field}.cache",
+                "a tool result's content takes no cache point on Bedrock: cache the whole "
+                "tool message (Message.tool(...).with_cache())",
+            )
         if isinstance(part, TextPart):
             if part.text:
                 blocks.append({"text": part.text})
@@ -297,6 +353,9 @@ def _content(message: Message, i: int) -> list[dict[str, Any]]:
             blocks.append(_image(part, field))
         elif isinstance(part, DocumentPart):
             blocks.append(_document(part, field, j))
+        _part_cache_point(
+            blocks, part.cache, field, not isinstance(part, TextPart) or bool(part.text)
+        )
     return blocks
 
 
