@@ -291,6 +291,7 @@ class OutputValidationError(LLMError, ValueError):
 
     def __init__(self, message: str, raw: str, path: str) -> None:
         super().__init__(f"{path}: {message}" if path else message)
+        self.message = message  # str() names the path too
         self.raw = raw
         self.path = path
 

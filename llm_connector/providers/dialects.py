@@ -31,6 +31,8 @@ COMPATIBLE = COMPATIBLE_DIALECT
 # The parameters it takes (no top_k): https://api-docs.deepseek.com/api/create-chat-completion
 # That reference gives a message's content as a string only, with no image parts: a
 # request with an image is answered 400, so it is refused before it is sent.
+# JSON output is json_object only, with "json" in the prompt:
+# https://api-docs.deepseek.com/guides/json_mode
 DEEPSEEK = OpenAIDialect(
     name="deepseek",
     thinking="thinking_type",
@@ -38,18 +40,21 @@ DEEPSEEK = OpenAIDialect(
     reasoning_round_trip="tool_turns",
     rejected_fields=frozenset({"top_k"}),
     images=False,
+    json_schema=False,
 )
 
 # Moonshot / Kimi: kimi-k2-thinking always thinks; kimi-k2.5+ switch with {"thinking":
 # {"type"}}; reasoning_content must stay in the context, and a tool-call message without it
 # is refused ("reasoning_content is missing in assistant tool call message"):
 # https://platform.moonshot.ai/docs/guide/use-kimi-k2-thinking-model
+# JSON mode is json_object: https://platform.moonshot.ai/docs/guide/use-json-mode-feature-of-kimi-api
 MOONSHOT = OpenAIDialect(
     name="moonshot",
     thinking="thinking_type",
     effort_with_thinking=True,
     reasoning_round_trip="always",
     rejected_fields=frozenset({"top_k"}),
+    json_schema=False,
 )
 
 # Zhipu GLM (open.bigmodel.cn) and Z.ai share one API, /api/paas/v4:
@@ -60,12 +65,14 @@ MOONSHOT = OpenAIDialect(
 # - GLM-Z1 models write their reasoning into the content inside <think> tags (same page as
 #   the API reference, message.content);
 # - tool_choice: only "auto"; the caller id is user_id; no penalties, seed or top_k.
+# - structured output is json_object: https://docs.bigmodel.cn/cn/guide/capabilities/struct-output
 ZHIPU = OpenAIDialect(
     name="zhipu",
     thinking="thinking_type",
     reasoning_round_trip="always",
     think_tags=True,
     tool_choices=frozenset({"auto"}),
+    json_schema=False,
     renamed_fields=(("user", "user_id"),),
     rejected_fields=frozenset(
         {"top_k", "seed", "presence_penalty", "frequency_penalty", "parallel_tool_calls"}

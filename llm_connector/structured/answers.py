@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from llm_connector.errors import OutputRefusedError, OutputValidationError
 from llm_connector.structured.parse import parse_output
@@ -46,4 +46,4 @@ def parse_answer(response: ChatResponse, tp: type[_T]) -> _T:
     text = answer_text(response)
     if not text.strip():
         raise OutputValidationError("the answer is empty", text, "")
-    return parse_output(tp, text, wrapped=schema_of(tp).wrapped)
+    return cast(_T, parse_output(tp, text, wrapped=schema_of(tp).wrapped))

@@ -11,12 +11,14 @@ raw text. A pydantic model validates itself (strict, from the JSON text).
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import functools
 import json
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
@@ -39,10 +41,10 @@ class _Mismatch(ValueError):
     """A JSON value that does not fit the type (message: "expected X, got Y")."""
 
 
-def parse_output(tp: type[_T], text: str, *, wrapped: bool = False) -> _T:
+def parse_output(tp: Any, text: str, *, wrapped: bool = False) -> Any:
     """``text`` (the answer's JSON) as a ``tp``; raises ``OutputValidationError``."""
     if _is_pydantic(tp):
-        return cast(_T, _pydantic(tp, text))
+        return _pydantic(tp, text)
     try:
         value = json.loads(text)
     except ValueError as exc:
@@ -51,7 +53,7 @@ def parse_output(tp: type[_T], text: str, *, wrapped: bool = False) -> _T:
         if not isinstance(value, dict) or set(value) != {"value"}:
             raise OutputValidationError("expected an object with one key, 'value'", text, "")
         value = value["value"]
-    return cast(_T, parse_value(tp, value, text))
+    return parse_value(tp, value, text)
 
 
 def parse_value(tp: Any, value: Any, text: str = "") -> Any:
@@ -141,38 +143,35 @@ def _converter() -> cattrs.Converter:
 
         return structure
 
-    def typed_dict(tp: Any) -> Callable[[Any, Any], Any]:
-        # By hand rather than cattrs' own: a key the TypedDict does not require was sent
-        # as null (strict schemas require every key) and is left out, and which keys are
-        # optional is read as optional_keys() reads it.
-        hints = {
-            name: get_args(hint)[0] if get_origin(hint) in _KEY_QUALIFIERS else hint
-            for name, hint in typing.get_type_hints(tp, include_extras=True).items()
-        }
-        optional = optional_keys(tp)
+    def record(tp: Any) -> Callable[[Any, Any], Any]:
+        # Dataclasses, attrs classes and TypedDicts by hand rather than cattrs' own: the
+        # field types are resolved here (a recursive class names itself in a string), a
+        # TypedDict key it does not require that came back null (strict schemas require
+        # every key) is left out, and which keys are optional is read as optional_keys()
+        # reads it.
+        fields, optional, build = _record_fields(tp)
 
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, dict):
                 raise _Mismatch(f"expected object, got {_got(value)}")
             out: dict[str, Any] = {}
             errors: list[Exception] = []
-            for name, hint in hints.items():
-                if name not in value or (name in optional and value[name] is None):
-                    if name not in optional:
-                        missing = AttributeValidationNote(f"key {name!r}", name, hint)
-                        errors.append(_noted(KeyError(name), missing))
+            for key, argument, hint in fields:
+                note = AttributeValidationNote(f"key {key!r}", key, hint)
+                if key not in value or (key in optional and value[key] is None):
+                    if key not in optional:
+                        errors.append(_noted(KeyError(key), note))
                     continue
                 try:
-                    out[name] = converter.structure(value[name], hint)
+                    out[argument] = converter.structure(value[key], hint)
                 except Exception as exc:
-                    note = AttributeValidationNote(f"key {name!r}", name, hint)
                     errors.append(_noted(exc, note))
-            extra = set(value) - set(hints)
+            extra = set(value) - {key for key, _, _ in fields}
             if extra:
                 errors.append(cattrs.ForbiddenExtraKeysError("", tp, extra))
             if errors:
                 raise ClassValidationError(f"in {tp.__name__}", errors, tp)
-            return out
+            return build(out)
 
         return structure
 
@@ -200,9 +199,45 @@ def _converter() -> cattrs.Converter:
         return structure
 
     converter.register_structure_hook_factory(_is_union, union)
-    converter.register_structure_hook_factory(typing.is_typeddict, typed_dict)
+    converter.register_structure_hook_factory(_is_record, record)
     converter.register_structure_hook_factory(lambda tp: get_origin(tp) in _SEQUENCES, sequence)
     return converter
+
+
+def _is_record(tp: Any) -> bool:
+    return isinstance(tp, type) and (
+        typing.is_typeddict(tp) or dataclasses.is_dataclass(tp) or attrs.has(tp)
+    )
+
+
+_Field = tuple[str, str, Any]  # the JSON key, the constructor's argument, the type
+
+
+def _record_fields(
+    tp: type,
+) -> tuple[list[_Field], frozenset[str], Callable[[dict[str, Any]], Any]]:
+    """A class's fields, the keys it does not require, and how it is built from them."""
+    if typing.is_typeddict(tp):
+        hints = typing.get_type_hints(tp, include_extras=True)
+        fields = [
+            (name, name, get_args(hint)[0] if get_origin(hint) in _KEY_QUALIFIERS else hint)
+            for name, hint in hints.items()
+        ]
+        return fields, optional_keys(tp), dict
+    hints = typing.get_type_hints(tp)
+    if dataclasses.is_dataclass(tp):
+        fields = [(f.name, f.name, hints[f.name]) for f in dataclasses.fields(tp) if f.init]
+    else:
+        fields = [
+            (a.name, a.alias or a.name, hints.get(a.name, a.type))
+            for a in attrs.fields(tp)
+            if a.init
+        ]
+
+    def build(arguments: dict[str, Any]) -> Any:
+        return tp(**arguments)
+
+    return fields, frozenset(), build
 
 
 def _pydantic(tp: Any, text: str) -> Any:

@@ -206,9 +206,7 @@ class PartialJSON:
 
     def _end_string(self) -> None:
         # A surrogate pair (two \\u escapes) becomes one character here.
-        text = "".join(self._pieces)
-        if any("\ud800" <= c <= "\udfff" for c in text):
-            text = text.encode("utf-16", "surrogatepass").decode("utf-16")
+        text = _paired("".join(self._pieces))
         self._in_string, self._pieces = False, []
         if self._string_is_key:
             self._key = text
@@ -233,7 +231,9 @@ class PartialJSON:
         if self._in_string and not self._string_is_key and self._pieces:
             joined = "".join(self._pieces)
             self._pieces = [joined]  # the next join starts from one piece
-            self._set_slot(joined)
+            if joined and "\ud800" <= joined[-1] <= "\udbff":
+                joined = joined[:-1]  # half of a pair: shown once the other half came
+            self._set_slot(_paired(joined))
         return self._root
 
     @property
@@ -246,6 +246,14 @@ class PartialJSON:
         if self._scalar and not self.broken:
             self._end_scalar()
         return self.value()
+
+
+def _paired(text: str) -> str:
+    """``text`` with each surrogate pair (two ``\\u`` escapes) made the one character it
+    stands for (a lone surrogate stays, as ``json.loads`` leaves it)."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 class StreamOutput:

@@ -45,10 +45,17 @@ _PRIMITIVES: dict[Any, dict[str, Any]] = {
     type(None): {"type": "null"},
 }
 _SEQUENCES = (list, tuple, Sequence, typing.Sequence)
-#: ``TypedDict`` key qualifiers (``NotRequired[T]`` is a ``T`` there; 3.11+).
+#: ``TypedDict`` key qualifiers (``NotRequired[T]`` is a ``T`` there): typing's (3.11+),
+#: and typing_extensions' where a program loaded it (the same objects from 3.11 on).
 _KEY_QUALIFIERS = tuple(
-    q for q in (getattr(typing, n, None) for n in ("NotRequired", "Required", "ReadOnly")) if q
+    {
+        qualifier
+        for module in (typing, sys.modules.get("typing_extensions"))
+        for name in ("NotRequired", "Required", "ReadOnly")
+        if (qualifier := getattr(module, name, None)) is not None
+    }
 )
+_NOT_REQUIRED = tuple(q for q in _KEY_QUALIFIERS if getattr(q, "_name", "") == "NotRequired")
 _NAME = re.compile(r"[^a-zA-Z0-9_-]")
 
 
@@ -227,10 +234,12 @@ def _fields(tp: type) -> list[tuple[str, Any, str | None]]:
     # A TypedDict: a key it does not require is still in the schema, as nullable (strict
     # mode requires every key); parsing drops it when it comes back null.
     optional = optional_keys(tp)
-    return [
-        (name, hint if name not in optional else typing.Optional[hint], None)  # noqa: UP045
-        for name, hint in hints.items()
-    ]
+    fields: list[tuple[str, Any, str | None]] = []
+    for name, hint in hints.items():
+        if get_origin(hint) in _KEY_QUALIFIERS:
+            hint = get_args(hint)[0]
+        fields.append((name, typing.Optional[hint] if name in optional else hint, None))  # noqa: UP045
+    return fields
 
 
 def optional_keys(tp: type) -> frozenset[str]:
@@ -239,11 +248,7 @@ def optional_keys(tp: type) -> frozenset[str]:
     (before Python 3.12's fix, string annotations hid the qualifier from it)."""
     declared: frozenset[str] = getattr(tp, "__optional_keys__", frozenset())
     hints = typing.get_type_hints(tp, include_extras=True)
-    qualified = {
-        name
-        for name, hint in hints.items()
-        if get_origin(hint) is getattr(typing, "NotRequired", object())
-    }
+    qualified = {name for name, hint in hints.items() if get_origin(hint) in _NOT_REQUIRED}
     return frozenset(declared | qualified)
 
 
@@ -287,6 +292,8 @@ def _unsupported(path: str, tp: Any, why: str) -> RequestValidationError:
 
 
 def _type_name(tp: Any) -> str:
+    if tp is Any:
+        return "Any"  # repr() says typing.Any before Python 3.11
     return tp.__name__ if isinstance(tp, type) else repr(tp)
 
 

@@ -74,6 +74,9 @@ class OpenAIDialect(FrozenValue):
     #: Whether messages may carry image parts; where not, a request with one is refused
     #: before it is sent (the provider answers it with a 400), naming the part.
     images: bool = True
+    #: Whether ``response_format`` may be a JSON schema; where not, a schema is asked as
+    #: JSON mode (``json_object``) with the schema in a system message (request.py).
+    json_schema: bool = True
     #: Move ``<think>...</think>`` at the start of the answer text into the reasoning
     #: (think_tags.py), for providers documented to inline reasoning in the content.
     think_tags: bool = False

@@ -5,6 +5,7 @@ https://platform.openai.com/docs/api-reference/chat/create
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -65,7 +66,13 @@ def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> 
             )
         body["tool_choice"] = _tool_choice(request.tool_choice)
     if request.response_format is not None:
-        body["response_format"] = _response_format(request.response_format)
+        fmt = request.response_format
+        if fmt.type == "json_schema" and not dialect.json_schema:
+            # JSON mode, told the schema in words: the provider has no json_schema format.
+            body["response_format"] = {"type": "json_object"}
+            body["messages"].insert(0, {"role": "system", "content": schema_instruction(fmt)})
+        else:
+            body["response_format"] = _response_format(fmt)
     body.update(
         thinking_fields(
             request,
@@ -252,6 +259,16 @@ def _tool_choice(choice: ToolChoice) -> str | dict[str, Any]:
     if choice.mode == "function":
         return {"type": "function", "function": {"name": choice.name}}
     return choice.mode
+
+
+def schema_instruction(fmt: ResponseFormat) -> str:
+    """The system message that asks a provider in JSON mode for a value of ``fmt``'s
+    schema (DeepSeek's JSON mode also wants the word "json" in the prompt)."""
+    schema = json.dumps(fmt.schema, ensure_ascii=False, separators=(",", ":"))
+    return (
+        "Answer with a single JSON value, and nothing else (no prose, no code fence), "
+        f"that is valid against this JSON Schema: {schema}"
+    )
 
 
 def _response_format(fmt: ResponseFormat) -> dict[str, Any]:

@@ -1,0 +1,155 @@
+"""A type goes in and a value of it comes out, through the mock of every protocol that
+has structured output, on both clients, whole and streamed, with the value growing while
+it streams; a provider without structured output refuses before sending."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from llm_connector import AsyncClient, Client, MockServer, RequestValidationError
+from llm_connector.types import ChatRequest, Message
+from tests.support.facade import Mode
+from tests.support.structured_types import Address, Colour, Invoice, Item, Person
+
+PROVIDERS = ["openai", "deepseek", "anthropic", "google", "ollama", "aliyun", "bedrock"]
+INVOICE_JSON = {
+    "number": "INV-7",
+    "items": [{"name": "tea", "price": 4.5, "quantity": 2, "tags": ["green", "loose"]}],
+    "paid": True,
+    "colour": "blue",
+    "kind": "retail",
+    "note": "thanks",
+}
+# Item's schema, written out (tests/structured/test_schema.py holds the maker to it).
+ITEM_SCHEMA = {
+    "type": "object",
+    "description": "One line of an invoice.",
+    "properties": {
+        "name": {"type": "string", "description": "What was bought."},
+        "price": {"type": "number"},
+        "quantity": {"type": "integer"},
+        "tags": {"type": "array", "items": {"type": "string"}, "description": "labels"},
+    },
+    "required": ["name", "price", "quantity", "tags"],
+    "additionalProperties": False,
+}
+CASES: list[Any] = [
+    pytest.param(
+        Invoice,
+        INVOICE_JSON,
+        Invoice(
+            "INV-7",
+            [Item("tea", 4.5, 2, ["green", "loose"])],
+            True,
+            Colour.BLUE,
+            "retail",
+            "thanks",
+        ),
+        id="attrs",
+    ),
+    pytest.param(
+        Item,
+        {"name": "cup", "price": 3, "quantity": 1, "tags": []},
+        Item("cup", 3.0, 1, []),
+        id="dataclass",
+    ),
+    pytest.param(
+        Address,
+        {"street": "1 Rue de Rivoli", "city": "Paris", "postcode": None},
+        {"street": "1 Rue de Rivoli", "city": "Paris"},
+        id="typeddict",
+    ),
+    pytest.param(
+        Person,
+        {"name": "Ada", "age": 36, "title": "Countess"},
+        Person(name="Ada", age=36, title="Countess"),
+        id="pydantic",
+    ),
+    pytest.param(
+        list[Colour], {"value": ["red", "green"]}, [Colour.RED, Colour.GREEN], id="list-root"
+    ),
+]
+
+
+def client_of(mode: Mode, server: MockServer) -> Client | AsyncClient:
+    return Client.mock(server) if mode == "sync" else AsyncClient.mock(server)
+
+
+async def whole(client: Client | AsyncClient, request: ChatRequest, tp: Any) -> Any:
+    if isinstance(client, Client):
+        return client.chat_parse(request, tp)
+    return await client.chat_parse(request, tp)
+
+
+async def streamed(
+    client: Client | AsyncClient, request: ChatRequest, tp: Any
+) -> tuple[Any, list[Any]]:
+    """The parsed value, and a copy of ``partial_output()`` after each chunk."""
+    seen: list[Any] = []
+    if isinstance(client, Client):
+        with client.chat_stream(request) as stream:
+            for _ in stream:
+                seen.append(copy.deepcopy(stream.partial_output()))
+            return stream.final_response().parse(tp), seen
+    async with client.chat_stream(request) as astream:
+        async for _ in astream:
+            seen.append(copy.deepcopy(astream.partial_output()))
+        return (await astream.final_response()).parse(tp), seen
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(("tp", "document", "expected"), CASES)
+async def test_a_type_in_a_value_out(
+    mode: Mode, provider: Any, tp: Any, document: Any, expected: Any
+) -> None:
+    server = MockServer(json.dumps(document), provider=provider)
+    client = client_of(mode, server)
+    request = ChatRequest().add_message(Message.user("Read it"))
+    assert await whole(client, request, tp) == expected
+    value, seen = await streamed(client, request.with_output_type(tp), tp)
+    assert value == expected
+    # The value so far, after each chunk: it grows into the whole document.
+    whole_document = document["value"] if "value" in document and len(document) == 1 else document
+    assert seen[-1] == whole_document
+    assert len({json.dumps(s) for s in seen}) > 2  # it was seen growing, not all at once
+
+
+@pytest.mark.parametrize("provider", ["tencent"])
+def test_a_provider_without_structured_output_refuses_before_sending(provider: Any) -> None:
+    server = MockServer("{}", provider=provider)
+    with pytest.raises(RequestValidationError, match=r"^response_format: Hunyuan's native API"):
+        Client.mock(server).chat_parse(ChatRequest().add_message(Message.user("x")), Item)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "native"),
+    [("openai", True), ("groq", True), ("deepseek", False), ("moonshot", False), ("zhipu", False)],
+)
+def test_a_dialect_without_json_schema_gets_json_mode_and_the_schema_in_words(
+    provider: Any, native: bool
+) -> None:
+    server = MockServer(
+        json.dumps({"name": "cup", "price": 3, "quantity": 1, "tags": []}), provider=provider
+    )
+    request = ChatRequest("m").add_message(Message.user("A cup?"))
+    assert Client.mock(server).chat_parse(request, Item) == Item("cup", 3.0, 1, [])
+    [sent] = server.requests
+    if native:
+        assert sent["response_format"]["type"] == "json_schema"
+        assert sent["messages"] == [{"role": "user", "content": "A cup?"}]
+        return
+    assert sent["response_format"] == {"type": "json_object"}
+    schema = json.dumps(ITEM_SCHEMA, separators=(",", ":"))
+    assert sent["messages"] == [
+        {
+            "role": "system",
+            "content": "Answer with a single JSON value, and nothing else (no prose, no code "
+            f"fence), that is valid against this JSON Schema: {schema}",
+        },
+        {"role": "user", "content": "A cup?"},
+    ]
