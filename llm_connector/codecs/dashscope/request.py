@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from llm_connector.codecs.caching import note_unsent
 from llm_connector.codecs.reasoning import thinking_fields
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
@@ -30,6 +31,7 @@ def chat_body(
     """The body, and whether it goes to the multimodal endpoint. ``incremental_output``:
     what a stream asks for (see DashScopeCodec)."""
     request.validate()
+    note_unsent(request, "dashscope")  # it caches prompts on its own (docs/caching.md)
     multimodal = any(
         isinstance(part, ImagePart)
         for m in request.messages

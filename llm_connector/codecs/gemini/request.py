@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from llm_connector.codecs.caching import note_unsent
 from llm_connector.codecs.gemini.parse import bare_model
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
@@ -106,9 +107,34 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
     config = _generation_config(request)
     if config:
         body["generationConfig"] = config
+    body.update(_cache_fields(request, body))
     if request.extra_body:
         body = _merged(body, request.extra_body)
     return body
+
+
+def _cache_fields(request: ChatRequest, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Gemini caches prompts on its own (implicit caching), so breakpoints are not sent
+    (logged at DEBUG); an explicit cache is named by ``cachedContent``
+    (https://ai.google.dev/gemini-api/docs/caching). The cache holds the system
+    instruction and the tools: a request answering from one may not set them again (the API
+    refuses it: "CachedContent can not be used with GenerateContent request setting
+    system_instruction, tools or tool_config")."""
+    note_unsent(request, "gemini")
+    if request.cached_content is None:
+        return {}
+    for key, field in (
+        ("systemInstruction", "messages"),
+        ("tools", "tools"),
+        ("toolConfig", "tool_choice"),
+    ):
+        if key in body:
+            raise RequestValidationError(
+                field,
+                f"a request answering from a Gemini cache (cached_content) cannot set {key}: "
+                "put it in the cache instead",
+            )
+    return {"cachedContent": request.cached_content}
 
 
 def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

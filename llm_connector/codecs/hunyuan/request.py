@@ -8,6 +8,7 @@ import json
 import logging
 from typing import Any
 
+from llm_connector.codecs.caching import note_unsent
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import ChatRequest, DocumentPart, ImagePart, Message, TextPart, Tool
 
@@ -16,6 +17,7 @@ logger = logging.getLogger("llm_connector")
 
 def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     request.validate()
+    note_unsent(request, "hunyuan")  # it caches prompts on its own (docs/caching.md)
     if request.response_format is not None:
         raise RequestValidationError(
             "response_format", "Hunyuan's native API has no structured output"

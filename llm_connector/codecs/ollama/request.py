@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from llm_connector.codecs.caching import note_unsent
 from llm_connector.codecs.reasoning import effort_for_budget
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
@@ -43,6 +44,7 @@ _THINK: Mapping[str, bool | str] = {
 
 def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     request.validate()
+    note_unsent(request, "ollama")  # it caches prompts on its own (docs/caching.md)
     body: dict[str, Any] = {
         "model": request.model,
         "messages": _messages(request.messages),

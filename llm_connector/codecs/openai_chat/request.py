@@ -9,6 +9,7 @@ import json
 import logging
 from typing import Any
 
+from llm_connector.codecs.caching import note_unsent
 from llm_connector.codecs.openai_chat.dialect import OpenAIDialect
 from llm_connector.codecs.reasoning import thinking_fields
 from llm_connector.errors import RequestValidationError
@@ -54,6 +55,7 @@ def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> 
     }
     body.update((k, v) for k, v in optional.items() if v is not None)
     body.update(_end_user_ids(request, dialect))
+    body.update(_cache_fields(request, dialect))
     if request.tools:
         body["tools"] = [_tool(t) for t in request.tools]
     if request.tool_choice is not None:
@@ -92,6 +94,24 @@ def chat_body(request: ChatRequest, dialect: OpenAIDialect, *, stream: bool) -> 
     if request.extra_body:
         body.update(request.extra_body)
     return body
+
+
+def _cache_fields(request: ChatRequest, dialect: OpenAIDialect) -> dict[str, str]:
+    """OpenAI caches every prompt on its own: no breakpoint is sent (logged at DEBUG), and
+    ``prompt_cache_retention`` goes where ``prompt_cache_key`` does (the providers that
+    document OpenAI's cache fields):
+    https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention"""
+    note_unsent(request, dialect.name)
+    retention = request.prompt_cache_retention
+    if retention is None:
+        return {}
+    if not dialect.end_user_ids:
+        logger.debug(
+            "%s: not sending ['prompt_cache_retention'] (the provider does not document it)",
+            dialect.name,
+        )
+        return {}
+    return {"prompt_cache_retention": retention}
 
 
 #: OpenAI's replacements for ``user`` (see ``OpenAIDialect.end_user_ids``).
