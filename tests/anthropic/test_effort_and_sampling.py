@@ -28,9 +28,10 @@ def ask(model: str, **fields: Any) -> ChatRequest:
 @pytest.mark.parametrize(
     ("model", "rules"),
     [
-        ("claude-3-7-sonnet-20250219", ModelRules()),
-        ("claude-sonnet-4-20250514", ModelRules()),
-        ("claude-opus-4@20250514", ModelRules()),
+        # No structured outputs before Opus 4.1 / Sonnet 4.5 (a forced tool stands in).
+        ("claude-3-7-sonnet-20250219", ModelRules(structured_output=False)),
+        ("claude-sonnet-4-20250514", ModelRules(structured_output=False)),
+        ("claude-opus-4@20250514", ModelRules(structured_output=False)),
         ("claude-opus-4-1-20250805", ModelRules(one_of_temperature_top_p=True)),
         ("claude-sonnet-4-5-20250929", ModelRules(one_of_temperature_top_p=True)),
         ("claude-haiku-4-5", ModelRules(one_of_temperature_top_p=True)),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from llm_connector import AsyncClient, Client, MockServer, RequestValidationError
-from llm_connector.types import ChatRequest, Message
+from llm_connector.types import ChatRequest, Message, Tool
 from tests.support.facade import Mode
 from tests.support.structured_types import Address, Colour, Invoice, Item, Person
 
@@ -153,3 +153,63 @@ def test_a_dialect_without_json_schema_gets_json_mode_and_the_schema_in_words(
         },
         {"role": "user", "content": "A cup?"},
     ]
+
+
+ITEM_ARGS = {"name": "cup", "price": 3, "quantity": 1, "tags": []}
+
+
+@pytest.mark.parametrize("model", ["claude-3-5-sonnet-20241022", "claude-sonnet-4-20250514"])
+async def test_an_older_claude_answers_through_a_forced_tool(mode: Mode, model: str) -> None:
+    from llm_connector import MockReply
+
+    server = MockServer(MockReply.tool_call("Item", ITEM_ARGS), provider="anthropic")
+    client = client_of(mode, server)
+    request = ChatRequest(model).add_message(Message.user("A cup?")).with_output_type(Item)
+    assert await whole(client, request, Item) == Item("cup", 3.0, 1, [])
+    value, seen = await streamed(client, request, Item)
+    assert value == Item("cup", 3.0, 1, [])
+    assert seen[-1] == ITEM_ARGS
+    sent = server.requests[0]
+    assert "output_config" not in sent
+    assert sent["tools"] == [
+        {"name": "Item", "input_schema": ITEM_SCHEMA, "description": "One line of an invoice."}
+    ]
+    assert sent["tool_choice"] == {"type": "tool", "name": "Item"}
+
+
+def test_a_newer_claude_takes_the_schema_natively() -> None:
+    server = MockServer(json.dumps(ITEM_ARGS), provider="anthropic")
+    request = ChatRequest("claude-sonnet-4-5").add_message(Message.user("A cup?"))
+    assert Client.mock(server).chat_parse(request, Item) == Item("cup", 3.0, 1, [])
+    sent = server.requests[0]
+    assert sent["output_config"] == {"format": {"type": "json_schema", "schema": ITEM_SCHEMA}}
+    assert "tools" not in sent and "tool_choice" not in sent
+
+
+@pytest.mark.parametrize(
+    ("request_", "why"),
+    [
+        (
+            ChatRequest("claude-3-7-sonnet-20250219").with_thinking_budget(2048),
+            "cannot be used with thinking on",
+        ),
+        (
+            ChatRequest("claude-3-7-sonnet-20250219").with_tools(
+                [Tool.function("f", "f", {"type": "object", "properties": {}})]
+            ),
+            "cannot be combined with your own tools",
+        ),
+    ],
+)
+def test_a_forced_tool_that_cannot_be_used_is_refused_before_sending(
+    request_: ChatRequest, why: str
+) -> None:
+    server = MockServer("{}", provider="anthropic")
+    request = request_.add_message(Message.user("x")).with_output_type(Item)
+    with pytest.raises(RequestValidationError) as raised:
+        Client.mock(server).chat(request)
+    assert str(raised.value) == (
+        "response_format: claude-3-7-sonnet-20250219 has no structured outputs, and the "
+        f"forced tool that stands in for them {why}"
+    )
+    assert server.requests == []

@@ -59,6 +59,11 @@ class ModelRules:
     #: A Claude model this table knows: Anthropic's rules for sampling with thinking on
     #: apply. False for another server's model names (LongCat, llama.cpp), sent as given.
     known: bool = True
+    #: It takes a JSON schema as ``output_config.format`` (structured outputs: Opus 4.1,
+    #: Sonnet 4.5, Haiku 4.5 and every later model); older ones are asked through a forced
+    #: tool (codecs/anthropic/structured.py).
+    #: https://platform.claude.com/docs/en/build-with-claude/structured-outputs
+    structured_output: bool = True
 
 
 _UP_TO_HIGH = ("low", "medium", "high")
@@ -79,7 +84,8 @@ def model_rules(model: str) -> ModelRules:
         old = _OLD_ID.search(model)
         if old is None:
             return _UNKNOWN
-        return ModelRules()  # Claude 3.x: budgets only, every sampling setting
+        # Claude 3.x: budgets only, every sampling setting, no structured outputs.
+        return ModelRules(structured_output=False)
     family, major, minor = match.group(1), int(match.group(2)), int(match.group(3) or 0)
     if major >= 5 and family == "haiku":  # the effort page lists no xhigh or max for it
         return ModelRules(_UP_TO_HIGH, adaptive=True, fixed_sampling=True)
@@ -93,5 +99,6 @@ def model_rules(model: str) -> ModelRules:
         return ModelRules(_UP_TO_MAX, adaptive=True, one_of_temperature_top_p=True)
     if family == "opus" and minor == 5:
         return ModelRules(_UP_TO_HIGH, one_of_temperature_top_p=True)
-    # Opus 4.1, Sonnet 4.5, Haiku 4.5 refuse both; Opus 4 and Sonnet 4 (4.0) take both.
-    return ModelRules(one_of_temperature_top_p=minor >= 1)
+    # Opus 4.1, Sonnet 4.5, Haiku 4.5 refuse both; Opus 4 and Sonnet 4 (4.0) take both,
+    # and have no structured outputs.
+    return ModelRules(one_of_temperature_top_p=minor >= 1, structured_output=minor >= 1)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from llm_connector.codecs.anthropic.caching import CacheMarks
 from llm_connector.codecs.anthropic.models import model_rules
+from llm_connector.codecs.anthropic.structured import output_format
 from llm_connector.codecs.anthropic.thinking import (
     EFFORT_BUDGETS,
     effort_level,
@@ -117,15 +118,7 @@ class BodyBuilder:
         output_config: dict[str, Any] = {}
         if effort is not None:
             output_config["effort"] = effort
-        fmt = request.response_format
-        if fmt is not None and fmt.type == "json_object":
-            raise RequestValidationError(
-                "response_format",
-                "Anthropic has no JSON mode without a schema; use ResponseFormat.json_schema",
-            )
-        if fmt is not None and fmt.type == "json_schema":
-            # https://platform.claude.com/docs/en/build-with-claude/structured-outputs
-            output_config["format"] = {"type": "json_schema", "schema": fmt.schema}
+        output_format(request, rules, body, output_config, thinking_on=thinking_on)
         if output_config:
             body["output_config"] = output_config
         return body
