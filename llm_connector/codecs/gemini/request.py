@@ -16,6 +16,7 @@ from typing import Any
 
 from llm_connector.codecs.caching import note_unsent
 from llm_connector.codecs.gemini.parse import bare_model
+from llm_connector.codecs.gemini.schema import openapi_schema, takes_json_schema
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,
@@ -162,21 +163,25 @@ def _generation_config(request: ChatRequest) -> dict[str, Any]:
         "frequencyPenalty": request.frequency_penalty,
     }
     config = {k: v for k, v in fields.items() if v is not None}
-    config.update(_response_format(request.response_format))
+    config.update(_response_format(request.response_format, request.model))
     thinking = thinking_config(request)
     if thinking is not None:
         config["thinkingConfig"] = thinking
     return config
 
 
-def _response_format(fmt: ResponseFormat | None) -> dict[str, Any]:
+def _response_format(fmt: ResponseFormat | None, model: str) -> dict[str, Any]:
     if fmt is None or fmt.type == "text":
         return {}
     if fmt.type == "json_object":
         return {"responseMimeType": "application/json"}
-    # responseJsonSchema takes JSON Schema as it is; responseSchema only an OpenAPI subset
-    # (no additionalProperties, $ref, ...): https://ai.google.dev/gemini-api/docs/structured-output
-    return {"responseMimeType": "application/json", "responseJsonSchema": fmt.schema}
+    # responseJsonSchema takes JSON Schema as it is; responseSchema, all that models before
+    # it take, only an OpenAPI subset (schema.py):
+    # https://ai.google.dev/gemini-api/docs/structured-output
+    assert fmt.schema is not None  # a json_schema format has one (ResponseFormat checks)
+    if takes_json_schema(model):
+        return {"responseMimeType": "application/json", "responseJsonSchema": fmt.schema}
+    return {"responseMimeType": "application/json", "responseSchema": openapi_schema(fmt.schema)}
 
 
 def _declaration(tool: Tool) -> dict[str, Any]:
