@@ -140,8 +140,9 @@ REQUEST = ChatRequest("gpt-test").add_message(Message.user("Hi"))
 def test_operations_a_protocol_lacks_are_refused_before_sending() -> None:
     seen: list[httpx.Request] = []
     http = httpx.Client(transport=_refusing_transport(seen))
-    client = Client.openai("sk-test", http_client=http)
-    with pytest.raises(UnsupportedFeatureError, match="token counting"):
+    # DeepSeek: an OpenAI-chat provider without token counting (OpenAI has it).
+    client = Client.deepseek("sk-test", http_client=http)
+    with pytest.raises(UnsupportedFeatureError, match="deepseek has no token counting"):
         client.count_tokens(REQUEST)
     with pytest.raises(UnsupportedFeatureError, match="model pulling"):
         client.pull_model("llama3")
@@ -156,8 +157,8 @@ def test_operations_a_protocol_lacks_are_refused_before_sending() -> None:
 async def test_operations_a_protocol_lacks_are_refused_before_sending_async() -> None:
     seen: list[httpx.Request] = []
     async with httpx.AsyncClient(transport=_refusing_transport(seen)) as http:
-        client = AsyncClient.openai("sk-test", http_client=http)
-        with pytest.raises(UnsupportedFeatureError):
+        client = AsyncClient.deepseek("sk-test", http_client=http)
+        with pytest.raises(UnsupportedFeatureError, match="deepseek has no token counting"):
             await client.count_tokens(REQUEST)
         with pytest.raises(UnsupportedFeatureError):
             await client.show_model("llama3")

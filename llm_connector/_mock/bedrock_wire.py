@@ -79,11 +79,14 @@ _ERROR_NAMESPACE = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
     parts = request.url.raw_path.decode("ascii").split("?")[0].split("/")
     operation = parts[-1] if len(parts) == 4 and parts[1] == "model" else ""
-    if request.method != "POST" or operation not in ("converse", "converse-stream"):
+    if request.method != "POST" or operation not in ("converse", "converse-stream", "count-tokens"):
         return error(404, f"mock: no route for {request.method} {request.url.path}")
     refusal = _check_signature(request)
     if refusal is not None:
         return refusal
+    if operation == "count-tokens":
+        # https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html
+        return json_response(200, {"inputTokens": token_count(_counted_texts(body))})
     return _converse(server, body, stream=operation == "converse-stream")
 
 
@@ -268,3 +271,20 @@ def _message(headers: Mapping[str, str], payload: bytes) -> bytes:
     prelude += struct.pack(">I", zlib.crc32(prelude))
     message = prelude + block + payload
     return message + struct.pack(">I", zlib.crc32(message))
+
+
+def _counted_texts(value: object) -> list[str]:
+    """Every text of a request body to count (the mock's token counting): the strings under
+    ``text``, ``content``, ``instructions`` and ``system``, at any depth."""
+    if isinstance(value, list):
+        return [text for item in value for text in _counted_texts(item)]
+    if not isinstance(value, dict):
+        return []
+    texts: list[str] = []
+    for key, item in value.items():
+        if isinstance(item, str):
+            if key in ("text", "content", "instructions", "system"):
+                texts.append(item)
+        else:
+            texts += _counted_texts(item)
+    return texts

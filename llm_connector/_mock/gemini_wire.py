@@ -51,6 +51,9 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
         return _generate(server, body, stream=True)
     if request.method == "POST" and path.endswith(":generateContent"):
         return _generate(server, body, stream=False)
+    if request.method == "POST" and path.endswith(":countTokens"):
+        # https://ai.google.dev/api/tokens#method:-models.counttokens
+        return json_response(200, {"totalTokens": token_count(_counted_texts(body))})
     if request.method == "POST" and path.endswith(":embedContent"):
         return json_response(200, {"embedding": {"values": server.vector(_text_of(body))}})
     if request.method == "POST" and path.endswith(":batchEmbedContents"):
@@ -159,3 +162,20 @@ def _chunks(
     last = chunk(calls or [{"text": ""}], finishReason=finish)
     last["usageMetadata"] = dict(usage)
     return [*chunks, last]
+
+
+def _counted_texts(value: object) -> list[str]:
+    """Every text of a request body to count (the mock's token counting): the strings under
+    ``text``, ``content``, ``instructions`` and ``system``, at any depth."""
+    if isinstance(value, list):
+        return [text for item in value for text in _counted_texts(item)]
+    if not isinstance(value, dict):
+        return []
+    texts: list[str] = []
+    for key, item in value.items():
+        if isinstance(item, str):
+            if key in ("text", "content", "instructions", "system"):
+                texts.append(item)
+        else:
+            texts += _counted_texts(item)
+    return texts

@@ -25,7 +25,12 @@ from llm_connector.calls.request_checks import (
     not_found_hint,
 )
 from llm_connector.codecs.contract import ChatCodec, Endpoint, ErrorInfo, RequestSpec, merge_headers
-from llm_connector.errors import APIStatusError, LLMError, RequestValidationError
+from llm_connector.errors import (
+    APIStatusError,
+    LLMError,
+    RequestValidationError,
+    UnsupportedFeatureError,
+)
 from llm_connector.types import ChatRequest
 from llm_connector.types._size_limits import DEFAULT_SIZE_LIMITS, SizeLimits
 from llm_connector.types._timeout import DEFAULT_TIMEOUT, Timeout
@@ -209,6 +214,13 @@ class CallSettings:
         if not isinstance(request, ChatRequest):
             raise RequestValidationError(
                 "request", f"expected ChatRequest, got {type(request).__name__}"
+            )
+        if not self.row.capabilities.count_tokens:
+            # The row says which providers of a protocol have an endpoint (an OpenAI-chat
+            # codec counts for OpenAI and llama.cpp, not for DeepSeek): docs/caching.md.
+            raise UnsupportedFeatureError(
+                f"{self.name} has no token counting (providers with an endpoint for it: "
+                "see docs/caching.md)"
             )
         request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)

@@ -67,7 +67,8 @@ _ROWS: tuple[ProviderSpec, ...] = (
         dialect=dialects.OPENAI,
         api_key_env=("OPENAI_API_KEY",),
         base_url_env=("OPENAI_BASE_URL",),
-        capabilities=Capabilities(embeddings=True, responses=True),
+        # count_tokens: POST /responses/input_tokens (codecs/openai_chat/counting.py)
+        capabilities=Capabilities(embeddings=True, responses=True, count_tokens=True),
         mock=MockWire("openai", "/v1"),
     ),
     # Any server speaking OpenAI chat completions (vLLM, llama.cpp, LM Studio, ...): no
@@ -306,7 +307,8 @@ _ROWS: tuple[ProviderSpec, ...] = (
         api_key_env=("AWS_BEARER_TOKEN_BEDROCK",),
         auth="aws-sigv4",
         requires_api_key=False,
-        capabilities=Capabilities(models=False),
+        # count_tokens: CountTokens (API_runtime_CountTokens.html)
+        capabilities=Capabilities(models=False, count_tokens=True),
         constructor="bedrock",
         mock=MockWire("bedrock"),
     ),
@@ -408,7 +410,8 @@ _ROWS: tuple[ProviderSpec, ...] = (
         dialects.COMPATIBLE,
         "LLAMACPP_API_KEY",
         requires_api_key=False,
-        capabilities=_LOCAL,
+        # count_tokens: its Anthropic endpoint, /v1/messages/count_tokens (tests/e2e)
+        capabilities=Capabilities(embeddings=True, responses=True, count_tokens=True),
     ),
     # https://lmstudio.ai/docs/app/api/endpoints/openai (/v1/responses too: recorded,
     # tests/data/openai-responses/lmstudio-tool-call.sse)
@@ -482,7 +485,8 @@ _ROWS: tuple[ProviderSpec, ...] = (
         "https://generativelanguage.googleapis.com/v1beta",
         api_key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
         auth="x-goog-api-key",
-        capabilities=Capabilities(embeddings=True),
+        # count_tokens: models/{model}:countTokens (https://ai.google.dev/api/tokens)
+        capabilities=Capabilities(embeddings=True, count_tokens=True),
         mock=MockWire("gemini", "/v1beta"),
     ),
     # A local Ollama needs no key; hosted Ollama takes a Bearer key.
@@ -529,7 +533,8 @@ _ROWS: tuple[ProviderSpec, ...] = (
         "https://mock.llm-connector.invalid/v1",
         dialect=dialects.COMPATIBLE,
         requires_api_key=False,
-        capabilities=Capabilities(embeddings=True),
+        # count_tokens: as llama.cpp's (its OpenAI wire answers /messages/count_tokens)
+        capabilities=Capabilities(embeddings=True, count_tokens=True),
         constructor="mock",
         mock=MockWire("openai", "/v1"),
     ),

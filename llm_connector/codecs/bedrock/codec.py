@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from llm_connector.codecs.bedrock.parse import parse_converse, parse_error
+from llm_connector.codecs.bedrock.parse import parse_converse, parse_error, parse_input_tokens
 from llm_connector.codecs.bedrock.request import converse_body
 from llm_connector.codecs.bedrock.sigv4 import AwsCredentials, sign
 from llm_connector.codecs.bedrock.stream import BedrockStreamDecoder
@@ -50,6 +50,9 @@ SERVICE = "bedrock"
 _HOST_REGION = re.compile(r"bedrock-runtime(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.")
 _DEFAULT_REGION = "us-east-1"
 _EVENTSTREAM = "application/vnd.amazon.eventstream"
+#: What CountTokens takes of a Converse body (ConverseTokensRequest):
+#: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseTokensRequest.html
+_COUNTED_FIELDS = frozenset({"messages", "system", "toolConfig", "additionalModelRequestFields"})
 
 MISSING_CREDENTIALS = (
     "no AWS credentials for Bedrock: pass access_key_id= and secret_access_key= (and "
@@ -88,9 +91,30 @@ class BedrockCodec(ChatCodec):
         body = dump_json(converse_body(request))
         operation = "converse-stream" if stream else "converse"
         url = endpoint.url(f"/model/{quote(request.model, safe='')}/{operation}")
+        framing: Framing = "eventstream" if stream else "json"
+        return self._post(url, body, endpoint, framing)
+
+    def build_count_tokens(self, request: ChatRequest, endpoint: Endpoint) -> RequestSpec:
+        """CountTokens of the Converse request chat would send (its messages, system
+        prompt, tools and model fields), answered ``{"inputTokens": N}``:
+        https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html"""
+        if not request.model:
+            raise RequestValidationError("model", "Bedrock needs a model id or ARN")
+        converse = converse_body(request)
+        counted = {k: v for k, v in converse.items() if k in _COUNTED_FIELDS}
+        body = dump_json({"input": {"converse": counted}})
+        url = endpoint.url(f"/model/{quote(request.model, safe='')}/count-tokens")
+        return self._post(url, body, endpoint, "json")
+
+    def parse_count_tokens(self, body: bytes) -> int:
+        return parse_input_tokens(body)
+
+    def _post(self, url: str, body: bytes, endpoint: Endpoint, framing: Framing) -> RequestSpec:
+        """A POST of ``body`` to ``url``, signed with the endpoint's credentials (or with
+        its Bedrock API key as a bearer token)."""
         headers = {
             "Content-Type": "application/json",
-            "Accept": _EVENTSTREAM if stream else "application/json",
+            "Accept": _EVENTSTREAM if framing == "eventstream" else "application/json",
         }
         key = endpoint.api_key
         if not key:
@@ -116,7 +140,6 @@ class BedrockCodec(ChatCodec):
                 body,
             )
             auth = dict(signed.headers)
-        framing: Framing = "eventstream" if stream else "json"
         return RequestSpec(
             "POST", url, merge_headers(headers, auth, endpoint.headers), body, framing
         )

@@ -143,6 +143,22 @@ class GeminiCodec(ChatCodec):
     def parse_embed(self, body: bytes) -> EmbedResponse:
         return parse_embeddings(body)
 
+    # -- token counting (counting.py) ---------------------------------------------------
+
+    def build_count_tokens(self, request: ChatRequest, endpoint: Endpoint) -> RequestSpec:
+        from llm_connector.codecs.gemini.counting import count_tokens_body
+
+        path = model_path(request.model)
+        body = count_tokens_body(request, path)
+        return RequestSpec(
+            "POST", endpoint.url(f"/{path}:countTokens"), _json_headers(endpoint), dump_json(body)
+        )
+
+    def parse_count_tokens(self, body: bytes) -> int:
+        from llm_connector.codecs.gemini.counting import parse_total_tokens
+
+        return parse_total_tokens(body)
+
 
 def parse_chat_response(body: bytes) -> ChatResponse:
     """A ``generateContent`` body, read through the stream decoder so that a whole answer

@@ -139,3 +139,16 @@ class OpenAIChatCodec(ChatCodec):
 
     def parse_embed(self, body: bytes) -> EmbedResponse:
         return parse_embeddings(body)
+
+    # -- token counting (OpenAI's /responses/input_tokens, llama.cpp's): counting.py ------
+
+    def build_count_tokens(self, request: ChatRequest, endpoint: Endpoint) -> RequestSpec:
+        from llm_connector.codecs.openai_chat.counting import count_tokens_request
+
+        return count_tokens_request(request, endpoint, self.dialect)
+
+    def parse_count_tokens(self, body: bytes) -> int:
+        # Both answers carry the count as input_tokens.
+        from llm_connector.codecs.anthropic.parse import parse_token_count
+
+        return parse_token_count(body)
