@@ -8,7 +8,7 @@
     llm_connector.instrument(client)    # or one client
 
 Each chat, Responses API and embeddings call then makes one span and the metrics of the
-OpenTelemetry GenAI semantic conventions (v1.38.0; docs/observability.md lists them).
+OpenTelemetry GenAI semantic conventions (v1.41.0; docs/observability.md lists them).
 Nothing of this package, and nothing of opentelemetry, loads before ``instrument`` is
 called; an uninstrumented call costs one ``is None`` test and nothing per chunk.
 """

@@ -2,12 +2,13 @@
 
 Pure: no opentelemetry import (``otel.py`` records what this computes), so that the
 mapping is tested without the SDK. The conventions followed are those of semantic
-conventions v1.38.0 (the GenAI spans, metrics and attribute registry, status
-"development"); the pages:
+conventions v1.41.0, the last release of the main repository to hold the GenAI
+conventions (status "development"; they have since moved to the semantic-conventions-genai
+repository, whose drafts rename the metrics ``gen_ai.client.inference.*``). The pages:
 
-- spans: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
-- metrics: https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
-- attributes: https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/
+- spans: https://github.com/open-telemetry/semantic-conventions/blob/v1.41.0/docs/gen-ai/gen-ai-spans.md
+- metrics: https://github.com/open-telemetry/semantic-conventions/blob/v1.41.0/docs/gen-ai/gen-ai-metrics.md
+- attributes: https://github.com/open-telemetry/semantic-conventions/blob/v1.41.0/docs/registry/attributes/gen-ai.md
 
 ``gen_ai.system`` is not set: v1.37.0 replaced it with ``gen_ai.provider.name``.
 
@@ -41,7 +42,7 @@ __all__ = [
     "token_counts",
 ]
 
-SEMCONV_VERSION = "1.38.0"
+SEMCONV_VERSION = "1.41.0"
 SCHEMA_URL = f"https://opentelemetry.io/schemas/{SEMCONV_VERSION}"
 
 #: An attribute value as OpenTelemetry takes it.
