@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from llm_connector.calls.streaming import StreamRun
     from llm_connector.shells.deadlines import Watch
-    from llm_connector.structured.partial import StreamOutput
+    from llm_connector.structured.partial import StreamOutput, ToolArguments
 
 __all__ = ["ChatOutput", "StreamBase"]
 
@@ -68,6 +68,7 @@ class ChatOutput:
     _core: BaseStreamCore[Any, Any]
     _run: StreamRun[Any, Any]
     _output: StreamOutput | None = None
+    _tool_arguments: ToolArguments | None = None
 
     def partial_output(self) -> Any:
         """The structured answer parsed so far (a request ``with_output_type``, or any
@@ -77,7 +78,17 @@ class ChatOutput:
         object and goes on growing: copy it to keep it as it is now."""
         output = self._output
         if output is None:
-            from llm_connector.structured.partial import StreamOutput
+            from llm_connector.structured.partial import StreamOutput, ToolArguments
 
             output = self._output = StreamOutput(wrapped=self._run.output_wrapped)
         return output.read(self._core.accumulator)
+
+    def partial_tool_arguments(self) -> dict[int, Any]:
+        """The arguments of each tool call so far, by the call's index: the JSON object
+        parsed as far as it arrived, as :meth:`partial_output` reads the answer."""
+        reader = self._tool_arguments
+        if reader is None:
+            from llm_connector.structured.partial import ToolArguments
+
+            reader = self._tool_arguments = ToolArguments()
+        return reader.read(self._core.accumulator)

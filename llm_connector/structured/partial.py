@@ -282,3 +282,29 @@ class StreamOutput:
         if self._wrapped:
             return value.get("value") if isinstance(value, dict) else None
         return value
+
+
+class ToolArguments:
+    """The arguments of a chat stream's tool calls so far, by call index
+    (``ChatStream.partial_tool_arguments``); each call's text read once, as StreamOutput."""
+
+    __slots__ = ("_accumulator", "_calls")
+
+    def __init__(self) -> None:
+        self._accumulator: Any = None
+        self._calls: dict[int, tuple[Any, PartialJSON]] = {}
+
+    def read(self, accumulator: Any) -> dict[int, Any]:
+        from llm_connector.types._text import TextCursor
+
+        if accumulator is not self._accumulator:
+            self._accumulator, self._calls = accumulator, {}
+        values: dict[int, Any] = {}
+        for index, buffer in accumulator.tool_argument_buffers().items():
+            call = self._calls.get(index)
+            if call is None:
+                call = self._calls[index] = (TextCursor(), PartialJSON())
+            cursor, parser = call
+            parser.feed(cursor.read(buffer))
+            values[index] = parser.value()
+        return values

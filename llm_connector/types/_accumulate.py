@@ -99,6 +99,13 @@ class StreamAccumulator:
             return builder.content
         return builder.tool_calls[min(builder.tool_calls)].arguments
 
+    def tool_argument_buffers(self) -> dict[int, TextBuffer]:
+        """The arguments text of each tool call of the first choice so far, by index."""
+        builder = self._choices.get(0)
+        if builder is None:
+            return {}
+        return {index: call.arguments for index, call in builder.tool_calls.items()}
+
     def add(self, chunk: StreamingResponse) -> None:
         if not self._started and (chunk.id or chunk.model or chunk.created):
             # The first chunk that names anything names the answer (some providers, Ollama

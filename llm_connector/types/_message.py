@@ -256,12 +256,20 @@ class ToolCall(FrozenValue):
     def arguments(self) -> str:
         return self.function.arguments
 
-    def parse_arguments(self) -> Any:
-        """The arguments decoded from JSON (``{}`` when the model sent none).
+    def parse_arguments(self, output_type: Any = None) -> Any:
+        """The arguments decoded from JSON (``{}`` when the model sent none); with
+        ``output_type`` (a dataclass, an attrs class, a ``TypedDict``, ...) as a value of
+        that type, checked as a structured answer is (``OutputValidationError`` naming the
+        path of the first mismatch).
 
         Raises ``ValueError`` (a ``json.JSONDecodeError``) when the model wrote invalid JSON.
         """
-        return json.loads(self.function.arguments or "{}")
+        value = json.loads(self.function.arguments or "{}")
+        if output_type is None:
+            return value
+        from llm_connector.structured.parse import parse_value
+
+        return parse_value(output_type, value, self.function.arguments)
 
     def result(self, content: str, *, name: str | None = None) -> Message:
         """The tool message answering this call: ``Message.tool(content, self.id)``, without

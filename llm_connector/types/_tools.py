@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeAlias
 
 import attrs
@@ -46,6 +46,18 @@ class Tool(FrozenValue):
         strict: bool | None = None,
     ) -> Tool:
         return cls(name=name, description=description, parameters=parameters, strict=strict)
+
+    @classmethod
+    def from_function(cls, function: Callable[..., Any]) -> Tool:
+        """A tool that calls ``function``: its name, the first paragraph of its docstring,
+        and the schema of its annotated parameters (the types structured output takes),
+        each described by its docstring entry (Google ``Args:`` or Sphinx ``:param:``);
+        parameters without a default are required. ``call.parse_arguments()`` gives them
+        back; ``function(**call.parse_arguments())`` calls it."""
+        from llm_connector.structured.functions import function_schema
+
+        name, description, parameters = function_schema(function)
+        return cls(name=name, description=description, parameters=parameters)
 
 
 ToolChoiceMode: TypeAlias = Literal["auto", "none", "required", "function"]

@@ -135,6 +135,7 @@ ASYNC_KIND_EXCEPTIONS = {
     (AsyncResponsesStream, "__aiter__"): "asyncgen",
     (AsyncResponsesStream, "snapshot"): "function",  # no I/O: what has arrived so far
     (AsyncChatStream, "partial_output"): "function",  # the same
+    (AsyncChatStream, "partial_tool_arguments"): "function",
     (AsyncFallback, "chat_stream"): "function",  # as AsyncClient's
     (AsyncFallback, "invoke_responses_stream"): "function",
     (AsyncFallbackStream, "__aiter__"): "asyncgen",
