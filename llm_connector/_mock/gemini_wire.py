@@ -51,6 +51,8 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
         return _generate(server, body, stream=True)
     if request.method == "POST" and path.endswith(":generateContent"):
         return _generate(server, body, stream=False)
+    if path.endswith("/cachedContents") or "/cachedContents/" in path:
+        return _cached_contents(request, body)
     if request.method == "POST" and path.endswith(":countTokens"):
         # https://ai.google.dev/api/tokens#method:-models.counttokens
         return json_response(200, {"totalTokens": token_count(_counted_texts(body))})
@@ -179,3 +181,23 @@ def _counted_texts(value: object) -> list[str]:
         else:
             texts += _counted_texts(item)
     return texts
+
+
+def _cached_contents(request: httpx.Request, body: Mapping[str, Any]) -> httpx.Response:
+    """Explicit caches (https://ai.google.dev/api/caching): a made cache is named
+    ``cachedContents/mock-cache`` and holds one token a word of its texts; deleting any
+    cache answers ``{}``."""
+    if request.method == "DELETE" and "/cachedContents/" in request.url.path:
+        return json_response(200, {})
+    if request.method != "POST" or not request.url.path.endswith("/cachedContents"):
+        return error(404, f"mock: no route for {request.method} {request.url.path}")
+    cache: dict[str, Any] = {
+        "name": "cachedContents/mock-cache",
+        "model": body.get("model"),
+        "createTime": "2025-01-01T00:00:00Z",
+        "expireTime": "2025-01-01T01:00:00Z",
+        "usageMetadata": {"totalTokenCount": token_count(_counted_texts(body))},
+    }
+    if "displayName" in body:
+        cache["displayName"] = body["displayName"]
+    return json_response(200, cache)

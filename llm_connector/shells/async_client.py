@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from llm_connector.shells.async_fallback import AsyncFallback
     from llm_connector.shells.fallback_base import FallbackHook
     from llm_connector.types import ChatRequest, ChatResponse
+    from llm_connector.types._cache import CachedContent
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails
 
@@ -157,8 +158,28 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         return await self._steps.run(self._driver.embed(request))
 
     async def count_tokens(self, request: ChatRequest) -> int:
-        """How many input tokens ``request`` would use (Anthropic's token counting)."""
+        """How many input tokens ``request`` would use: the request chat would send, system
+        prompt, tools and images included (Anthropic, OpenAI, Gemini, Bedrock, llama.cpp;
+        the others raise ``UnsupportedFeatureError``: docs/caching.md)."""
         return await self._steps.run(self._driver.count_tokens(request))
+
+    async def create_cache(
+        self, request: ChatRequest, *, ttl: float | None = None, display_name: str | None = None
+    ) -> CachedContent:
+        """Cache ``request``'s prompt (system prompt, messages, tools) on the provider for
+        ``ttl`` seconds (None: its default); answer from it with
+        ``request.with_cached_content(cache.name)``. Gemini's explicit caches; the other
+        providers raise ``UnsupportedFeatureError`` (docs/caching.md)."""
+        from llm_connector.calls.caches import create_cache
+
+        steps = create_cache(self._driver, request, ttl=ttl, display_name=display_name)
+        return await self._steps.run(steps)
+
+    async def delete_cache(self, name: str) -> None:
+        """Delete the explicit cache ``name`` (``cachedContents/...``) now, before it expires."""
+        from llm_connector.calls.caches import delete_cache
+
+        await self._steps.run(delete_cache(self._driver, name))
 
     async def pull_model(self, name: str) -> None:
         """Download a model to the server (Ollama); returns when it is ready."""

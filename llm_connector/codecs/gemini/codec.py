@@ -41,6 +41,7 @@ from llm_connector.types import (
     ModelPage,
 )
 from llm_connector.types._accumulate import StreamAccumulator
+from llm_connector.types._cache import CachedContent
 
 # Google's list endpoint returns at most 1000 models a page:
 # https://ai.google.dev/api/models#method:-models.list
@@ -158,6 +159,31 @@ class GeminiCodec(ChatCodec):
         from llm_connector.codecs.gemini.counting import parse_total_tokens
 
         return parse_total_tokens(body)
+
+    # -- explicit caches (caching.py; calls/caches.py) -------------------------------------
+
+    def build_create_cache(
+        self,
+        request: ChatRequest,
+        endpoint: Endpoint,
+        *,
+        ttl: float | None = None,
+        display_name: str | None = None,
+    ) -> RequestSpec:
+        from llm_connector.codecs.gemini.caching import build_create_cache
+
+        path = model_path(request.model)
+        return build_create_cache(request, endpoint, path, ttl=ttl, display_name=display_name)
+
+    def parse_cached_content(self, body: bytes) -> CachedContent:
+        from llm_connector.codecs.gemini.caching import parse_cached_content
+
+        return parse_cached_content(body)
+
+    def build_delete_cache(self, name: str, endpoint: Endpoint) -> RequestSpec:
+        from llm_connector.codecs.gemini.caching import build_delete_cache
+
+        return build_delete_cache(name, endpoint)
 
 
 def parse_chat_response(body: bytes) -> ChatResponse:
