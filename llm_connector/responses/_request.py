@@ -205,6 +205,13 @@ class ResponsesRequest(FrozenValue, CallOptions):
     def with_text_format(self, text_format: ResponseFormat | Mapping[str, Any]) -> ResponsesRequest:
         return attrs.evolve(self, text_format=text_format)
 
+    def with_output_type(self, output_type: Any) -> ResponsesRequest:
+        """Ask for an answer of ``output_type`` (as ``ChatRequest.with_output_type``): its
+        strict schema as ``text.format``; ``answer.parse(output_type)`` reads it back."""
+        from llm_connector.types._tools import ResponseFormat
+
+        return attrs.evolve(self, text_format=ResponseFormat.for_type(output_type))
+
     def with_include(self, include: Iterable[str]) -> ResponsesRequest:
         return attrs.evolve(self, include=include)
 

@@ -5,6 +5,8 @@ https://platform.openai.com/docs/api-reference/responses/object
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import attrs
 
 # Imported at run time, not only for type checkers: cattrs and typing.get_type_hints()
@@ -14,6 +16,8 @@ from llm_connector.responses._details import IncompleteDetails, ResponsesError, 
 from llm_connector.responses._items import FunctionCallItem, OtherItem, ResponsesItem
 from llm_connector.types._route import Route
 from llm_connector.types._value import FrozenValue
+
+_T = TypeVar("_T")
 
 #: The terminal statuses of a response (``queued`` and ``in_progress`` come before them).
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "incomplete", "failed", "cancelled"})
@@ -39,6 +43,13 @@ class ResponsesResponse(FrozenValue):
     created_at: float | None = None
     #: Which member of a fallback chain answered (None: the answer of a client).
     route: Route | None = attrs.field(default=None, eq=False, repr=False)
+
+    def parse(self, output_type: type[_T]) -> _T:
+        """The answer as a value of ``output_type`` (asked for with
+        ``ResponsesRequest.with_output_type``); the errors of ``ChatResponse.parse``."""
+        from llm_connector.structured.answers import parse_responses_answer
+
+        return parse_responses_answer(self, output_type)
 
     @property
     def output_text(self) -> str:

@@ -213,3 +213,28 @@ def test_a_forced_tool_that_cannot_be_used_is_refused_before_sending(
         f"forced tool that stands in for them {why}"
     )
     assert server.requests == []
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "google"])
+async def test_the_responses_api_asks_for_a_type_too(mode: Mode, provider: Any) -> None:
+    from llm_connector.responses import ResponsesRequest
+
+    server = MockServer(
+        json.dumps(ITEM_ARGS), provider=provider, responses_api=provider == "openai"
+    )
+    client = client_of(mode, server)
+    request = ResponsesRequest(input="A cup?").with_output_type(Item)
+    if isinstance(client, Client):
+        answer = client.invoke_responses(request)
+    else:
+        answer = await client.invoke_responses(request)
+    assert answer.parse(Item) == Item("cup", 3.0, 1, [])
+    sent = server.requests[0]
+    if provider == "openai":
+        assert sent["text"]["format"] == {
+            "type": "json_schema",
+            "name": "Item",
+            "schema": ITEM_SCHEMA,
+            "strict": True,
+            "description": "One line of an invoice.",
+        }
