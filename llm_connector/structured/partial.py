@@ -18,6 +18,7 @@ from typing import Any
 __all__ = ["PartialJSON"]
 
 _SPECIAL = re.compile(r'["\\]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
 _LITERALS = {"true": True, "false": False, "null": None}
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
@@ -48,11 +49,15 @@ class PartialJSON:
         self._escape = ""
         self._slot: tuple[Any, Any] | None = None  # (container, key or index) of the string
         self._scalar = ""  # a number or literal being read
+        self._shown: str | None = None  # the open string's text as value() last showed it
         self.broken = False
 
     # -- reading ----------------------------------------------------------------------
 
     def feed(self, text: str) -> None:
+        if self._in_string and not self._escape and _SPECIAL.search(text) is None:
+            self._pieces.append(text)  # the usual piece: more of the string being read
+            return
         i, n = 0, len(text)
         while i < n and not self.broken:
             if self._in_string:
@@ -69,6 +74,12 @@ class PartialJSON:
             if char in _WHITESPACE:
                 i += 1
                 continue
+            if char == '"':  # the most frequent: a key or a string value begins
+                expect = self._expect
+                if expect == _KEY or expect == _VALUE:
+                    self._begin_string(key=expect == _KEY)
+                    i = self._string(text, i + 1, n)
+                    continue
             self._char(char)
             i += 1
 
@@ -229,12 +240,21 @@ class PartialJSON:
         """The document so far (None before it began). Containers are the parser's own and
         go on growing: copy one to keep it as it is now."""
         if self._in_string and not self._string_is_key and self._pieces:
-            joined = "".join(self._pieces)
-            self._pieces = [joined]  # the next join starts from one piece
-            if joined and "\ud800" <= joined[-1] <= "\udbff":
-                joined = joined[:-1]  # half of a pair: shown once the other half came
-            self._set_slot(_paired(joined))
+            pieces = self._pieces
+            if len(pieces) > 1:
+                text = "".join(pieces)
+                self._pieces = [text]  # the next join starts from one piece
+            else:
+                text = pieces[0]
+            if text is not self._shown:  # something arrived since the last look
+                self._shown = text
+                self._show(text)
         return self._root
+
+    def _show(self, text: str) -> None:
+        if text and "\ud800" <= text[-1] <= "\udbff":
+            text = text[:-1]  # half of a pair: shown once the other half came
+        self._set_slot(_paired(text))
 
     @property
     def complete(self) -> bool:
@@ -251,7 +271,7 @@ class PartialJSON:
 def _paired(text: str) -> str:
     """``text`` with each surrogate pair (two ``\\u`` escapes) made the one character it
     stands for (a lone surrogate stays, as ``json.loads`` leaves it)."""
-    if not any("\ud800" <= c <= "\udfff" for c in text):
+    if _SURROGATE.search(text) is None:
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
@@ -276,9 +296,12 @@ class StreamOutput:
             self._cursor = TextCursor()
             self._parser = PartialJSON()
         buffer = accumulator.output_buffer()
+        parser = self._parser
         if buffer is not None:
-            self._parser.feed(self._cursor.read(buffer))
-        value = self._parser.value()
+            new = self._cursor.read(buffer)
+            if new:
+                parser.feed(new)
+        value = parser.value()
         if self._wrapped:
             return value.get("value") if isinstance(value, dict) else None
         return value

@@ -63,8 +63,14 @@ class TextCursor:
         self._chars = 0  # their characters
 
     def read(self, buffer: TextBuffer) -> str:
-        parts: list[str] = []
         joined, pending = buffer.joined, buffer.pending
+        if len(joined) == self._joined and len(pending) == self._pending + 1:
+            # The usual read: one piece since the last.
+            piece = pending[-1]
+            self._pending += 1
+            self._chars += len(piece)
+            return piece
+        parts: list[str] = []
         if len(joined) > self._joined:
             # The pieces read from pending were joined (first into joined[self._joined]).
             parts.append(joined[self._joined][self._chars :])
