@@ -76,7 +76,7 @@ class PartialJSON:
                 continue
             if char == '"':  # the most frequent: a key or a string value begins
                 expect = self._expect
-                if expect == _KEY or expect == _VALUE:
+                if expect in (_KEY, _VALUE):
                     self._begin_string(key=expect == _KEY)
                     i = self._string(text, i + 1, n)
                     continue
