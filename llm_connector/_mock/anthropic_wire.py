@@ -13,6 +13,7 @@ https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -188,6 +189,7 @@ def _messages(
         "model": model.replace("@", "-") if vertex else model,
     }
     usage = {"input_tokens": _prompt_tokens(body), "output_tokens": completion_tokens(reply)}
+    usage.update(_cache_usage(server, body, usage["input_tokens"]))
     stop = _STOP_REASONS.get(finish_kind(reply), finish_kind(reply))
     if not stream:
         whole = {**message, "content": _blocks(reply), "stop_reason": stop, "stop_sequence": None}
@@ -208,7 +210,7 @@ def _events(
         "content": [],
         "stop_reason": None,
         "stop_sequence": None,
-        "usage": {"input_tokens": usage["input_tokens"], "output_tokens": 1},
+        "usage": {**{k: v for k, v in usage.items() if k != "output_tokens"}, "output_tokens": 1},
     }
     events = [_event("message_start", message=start), _event("ping")]
     index = 0
@@ -250,3 +252,42 @@ def _events(
     )
     events.append(_event("message_stop"))
     return events
+
+
+# The prompt prefixes each mock server has cached (see _cache_usage).
+_CACHED: weakref.WeakKeyDictionary[MockServer, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _cache_usage(server: MockServer, body: Mapping[str, Any], prompt: int) -> dict[str, int]:
+    """Anthropic's cache figures, for a body with ``cache_control`` breakpoints (none
+    without): the texts up to the last breakpoint (tools, system, messages) are written to
+    this server's cache the first time and read from it after; ``input_tokens`` keeps the
+    rest, as Anthropic's does
+    (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance)."""
+    blocks: list[Any] = list(body.get("tools") or [])
+    system = body.get("system")
+    blocks += system if isinstance(system, list) else []
+    for message in body.get("messages") or []:
+        content = message.get("content")
+        blocks += content if isinstance(content, list) else [{"type": "text", "text": content}]
+    texts: list[str] = []
+    prefix: list[str] | None = None
+    if isinstance(system, str):
+        texts.append(system)
+    for block in blocks:
+        if isinstance(block, dict):
+            texts += _texts([block])
+            if "cache_control" in block:
+                prefix = list(texts)
+    if prefix is None:
+        return {}
+    cached = token_count(prefix)
+    seen = _CACHED.setdefault(server, set())
+    key = json.dumps([body.get("model"), prefix])
+    read = cached if key in seen else 0
+    seen.add(key)
+    return {
+        "input_tokens": prompt - cached,
+        "cache_creation_input_tokens": cached - read,
+        "cache_read_input_tokens": read,
+    }
