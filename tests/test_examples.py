@@ -140,6 +140,17 @@ def test_quickstart_paces_its_stream_only_on_a_terminal() -> None:
             "same answer: True\n",
         ),
         (
+            # Each stop shows while the plan streams, then the typed plan.
+            "structured.py",
+            "  ... 07:00 Fushimi Inari\n"
+            "  ... 12:00 Nishiki Market\n"
+            "  ... 15:00 Kinkaku-ji\n"
+            "Kyoto: 3 stops\n"
+            "07:00  walk   Fushimi Inari\n"
+            "12:00  food   Nishiki Market\n"
+            "15:00  sight  Kinkaku-ji\n",
+        ),
+        (
             # Two members fail over to the third; on the second question both cool down.
             "fallback.py",
             "Io, Europa and Ganymede.\n"
