@@ -108,8 +108,8 @@ def test_gemini_answers_from_a_named_cache() -> None:
     ("request_", "field"),
     [
         (
-            ChatRequest("gemini-2.5-flash", [Message.system("Rules."), Message.user("Hi")]),
-            "messages",
+            ChatRequest("gemini-2.5-flash", [Message.user("Hi"), Message.system("Rules.")]),
+            "messages[1]",
         ),
         (ChatRequest("gemini-2.5-flash", [Message.user("Hi")], tools=[_TOOL]), "tools"),
     ],

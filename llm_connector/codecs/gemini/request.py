@@ -124,8 +124,11 @@ def _cache_fields(request: ChatRequest, body: Mapping[str, Any]) -> dict[str, An
     note_unsent(request, "gemini")
     if request.cached_content is None:
         return {}
+    system = next(
+        (i for i, m in enumerate(request.messages) if m.role in ("system", "developer")), 0
+    )
     for key, field in (
-        ("systemInstruction", "messages"),
+        ("systemInstruction", f"messages[{system}]"),
         ("tools", "tools"),
         ("toolConfig", "tool_choice"),
     ):
