@@ -12,6 +12,7 @@ import base64
 import json
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
@@ -170,3 +171,24 @@ async def test_the_rest_refuse_naming_the_provider(name: Any) -> None:
             await client.count_tokens(_REQUEST)
     assert f"mock ({name}) has no token counting" in str(caught.value)
     assert server.routes == []
+
+
+def test_openai_counts_without_what_the_endpoint_does_not_take() -> None:
+    request = (
+        _REQUEST.with_model("gpt-5.1")
+        .with_max_tokens(100)
+        .with_temperature(0.5)
+        .with_reasoning_effort("low")
+        .with_prompt_cache_key("tenant-1")
+    )
+    request = attrs.evolve(request, extra_body={"truncation": "auto", "store": False})
+    spec = (
+        provider("openai")
+        .codec()
+        .build_count_tokens(request, Endpoint("https://api.openai.com/v1", "sk-test"))
+    )
+    body = _body(spec.body)
+    assert body["reasoning"] == {"effort": "low"}
+    assert body["truncation"] == "auto"
+    for left_out in ("max_output_tokens", "temperature", "prompt_cache_key", "store"):
+        assert left_out not in body

@@ -68,9 +68,11 @@ def _responses_input_tokens(request: ChatRequest, endpoint: Endpoint) -> Request
         text_format=request.response_format,
     )
     body = request_body(responses, stream=False)
-    body = {key: value for key, value in body.items() if key in _INPUT_TOKENS_FIELDS}
     if request.extra_body:
         body.update(request.extra_body)
+    # What the endpoint does not take (sampling, output limits) is left out, as the
+    # Anthropic codec leaves it out of its count (it would be refused).
+    body = {key: value for key, value in body.items() if key in _INPUT_TOKENS_FIELDS}
     return RequestSpec(
         "POST", endpoint.url("/responses/input_tokens"), _headers(endpoint), dump_json(body)
     )
