@@ -237,6 +237,8 @@ class CallDriver:
         clock = self.clock
         redirects = 0
         while True:
+            if attempts.retries and call.resign is not None:
+                call = call.resigned(clock.wall())  # a retry is signed with its own time
             attempt = Attempt(self.settings.name, call, attempts, self.hooks.current, stream=stream)
             hooks = attempt.hooks
             if hooks.on_request:

@@ -48,7 +48,12 @@ logger = logging.getLogger("llm_connector")
 
 _RequestT = TypeVar("_RequestT", "ChatRequest", "ResponsesRequest", "EmbedRequest")
 
-__all__ = ["CallSettings", "PreparedCall", "ignore_body", "signed_secrets"]
+__all__ = ["SIGNED_WITH_TIME", "CallSettings", "PreparedCall", "ignore_body", "signed_secrets"]
+
+#: The auth styles that sign each request with the time it is sent: a retry is signed
+#: again (TC3: https://cloud.tencent.com/document/api/213/30654, a signature is valid for
+#: 5 minutes; SigV4: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html).
+SIGNED_WITH_TIME = frozenset({"tc3-hmac-sha256", "aws-sigv4"})
 
 
 def _error_body(status_code: int, body: bytes) -> ErrorInfo:
@@ -80,6 +85,17 @@ class PreparedCall(FrozenValue):
     parse_error: Callable[[int, bytes], ErrorInfo] = attrs.field(default=_error_body, repr=False)
     #: What sees the call (its span and metrics), when observed: see calls/hooks.py.
     observer: CallObserver | None = attrs.field(default=None, eq=False, repr=False)
+    #: The request built again at another Unix time, for a provider whose requests are
+    #: signed with the time (Tencent Cloud's TC3, AWS SigV4): each retry is signed anew.
+    #: None: the request is sent again as it is.
+    resign: Callable[[float], RequestSpec] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def resigned(self, timestamp: float) -> PreparedCall:
+        """This call signed again at ``timestamp`` (itself when it is not signed)."""
+        if self.resign is None:
+            return self
+        spec = self.resign(timestamp)
+        return attrs.evolve(self, spec=spec, secrets=signed_secrets(self.secrets, spec))
 
     def attempts(self, now: float) -> Attempts:
         """A fresh retry budget and deadline, for the call starting at ``now``."""
@@ -177,6 +193,8 @@ class CallSettings:
         secrets: tuple[str, ...],
         request: ChatRequest | EmbedRequest | ResponsesRequest | None = None,
         parse_error: Callable[[int, bytes], ErrorInfo] | None = None,
+        *,
+        resign: Callable[[float], RequestSpec] | None = None,
     ) -> PreparedCall:
         timeout, retry, size_limits = self.timeout, self.retry, self.size_limits
         if request is not None:
@@ -197,7 +215,17 @@ class CallSettings:
             self._not_found_hint if not base_url else not_found_hint(base_url, self.row),
             None if request is None else request.model,
             parse_error or self.codec.parse_error,
+            resign=resign,
         )
+
+    @staticmethod
+    def _resigner(
+        build: Callable[[Endpoint], RequestSpec], endpoint: Endpoint
+    ) -> Callable[[float], RequestSpec] | None:
+        """How to sign the request again at another time, when its auth signs with the time."""
+        if endpoint.auth not in SIGNED_WITH_TIME:
+            return None
+        return lambda timestamp: build(attrs.evolve(endpoint, timestamp=timestamp))
 
     # -- chat ---------------------------------------------------------------------------
 
@@ -208,7 +236,12 @@ class CallSettings:
             )
         request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)
-        return self._call(self.codec.build_chat(request, endpoint, stream=stream), secrets, request)
+
+        def build(endpoint: Endpoint) -> RequestSpec:
+            return self.codec.build_chat(request, endpoint, stream=stream)
+
+        resign = self._resigner(build, endpoint)
+        return self._call(build(endpoint), secrets, request, resign=resign)
 
     def prepare_count_tokens(self, request: ChatRequest) -> PreparedCall:
         if not isinstance(request, ChatRequest):
@@ -261,7 +294,12 @@ class CallSettings:
 
         request.validate()
         chat = chat_request_for(request)
-        call = self._call(self.codec.build_chat(chat, endpoint, stream=stream), secrets, chat)
+
+        def build(endpoint: Endpoint) -> RequestSpec:
+            return self.codec.build_chat(chat, endpoint, stream=stream)
+
+        resign = self._resigner(build, endpoint)
+        call = self._call(build(endpoint), secrets, chat, resign=resign)
         return translated_call(call, self.codec, request, endpoint)
 
     def _lacks_responses(self, base_url: str) -> bool:
@@ -312,7 +350,12 @@ class CallSettings:
             )
         request = self._with_model(request)
         endpoint, secrets = self.endpoint(request.api_key, request.base_url, request.extra_headers)
-        return self._call(self.codec.build_embed(request, endpoint), secrets, request)
+
+        def build(endpoint: Endpoint) -> RequestSpec:
+            return self.codec.build_embed(request, endpoint)
+
+        resign = self._resigner(build, endpoint)
+        return self._call(build(endpoint), secrets, request, resign=resign)
 
     def prepare_model_operation(
         self, build: Callable[[str, Endpoint], RequestSpec], name: str

@@ -111,4 +111,5 @@ def follow(
     spec = redirected(call.spec, response.status_code, location or "", secrets)
     if spec is None:
         return redirect_error(error, method, location, secrets, why="not an http(s) URL")
-    return attrs.evolve(call, spec=spec)
+    # The redirected request is not signed again for the first URL on a retry.
+    return attrs.evolve(call, spec=spec, resign=None)

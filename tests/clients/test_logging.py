@@ -238,7 +238,7 @@ async def test_no_tencent_secret_key_or_signature_in_hook_values_or_log_records(
         http.close()
 
     assert recorder.kinds() == ["request", "response", "retry", "request", "response"]
-    assert len(signed) == 4  # two requests (a retry resends the signed request as it was)
+    assert len(signed) == 4  # two requests (a retry is signed again: its signature is scrubbed too)
     assert list(exposed([SECRET_ID, SECRET_KEY, *signed], recorder, caplog)) == []
     assert SECRET_KEY not in str(caught.value)
     first_response = recorder.infos("response")[0]
