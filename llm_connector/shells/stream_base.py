@@ -78,7 +78,7 @@ class ChatOutput:
         object and goes on growing: copy it to keep it as it is now."""
         output = self._output
         if output is None:
-            from llm_connector.structured.partial import StreamOutput, ToolArguments
+            from llm_connector.structured.partial import StreamOutput
 
             output = self._output = StreamOutput(wrapped=self._run.output_wrapped)
         return output.read(self._core.accumulator)

@@ -271,10 +271,10 @@ class ToolCall(FrozenValue):
 
         return parse_value(output_type, value, self.function.arguments)
 
-    def result(self, content: str, *, name: str | None = None) -> Message:
+    def result(self, content: str, *, name: str | None = None, error: bool = False) -> Message:
         """The tool message answering this call: ``Message.tool(content, self.id)``, without
-        the chance of swapping the two strings."""
-        return Message.tool(content, self.id, name=name)
+        the chance of swapping the two strings; ``error=True`` when the call failed."""
+        return Message.tool(content, self.id, name=name, error=error)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -363,6 +363,10 @@ class Message(FrozenValue, Cacheable):
         default=(), converter=_to_reasoning_blocks
     )
     cache: CacheBreakpoint | None = attrs.field(default=None, validator=check_breakpoint)
+    #: A tool message reporting that the call failed (``Message.tool(..., error=True)``):
+    #: Anthropic's ``is_error``, Bedrock's ``status: "error"``; the other APIs have no such
+    #: field and read it from the content.
+    tool_error: bool = attrs.field(default=False, repr=False)
 
     @classmethod
     def system(cls, content: str) -> Message:
@@ -394,9 +398,12 @@ class Message(FrozenValue, Cacheable):
         )
 
     @classmethod
-    def tool(cls, content: str, tool_call_id: str, *, name: str | None = None) -> Message:
-        """The result of a tool call, answering the call with id ``tool_call_id``."""
-        return cls("tool", content, tool_call_id=tool_call_id, name=name)
+    def tool(
+        cls, content: str, tool_call_id: str, *, name: str | None = None, error: bool = False
+    ) -> Message:
+        """The result of a tool call, answering the call with id ``tool_call_id``;
+        ``error=True`` when the call failed (``content`` says how)."""
+        return cls("tool", content, tool_call_id=tool_call_id, name=name, tool_error=error)
 
     def text(self) -> str:
         """All text of the message (text parts joined by newlines)."""

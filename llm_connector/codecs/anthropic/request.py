@@ -194,6 +194,9 @@ class BodyBuilder:
             if content:
                 only_text = all(set(b) == {"type", "text"} for b in content)
                 result["content"] = "".join(b["text"] for b in content) if only_text else content
+            if message.tool_error:
+                # https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use#handling-errors
+                result["is_error"] = True
             return [result]
         if message.role == "assistant":
             blocks = [_reasoning(b) for b in message.reasoning_blocks if _is_signed(b)]

@@ -313,7 +313,10 @@ def _tool_result(message: Message, i: int) -> dict[str, Any]:
         content.append(block)
     if not content:
         content = [{"text": ""}]
-    return {"toolResult": {"toolUseId": message.tool_call_id, "content": content}}
+    result: dict[str, Any] = {"toolUseId": message.tool_call_id, "content": content}
+    if message.tool_error:
+        result["status"] = "error"
+    return {"toolResult": result}
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
