@@ -8,7 +8,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import enum
-from typing import Any
+from typing import Any, TypedDict
+
+import attrs
+import pydantic
+import pytest
 
 from llm_connector import AsyncClient
 from llm_connector.types import ChatRequest, Message
@@ -31,40 +35,74 @@ class Cat:
     indoor: bool
 
 
-REQUEST = (
-    ChatRequest(MODEL)
-    .add_message(Message.user("Describe a cat as JSON."))
-    .with_output_type(Cat)
-    .with_max_tokens(80)
-    .with_temperature(0.0)
-)
+@attrs.define
+class AttrsCat:
+    name: str
+    mood: Mood
+    age: int
+    indoor: bool
 
 
-async def streamed(client: AnyClient) -> tuple[Cat, list[Any]]:
+class DictCat(TypedDict):
+    name: str
+    mood: Mood
+    age: int
+    indoor: bool
+
+
+class PydanticCat(pydantic.BaseModel):
+    name: str
+    mood: Mood
+    age: int
+    indoor: bool
+
+
+def request_for(tp: Any) -> ChatRequest:
+    return (
+        ChatRequest(MODEL)
+        .add_message(Message.user("Describe a cat as JSON."))
+        .with_output_type(tp)
+        .with_max_tokens(80)
+        .with_temperature(0.0)
+    )
+
+
+async def streamed(client: AnyClient, tp: Any) -> tuple[Any, list[Any]]:
     seen: list[Any] = []
     if isinstance(client, AsyncClient):
-        async with client.chat_stream(REQUEST) as astream:
+        async with client.chat_stream(request_for(tp)) as astream:
             async for _ in astream:
                 seen.append(copy.deepcopy(astream.partial_output()))
-            return (await astream.final_response()).parse(Cat), seen
-    with client.chat_stream(REQUEST) as stream:
+            return (await astream.final_response()).parse(tp), seen
+    with client.chat_stream(request_for(tp)) as stream:
         for _ in stream:
             seen.append(copy.deepcopy(stream.partial_output()))
-        return stream.final_response().parse(Cat), seen
+        return stream.final_response().parse(tp), seen
 
 
-async def test_a_type_in_a_value_out_whole_and_streamed(chat_client: AnyClient) -> None:
-    whole = (await chat(chat_client, REQUEST)).parse(Cat)
-    assert isinstance(whole, Cat)
-    assert isinstance(whole.mood, Mood) and type(whole.age) is int and type(whole.indoor) is bool
-    cat, seen = await streamed(chat_client)
-    assert cat == whole  # greedy decoding: the same answer both ways
-    assert seen[-1] == {
-        "name": cat.name,
-        "mood": cat.mood.value,
-        "age": cat.age,
-        "indoor": cat.indoor,
-    }
+def fields(value: Any) -> dict[str, Any]:
+    """A cat of any of the four kinds as its JSON object."""
+    if isinstance(value, dict):
+        found = dict(value)
+    elif isinstance(value, pydantic.BaseModel):
+        found = value.model_dump()
+    else:
+        found = {k: getattr(value, k) for k in ("name", "mood", "age", "indoor")}
+    assert isinstance(found["mood"], Mood)
+    assert type(found["age"]) is int and type(found["indoor"]) is bool
+    return {**found, "mood": found["mood"].value}
+
+
+@pytest.mark.parametrize("tp", [Cat, AttrsCat, DictCat, PydanticCat])
+async def test_a_type_in_a_value_out_whole_and_streamed(chat_client: AnyClient, tp: Any) -> None:
+    whole = (await chat(chat_client, request_for(tp))).parse(tp)
+    assert isinstance(whole, dict if tp is DictCat else tp)
+    cat, seen = await streamed(chat_client, tp)
+    assert fields(cat) == fields(whole)  # greedy decoding: the same answer both ways
+    assert seen[-1] == fields(cat)
+    # It grew key by key while it streamed.
+    sizes = [len(value) for value in seen if isinstance(value, dict)]
+    assert sizes == sorted(sizes) and sizes[0] < 4 and sizes[-1] == 4
     # It grew key by key while it streamed.
     sizes = [len(value) for value in seen if isinstance(value, dict)]
     assert sizes == sorted(sizes) and sizes[0] < 4 and sizes[-1] == 4
