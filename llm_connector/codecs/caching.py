@@ -6,7 +6,10 @@
   lifetimes it knows, a longer lifetime before a shorter one), checked before sending;
 - :func:`note_unsent`: a DEBUG line for a provider that caches on its own (OpenAI,
   DeepSeek, Gemini's implicit cache, ...), which is sent no breakpoint: not an error, the
-  same request goes to every provider.
+  same request goes to every provider;
+- :func:`refuse_cache_reference`: ``cached_content`` names a Gemini cache, whose system
+  prompt, messages and tools the request leaves out: another provider, which would answer
+  without them, refuses it before sending (both functions above call it).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from llm_connector.errors import RequestValidationError
 from llm_connector.types import ChatRequest
 from llm_connector.types._cache import CacheBreakpoint
 
-__all__ = ["breakpoints", "check_breakpoints", "note_unsent"]
+__all__ = ["breakpoints", "check_breakpoints", "note_unsent", "refuse_cache_reference"]
 
 logger = logging.getLogger("llm_connector")
 
@@ -50,7 +53,9 @@ def check_breakpoints(
     limit: int = 4,
 ) -> None:
     """Refuse what ``provider`` would: more than ``limit`` breakpoints, a lifetime not in
-    ``ttls``, a longer lifetime after a shorter one (no ttl: the 5-minute default)."""
+    ``ttls``, a longer lifetime after a shorter one (no ttl: the 5-minute default), and
+    a Gemini cache reference."""
+    refuse_cache_reference(request, provider)
     shortest: int | None = None
     for count, (field, breakpoint) in enumerate(breakpoints(request), start=1):
         ttl = breakpoint.ttl
@@ -74,8 +79,21 @@ def check_breakpoints(
         shortest = seconds if shortest is None else min(shortest, seconds)
 
 
-def note_unsent(request: ChatRequest, provider: str) -> None:
-    """Log at DEBUG that ``provider`` is sent none of the request's breakpoints."""
+def refuse_cache_reference(request: ChatRequest, provider: str) -> None:
+    """Refuse ``cached_content`` on a provider without Gemini's explicit caches."""
+    if request.cached_content is not None:
+        raise RequestValidationError(
+            "cached_content",
+            f"{provider} cannot answer from a Gemini cache (cachedContents): send the "
+            "cached prompt itself (docs/caching.md)",
+        )
+
+
+def note_unsent(request: ChatRequest, provider: str, *, cache_reference: bool = False) -> None:
+    """Log at DEBUG that ``provider`` is sent none of the request's breakpoints; refuse a
+    Gemini cache reference unless the provider takes one (``cache_reference``)."""
+    if not cache_reference:
+        refuse_cache_reference(request, provider)
     if logger.isEnabledFor(logging.DEBUG):
         fields = [field for field, _ in breakpoints(request)]
         if fields:

@@ -138,3 +138,15 @@ def test_the_other_native_protocols_send_no_breakpoint(name: str) -> None:
     spec = codec.build_chat(_cached_everywhere(), endpoint, stream=False)
     assert spec.body is not None
     assert b"cache" not in spec.body.lower()
+
+
+@pytest.mark.parametrize("name", ["openai", "deepseek", "anthropic", "bedrock", "ollama"])
+def test_a_gemini_cache_reference_is_refused_elsewhere(name: str) -> None:
+    # The cache holds the prompt the request leaves out: another provider would answer
+    # without it.
+    row = provider(name)
+    request = ChatRequest("m", [Message.user("Hi")]).with_cached_content("cachedContents/abc")
+    endpoint = Endpoint("https://example.com", api_key="k", auth=row.auth, timestamp=1.0)
+    with pytest.raises(RequestValidationError) as caught:
+        row.codec().build_chat(request, endpoint, stream=False)
+    assert caught.value.field == "cached_content"

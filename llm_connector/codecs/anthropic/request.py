@@ -41,6 +41,7 @@ from llm_connector.codecs.anthropic.thinking import (
     sampling,
     thinking_config,
 )
+from llm_connector.codecs.caching import refuse_cache_reference
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import (
     ChatRequest,
@@ -110,6 +111,7 @@ class BodyBuilder:
             body["tools"] = [_tool(t) for t in request.tools]
             self.cache.mark(body["tools"][-1], request.tools_cache, "tools_cache", 0)
         self.cache.check()
+        refuse_cache_reference(request, self.dialect.name)
         choice = _tool_choice(request, thinking_on=thinking_on)
         if choice is not None:
             body["tool_choice"] = choice

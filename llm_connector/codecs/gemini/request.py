@@ -121,7 +121,7 @@ def _cache_fields(request: ChatRequest, body: Mapping[str, Any]) -> dict[str, An
     instruction and the tools: a request answering from one may not set them again (the API
     refuses it: "CachedContent can not be used with GenerateContent request setting
     system_instruction, tools or tool_config")."""
-    note_unsent(request, "gemini")
+    note_unsent(request, "gemini", cache_reference=True)
     if request.cached_content is None:
         return {}
     system = next(
