@@ -141,3 +141,42 @@ def test_a_forced_tool_call_carries_the_answer() -> None:
 def test_an_empty_answer_is_not_silently_none() -> None:
     with pytest.raises(OutputValidationError, match=r"^the answer is empty$"):
         answer("").parse(Item)
+
+
+def test_a_streamed_refusal_raises_too() -> None:
+    # OpenAI streams a refusal as "refusal" deltas instead of content:
+    # https://platform.openai.com/docs/guides/structured-outputs#refusals
+    import httpx
+
+    from llm_connector import Client
+    from llm_connector.types import ChatRequest
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+        body = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(body)}\n\n"
+
+    sse = (
+        chunk({"role": "assistant", "refusal": ""})
+        + chunk({"refusal": "I'm sorry, "})
+        + chunk({"refusal": "I can't help with that."})
+        + chunk({}, "stop")
+        + "data: [DONE]\n\n"
+    )
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=sse)
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    client = Client.openai("k", "http://openai.test/v1", http_client=http)
+    request = ChatRequest("m").add_message(Message.user("x")).with_output_type(Item)
+    final = client.chat_stream(request).final_response()
+    with pytest.raises(OutputRefusedError) as raised:
+        final.parse(Item)
+    assert raised.value.refusal == "I'm sorry, I can't help with that."
+    http.close()

@@ -51,6 +51,7 @@ class OpenAIChatStreamDecoder:
         "_done",
         "_finished_choices",
         "_open_choices",
+        "_refused",
         "_seen_choice",
         "_think",
         "_tool_slots",
@@ -63,6 +64,10 @@ class OpenAIChatStreamDecoder:
         self._seen_choice = False
         self._open_choices: set[int] = set()
         self._finished_choices: set[int] = set()
+        # The choices whose answer is a refusal (structured outputs): their text is the
+        # refusal, and their finish says so (native "refusal"), as a whole answer's does.
+        # https://platform.openai.com/docs/guides/structured-outputs#refusals
+        self._refused: set[int] = set()
         # (choice index, tool call id) -> tool call index, for servers that omit "index".
         self._tool_slots: dict[tuple[int, str], int] = {}
 
@@ -163,6 +168,8 @@ class OpenAIChatStreamDecoder:
         native = raw.get("native_finish_reason")
         if type(native) is not str or not native:
             native = None
+            if finish_reason is not None and index in self._refused:
+                native = "refusal"
         delta = raw.get("delta")
         if not delta:
             return new_choice(index, EMPTY_DELTA, finish_reason, native)
@@ -180,6 +187,10 @@ class OpenAIChatStreamDecoder:
         else:
             reasoning = reasoning_text(delta)
             raw_calls = delta.get("tool_calls")
+            refusal = delta.get("refusal")
+            if type(refusal) is str and refusal and not content:
+                content = refusal
+                self._refused.add(index)
         if content is not None and type(content) is not str:
             # Typed parts (Mistral): their thinking is reasoning, never answer text.
             content, thinking = content_parts(content)
