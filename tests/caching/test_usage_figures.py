@@ -70,6 +70,28 @@ _CHAT_ROWS: list[tuple[str, str, dict[str, Any], bool, Usage]] = [
         True,
         Usage(417, 40, 457, reasoning_tokens=0, cached_tokens=158),
     ),
+    # Volcengine, Z.ai and OpenRouter report zero cached tokens in prompt_tokens_details.
+    (
+        "openai-compat/doubao-seed-nonstream-reasoning.json",
+        "volcengine",
+        {},
+        False,
+        Usage(102, 153, 255, reasoning_tokens=146, cached_tokens=0),
+    ),
+    (
+        "openai-compat/zai-glm-thinking-stream.sse",
+        "zhipu_openai_compatible",
+        {"region": "international"},
+        True,
+        Usage(13, 564, 577, reasoning_tokens=561, cached_tokens=0),
+    ),
+    (
+        "openai-compat/openrouter-glm46-nonstream-reasoning.json",
+        "openai_compatible",
+        {"name": "openrouter"},
+        False,
+        Usage(24, 2801, 2825, reasoning_tokens=0, cached_tokens=0),
+    ),
     # llama.cpp: 15 of 16 prompt tokens came from its prompt cache.
     (
         "openai-compat/llamacpp-smollm2-nonstream.json",
