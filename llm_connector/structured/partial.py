@@ -20,6 +20,7 @@ __all__ = ["PartialJSON"]
 _SPECIAL = re.compile(r'["\\]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
+_SCALAR_RUN = re.compile(r"[0-9+\-.eEa-zA-Z]+")
 _LITERALS = {"true": True, "false": False, "null": None}
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _WHITESPACE = frozenset(" \t\r\n")
@@ -50,6 +51,7 @@ class PartialJSON:
         self._slot: tuple[Any, Any] | None = None  # (container, key or index) of the string
         self._scalar = ""  # a number or literal being read
         self._shown: str | None = None  # the open string's text as value() last showed it
+        self._surrogates = False  # the open string has a \\u escape of a surrogate
         self.broken = False
 
     # -- reading ----------------------------------------------------------------------
@@ -63,24 +65,31 @@ class PartialJSON:
             if self._in_string:
                 i = self._string(text, i, n)
                 continue
-            char = text[i]
             if self._scalar:
-                if char in _NUMBER_CHARS or char.isalpha():
-                    self._scalar += char
-                    i += 1
+                run = _SCALAR_RUN.match(text, i)  # the rest of a number or literal
+                if run is not None:
+                    self._scalar += run.group()
+                    i = run.end()
                     continue
                 if not self._end_scalar():
                     return
+            char = text[i]
             if char in _WHITESPACE:
                 i += 1
                 continue
-            if char == '"':  # the most frequent: a key or a string value begins
-                expect = self._expect
-                if expect in (_KEY, _VALUE):
-                    self._begin_string(key=expect == _KEY)
-                    i = self._string(text, i + 1, n)
-                    continue
-            self._char(char)
+            # The most frequent characters, inline: a string begins, a key's colon, a
+            # comma between members.
+            expect = self._expect
+            if char == '"' and expect in (_KEY, _VALUE):
+                self._begin_string(key=expect == _KEY)
+                i = self._string(text, i + 1, n)
+                continue
+            if char == ":" and expect == _COLON:
+                self._expect = _VALUE
+            elif char == "," and expect == _AFTER and self._stack:
+                self._expect = _KEY if type(self._stack[-1]) is dict else _VALUE
+            else:
+                self._char(char)
             i += 1
 
     def _char(self, char: str) -> None:
@@ -207,7 +216,10 @@ class PartialJSON:
                 return i
             if len(escape) == 6:
                 try:
-                    self._pieces.append(chr(int(escape[2:], 16)))
+                    char = chr(int(escape[2:], 16))
+                    self._pieces.append(char)
+                    if "\ud800" <= char <= "\udfff":
+                        self._surrogates = True  # pairs to make one character of
                 except ValueError:
                     self.broken = True
                     return n
@@ -217,7 +229,9 @@ class PartialJSON:
 
     def _end_string(self) -> None:
         # A surrogate pair (two \\u escapes) becomes one character here.
-        text = _paired("".join(self._pieces))
+        text = "".join(self._pieces)
+        if self._surrogates:
+            text, self._surrogates = _paired(text), False
         self._in_string, self._pieces = False, []
         if self._string_is_key:
             self._key = text
@@ -252,9 +266,11 @@ class PartialJSON:
         return self._root
 
     def _show(self, text: str) -> None:
-        if text and "\ud800" <= text[-1] <= "\udbff":
-            text = text[:-1]  # half of a pair: shown once the other half came
-        self._set_slot(_paired(text))
+        if self._surrogates:  # only a \\u escape makes one: the usual string has none
+            if "\ud800" <= text[-1] <= "\udbff":
+                text = text[:-1]  # half of a pair: shown once the other half came
+            text = _paired(text)
+        self._set_slot(text)
 
     @property
     def complete(self) -> bool:
@@ -280,11 +296,12 @@ class StreamOutput:
     """The structured answer of a chat stream so far (``ChatStream.partial_output``): reads
     the text added to the stream's answer since the last call, and nothing before it."""
 
-    __slots__ = ("_accumulator", "_cursor", "_parser", "_wrapped")
+    __slots__ = ("_accumulator", "_buffer", "_cursor", "_parser", "_wrapped")
 
     def __init__(self, *, wrapped: bool) -> None:
         self._wrapped = wrapped
         self._accumulator: Any = None
+        self._buffer: Any = None
 
     def read(self, accumulator: Any) -> Any:
         if accumulator is not self._accumulator:
@@ -292,10 +309,14 @@ class StreamOutput:
             # content: read the new answer from its start.
             from llm_connector.types._text import TextCursor
 
-            self._accumulator = accumulator
+            self._accumulator, self._buffer = accumulator, None
             self._cursor = TextCursor()
             self._parser = PartialJSON()
-        buffer = accumulator.output_buffer()
+        buffer = self._buffer
+        if buffer is None:
+            buffer = accumulator.output_buffer()
+            if buffer is not None and buffer.has_pieces:
+                self._buffer = buffer  # the answer's text is there: it stays where it is
         parser = self._parser
         if buffer is not None:
             new = self._cursor.read(buffer)
