@@ -24,6 +24,7 @@ from llm_connector.responses._items import (
     OutputText,
     ResponsesItem,
 )
+from llm_connector.types._cache import PromptCacheRetention, check_retention
 from llm_connector.types._json_values import check_json, check_json_text
 from llm_connector.types._message import Message
 from llm_connector.types._options import CallOptions
@@ -130,6 +131,9 @@ class ResponsesRequest(FrozenValue, CallOptions):
     #: Groups requests that share a prompt prefix for caching:
     #: https://platform.openai.com/docs/api-reference/responses/create#responses-create-prompt_cache_key
     prompt_cache_key: str | None = None
+    #: How long the cached prefix is kept: ``"in_memory"`` or ``"24h"``
+    #: (https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    prompt_cache_retention: PromptCacheRetention | None = None
     stream: bool | None = None
     extra_body: dict[str, Any] | None = attrs.field(
         default=None, converter=_to_extra_body, hash=False
@@ -224,6 +228,10 @@ class ResponsesRequest(FrozenValue, CallOptions):
         """A key grouping requests that share a prompt prefix, for prompt caching."""
         return attrs.evolve(self, prompt_cache_key=prompt_cache_key)
 
+    def with_prompt_cache_retention(self, retention: PromptCacheRetention) -> ResponsesRequest:
+        """How long OpenAI keeps the cached prefix: ``"in_memory"`` or ``"24h"``."""
+        return attrs.evolve(self, prompt_cache_retention=retention)
+
     def with_stream(self, stream: bool) -> ResponsesRequest:
         return attrs.evolve(self, stream=stream)
 
@@ -255,6 +263,7 @@ class ResponsesRequest(FrozenValue, CallOptions):
         _check_range("top_p", self.top_p, 0.0, 1.0)
         _check_positive("max_output_tokens", self.max_output_tokens)
         check_end_user_ids(self.safety_identifier, self.prompt_cache_key)
+        check_retention(self.prompt_cache_retention)
 
 
 def _check_json_values(request: ResponsesRequest) -> None:

@@ -82,6 +82,7 @@ def chat_request_for(request: ResponsesRequest) -> ChatRequest:
         # The chat dialect decides whether the provider is sent them.
         safety_identifier=request.safety_identifier,
         prompt_cache_key=request.prompt_cache_key,
+        prompt_cache_retention=request.prompt_cache_retention,
         stream=request.stream,
         extra_body=request.extra_body,
         api_key=request.api_key,

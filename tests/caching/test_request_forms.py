@@ -150,3 +150,27 @@ def test_a_gemini_cache_reference_is_refused_elsewhere(name: str) -> None:
     with pytest.raises(RequestValidationError) as caught:
         row.codec().build_chat(request, endpoint, stream=False)
     assert caught.value.field == "cached_content"
+
+
+def test_the_responses_api_takes_the_key_and_the_retention() -> None:
+    from llm_connector.codecs.openai_responses.codec import OpenAIResponsesCodec
+    from llm_connector.responses import ResponsesRequest
+
+    request = (
+        ResponsesRequest(model="gpt-5.1", input="Hi")
+        .with_prompt_cache_key("tenant-42")
+        .with_prompt_cache_retention("24h")
+    )
+    spec = OpenAIResponsesCodec().build_responses(request, _ENDPOINT, stream=False)
+    assert json.loads(spec.body) == {
+        "model": "gpt-5.1",
+        "input": "Hi",
+        "prompt_cache_key": "tenant-42",
+        "prompt_cache_retention": "24h",
+    }
+    with pytest.raises(RequestValidationError, match=r"^prompt_cache_retention: unknown"):
+        OpenAIResponsesCodec().build_responses(
+            request.with_prompt_cache_retention("1h"),  # type: ignore[arg-type]
+            _ENDPOINT,
+            stream=False,
+        )

@@ -49,6 +49,7 @@ def request_body(request: ResponsesRequest, *, stream: bool) -> dict[str, Any]:
         "include": list(request.include) if request.include is not None else None,
         "safety_identifier": request.safety_identifier,
         "prompt_cache_key": request.prompt_cache_key,
+        "prompt_cache_retention": request.prompt_cache_retention,
     }
     body.update((k, v) for k, v in optional.items() if v is not None)
     if request.tools:
