@@ -162,6 +162,7 @@ def test_the_responses_api_takes_the_key_and_the_retention() -> None:
         .with_prompt_cache_retention("24h")
     )
     spec = OpenAIResponsesCodec().build_responses(request, _ENDPOINT, stream=False)
+    assert spec.body is not None
     assert json.loads(spec.body) == {
         "model": "gpt-5.1",
         "input": "Hi",
