@@ -121,9 +121,7 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         ``with_output_type(output_type)`` (unless it already asks for that type), sent
         whole, its answer parsed (see ``ChatResponse.parse``: ``OutputRefusedError``,
         ``OutputValidationError``). docs/structured.md."""
-        fmt = request.response_format
-        if fmt is None or fmt.output_type is not output_type:
-            request = request.with_output_type(output_type)
+        request = request.with_output_type(output_type)
         answer = await self.chat(request)
         return answer.parse(output_type)
 

@@ -103,9 +103,7 @@ class AsyncFallback(FallbackBase["AsyncClient"]):
         ``route``: use ``chat`` and ``answer.parse`` for it). A member's
         ``OutputValidationError`` or ``OutputRefusedError`` is the answer, not a reason to
         move on."""
-        fmt = request.response_format
-        if fmt is None or fmt.output_type is not output_type:
-            request = request.with_output_type(output_type)
+        request = request.with_output_type(output_type)
         answer = await self.chat(request)
         return answer.parse(output_type)
 

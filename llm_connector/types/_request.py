@@ -269,7 +269,11 @@ class ChatRequest(FrozenValue, CallOptions):
         ``TypedDict``, an ``Enum``, a ``Literal``, a ``list[...]``, a union, a pydantic
         model): its strict JSON schema is sent as each provider asks for one, and
         ``answer.parse()`` (or ``client.chat_parse``) gives the value back typed.
-        docs/structured.md."""
+        docs/structured.md. A request that already asks for ``output_type`` is returned as
+        it is."""
+        fmt = self.response_format
+        if fmt is not None and fmt.output_type is output_type:
+            return self
         return attrs.evolve(self, response_format=ResponseFormat.for_type(output_type))
 
     def with_response_format(

@@ -226,3 +226,9 @@ def test_a_field_with_no_schema_is_named_with_its_path() -> None:
         RequestValidationError, match=r"^output_type: dict\[str, int\] at inner\[\]"
     ):
         output_schema(Bad)
+
+
+def test_asking_again_for_the_same_type_keeps_the_request() -> None:
+    request = ChatRequest("m").with_output_type(Item)
+    assert request.with_output_type(Item) is request
+    assert request.with_output_type(Plain).response_format.output_type is Plain  # type: ignore[union-attr]
