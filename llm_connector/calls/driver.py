@@ -31,8 +31,8 @@ from llm_connector.calls.failures import (
     transport_error,
     unreadable,
 )
-from llm_connector.calls.hooks import OBSERVING, CallStart
 from llm_connector.calls.limits import phase_limits
+from llm_connector.calls.observer import OBSERVING, CallStart
 from llm_connector.calls.prepare import ignore_body
 from llm_connector.calls.redirects import follow, is_redirect
 from llm_connector.calls.steps import (
@@ -50,8 +50,9 @@ from llm_connector.errors import APIConnectionError, APIStatusError, LLMError, R
 
 if TYPE_CHECKING:
     from llm_connector.calls.clock import Clock
-    from llm_connector.calls.hooks import CallObserver, HookSet, Observe
+    from llm_connector.calls.hooks import HookSet
     from llm_connector.calls.limits import Attempts
+    from llm_connector.calls.observer import CallObserver, Observe
     from llm_connector.calls.prepare import CallSettings, PreparedCall
     from llm_connector.calls.responses_route import ResponsesCall
     from llm_connector.calls.steps import Response, Steps

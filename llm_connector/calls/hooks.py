@@ -23,11 +23,7 @@ The ``llm_connector`` logger says the same things, formatted only when its level
 each attempt's request line and status, and its body's timing, at DEBUG; each retry at
 INFO (docs/observability.md lists the lines).
 
-A call may also have an observer (:class:`CallObserver`): the OpenTelemetry spans and
-metrics of ``llm_connector.telemetry``, made per call by an :data:`Observe` the client or
-the whole process was instrumented with (None by default: one ``is None`` test per call,
-nothing per chunk). The observer sees the call begin, its retries, its first content (a
-stream's) and its end, whichever way it ends, exactly once.
+A call may also have an observer (``calls/observer.py``), for OpenTelemetry.
 """
 
 from __future__ import annotations
@@ -37,7 +33,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -52,10 +48,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("llm_connector")
 
 __all__ = [
-    "CallObserver",
-    "CallStart",
     "Hooks",
-    "Observe",
     "RequestHook",
     "RequestInfo",
     "ResponseHook",
@@ -136,67 +129,6 @@ class RetryInfo(FrozenValue):
     def attempt(self) -> int:
         """The number of the attempt that failed (the next one is ``attempt + 1``)."""
         return self.request.attempt
-
-
-@attrs.frozen(repr=False, eq=False)
-class CallStart(FrozenValue):
-    """A call about to begin, as an observer sees it (no secret: the URL is reduced to
-    its host and port, and the request's key is not read)."""
-
-    #: The GenAI operation: "chat" (chat and Responses API calls) or "embeddings".
-    operation: str
-    #: The provider row's name ("openai", "anthropic", "google", ...).
-    provider: str
-    #: The client's name (the provider's, or the ``name`` given to ``openai_compatible``).
-    client: str
-    #: The model asked for (the request's, or the client's default).
-    model: str | None
-    server_address: str | None
-    server_port: int | None
-    stream: bool
-    #: The request as the caller made it (a ChatRequest, ResponsesRequest or EmbedRequest).
-    request: object = attrs.field(repr=False)
-
-
-class CallObserver(Protocol):
-    """Sees one call (see the module docstring). The driver calls ``began`` once, then any
-    number of ``retrying``, at most one ``first_content``, and exactly one of ``ended``,
-    ``closed`` and ``failed``. An observer must not raise."""
-
-    def began(self) -> None: ...
-
-    def retrying(self, info: RetryInfo) -> None: ...
-
-    def first_content(self) -> None: ...
-
-    def ended(self, answer: object) -> None:
-        """The call answered: its ChatResponse, ResponsesResponse or EmbedResponse."""
-        ...
-
-    def closed(self, answer: object | None) -> None:
-        """The caller closed the stream (or dropped it) before its end: what came so far."""
-        ...
-
-    def failed(self, error: BaseException) -> None:
-        """The call raised ``error`` (or was abandoned: a ``GeneratorExit``)."""
-        ...
-
-
-#: Makes the observer of each call (``llm_connector.telemetry.Telemetry``).
-Observe: TypeAlias = Callable[[CallStart], CallObserver]
-
-
-class _Observing:
-    """The observer factory of every client without its own (``llm_connector.instrument``
-    sets it); one attribute read per call."""
-
-    __slots__ = ("current",)
-
-    def __init__(self) -> None:
-        self.current: Observe | None = None
-
-
-OBSERVING = _Observing()
 
 
 RequestHook: TypeAlias = Callable[[RequestInfo], object]

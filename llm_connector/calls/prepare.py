@@ -37,7 +37,7 @@ from llm_connector.types._timeout import DEFAULT_TIMEOUT, Timeout
 from llm_connector.types._value import FrozenValue
 
 if TYPE_CHECKING:
-    from llm_connector.calls.hooks import CallObserver
+    from llm_connector.calls.observer import CallObserver
     from llm_connector.calls.responses_route import ResponsesCall
     from llm_connector.providers.spec import ProviderSpec
     from llm_connector.responses import ResponsesRequest

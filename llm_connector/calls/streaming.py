@@ -47,8 +47,8 @@ from llm_connector.errors import APIStatusError, LLMError
 
 if TYPE_CHECKING:
     from llm_connector.calls.driver import CallDriver
-    from llm_connector.calls.hooks import CallObserver
     from llm_connector.calls.limits import Attempts
+    from llm_connector.calls.observer import CallObserver
     from llm_connector.calls.prepare import PreparedCall
     from llm_connector.calls.responses_route import ResponsesCall
     from llm_connector.calls.steps import Response, Steps

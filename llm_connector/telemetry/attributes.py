@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
-from llm_connector.calls.hooks import CallStart
+from llm_connector.calls.observer import CallStart
 from llm_connector.responses import ResponsesRequest, ResponsesResponse
 from llm_connector.types import ChatRequest, ChatResponse, Message, ToolCall
 from llm_connector.types._embedding import EmbedRequest, EmbedResponse

@@ -1,6 +1,6 @@
 """Spans and metrics of the OpenTelemetry GenAI conventions, through the opentelemetry API.
 
-:class:`Telemetry` is an ``Observe`` (calls/hooks.py): the call driver asks it for one
+:class:`Telemetry` is an ``Observe`` (calls/observer.py): the call driver asks it for one
 :class:`SpanObserver` per chat, Responses or embeddings call, and tells that observer
 when the call begins, each retry, the first content of a stream, and how the call ended.
 The observer turns that into one span of kind CLIENT named ``{operation} {model}``
@@ -34,7 +34,8 @@ from llm_connector.errors import LLMError
 from llm_connector.telemetry import attributes as a
 
 if TYPE_CHECKING:
-    from llm_connector.calls.hooks import CallStart, RetryInfo
+    from llm_connector.calls.hooks import RetryInfo
+from llm_connector.calls.observer import CallStart
 
 __all__ = ["SpanObserver", "Telemetry"]
 

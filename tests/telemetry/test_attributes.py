@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from llm_connector.calls.hooks import CallStart
+from llm_connector.calls.observer import CallStart
 from llm_connector.responses import ResponsesRequest
 from llm_connector.telemetry import attributes as a
 from llm_connector.types import ChatRequest, EmbedRequest, Message, ToolCall

@@ -11,7 +11,8 @@ import attrs
 import pytest
 
 from llm_connector import Client, MockReply, RequestValidationError, instrument, uninstrument
-from llm_connector.calls.hooks import CallStart, RetryInfo
+from llm_connector.calls.hooks import RetryInfo
+from llm_connector.calls.observer import CallStart
 from llm_connector.types import ChatRequest, Message
 from tests.support.facade import Mode, client_class, wrap
 from tests.support.otel_capture import Capture, attributes_of
