@@ -56,7 +56,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SWITCH_ON",
     "ChainRun",
-    "FallbackExhaustedError",
     "FallbackMember",
     "FallbackPolicy",
     "Health",
