@@ -88,8 +88,10 @@ def bench(session: nox.Session) -> None:
     Pass --quick for a smoke run, --protocols openai,ollama for some protocols only. Then
     the framing under hostile shapes (bench/framing.py: time linear in a long line's bytes,
     memory bounded by the size limits), and a structured stream read with partial_output()
-    after every chunk against a plain loop (bench/structured.py), printed."""
+    after every chunk against a plain loop (bench/structured.py), and the CPU of a whole
+    call against raw httpx sending the same bytes (bench/calls.py), printed."""
     session.install("-e", ".", "openai", "anthropic", "google-genai", "ollama")
     session.run("python", "bench/run.py", "--out", "docs/performance.md", *session.posargs)
     session.run("python", "bench/framing.py")
     session.run("python", "bench/structured.py")
+    session.run("python", "bench/calls.py")

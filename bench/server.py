@@ -5,8 +5,8 @@ client for the GIL.
 
 A request to ``/{protocol}/{n}/...`` (any method, any rest of the path, keep-alive) is
 answered with ``n`` content events of that protocol's wire shape (bench/wire.py), chunked,
-one HTTP chunk per event. Bodies are built once and cached, so serving one is a single
-socket write.
+one HTTP chunk per event; one to ``/whole/...`` with a whole chat completion. Bodies are
+built once and cached, so serving one is a single socket write.
 """
 
 from __future__ import annotations
@@ -37,6 +37,19 @@ def response(protocol: str, n: int) -> bytes:
     return _CACHE[key]
 
 
+#: ``/whole/...``: a whole (not streamed) chat completion, for bench/calls.py.
+_COMPLETION = (
+    b'{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,'
+    b'"model":"bench","choices":[{"index":0,"message":{"role":"assistant",'
+    b'"content":"Hello there."},"finish_reason":"stop"}],'
+    b'"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}'
+)
+WHOLE = (
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+    f"content-length: {len(_COMPLETION)}\r\nx-request-id: req_bench\r\n\r\n"
+).encode() + _COMPLETION
+
+
 def not_found(path: str) -> bytes:
     text = f'{{"error": {{"message": "no bench route {path}"}}}}'.encode()
     head = (
@@ -60,7 +73,9 @@ async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             if length:
                 await reader.readexactly(length)
             parts = path.split("?", 1)[0].strip("/").split("/")
-            if len(parts) >= 2 and parts[0] in PROTOCOLS and parts[1].isdigit():
+            if parts[0] == "whole":
+                writer.write(WHOLE)
+            elif len(parts) >= 2 and parts[0] in PROTOCOLS and parts[1].isdigit():
                 writer.write(response(parts[0], int(parts[1])))
             else:
                 writer.write(not_found(f"{method} {path}"))
