@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from llm_connector.calls.driver import CallDriver
     from llm_connector.calls.steps import Steps
     from llm_connector.codecs.contract import Endpoint, RequestSpec
-    from llm_connector.types._cache import CachedContent
+    from llm_connector.types._cached_content import CachedContent
 
 __all__ = ["ExplicitCaches", "create_cache", "delete_cache"]
 

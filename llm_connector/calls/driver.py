@@ -32,7 +32,7 @@ from llm_connector.calls.failures import (
     unreadable,
 )
 from llm_connector.calls.limits import phase_limits
-from llm_connector.calls.observer import OBSERVING, CallStart
+from llm_connector.calls.observing import OBSERVING
 from llm_connector.calls.prepare import ignore_body
 from llm_connector.calls.redirects import follow, is_redirect
 from llm_connector.calls.steps import (
@@ -199,6 +199,8 @@ class CallDriver:
         if port is None:
             port = {"https": 443, "http": 80}.get(url.scheme)
         settings = self.settings
+        from llm_connector.calls.observer import CallStart  # an observed call: loaded now
+
         start = CallStart(
             operation,
             settings.row.name,

@@ -19,7 +19,7 @@ from llm_connector.types._value import FrozenValue
 if TYPE_CHECKING:
     from llm_connector.calls.hooks import RetryInfo
 
-__all__ = ["OBSERVING", "CallObserver", "CallStart", "Observe"]
+__all__ = ["CallObserver", "CallStart", "Observe"]
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -68,16 +68,3 @@ class CallObserver(Protocol):
 
 #: Makes the observer of each call (``llm_connector.telemetry.Telemetry``).
 Observe: TypeAlias = Callable[[CallStart], CallObserver]
-
-
-class _Observing:
-    """The observer factory of every client without its own (``llm_connector.instrument``
-    sets it); one attribute read per call."""
-
-    __slots__ = ("current",)
-
-    def __init__(self) -> None:
-        self.current: Observe | None = None
-
-
-OBSERVING = _Observing()

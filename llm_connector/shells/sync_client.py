@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from llm_connector.shells.fallback_base import FallbackHook
     from llm_connector.shells.sync_fallback import Fallback
     from llm_connector.types import ChatRequest, ChatResponse
-    from llm_connector.types._cache import CachedContent
+    from llm_connector.types._cached_content import CachedContent
     from llm_connector.types._embedding import EmbedRequest, EmbedResponse
     from llm_connector.types._models import Model, ModelDetails
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from llm_connector.calls.observer import OBSERVING
+from llm_connector.calls.observing import OBSERVING
 from llm_connector.errors import RequestValidationError
 
 if TYPE_CHECKING:

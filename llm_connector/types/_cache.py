@@ -102,20 +102,3 @@ class Cacheable:
         including it, for ``ttl`` (``"5m"``, ``"1h"``; None: the provider's default).
         docs/caching.md says what each provider does with it."""
         return attrs.evolve(self, cache=CacheBreakpoint(ttl))  # type: ignore[misc]
-
-
-@attrs.frozen(repr=False, eq=False)
-class CachedContent(FrozenValue):
-    """An explicit cache made by ``client.create_cache`` (Gemini's ``CachedContent``,
-    https://ai.google.dev/api/caching#CachedContent): answer from it with
-    ``request.with_cached_content(cache.name)``, remove it with
-    ``client.delete_cache(cache.name)``."""
-
-    #: ``cachedContents/<id>``.
-    name: str
-    model: str = ""
-    #: When the cache expires (RFC 3339, as the provider wrote it).
-    expire_time: str | None = None
-    #: How many tokens it holds.
-    total_tokens: int | None = None
-    display_name: str | None = None

@@ -20,7 +20,7 @@ from llm_connector import (
 from llm_connector.codecs.contract import Endpoint
 from llm_connector.codecs.gemini.codec import GeminiCodec
 from llm_connector.types import ChatRequest, Message, Tool
-from llm_connector.types._cache import CachedContent
+from llm_connector.types._cached_content import CachedContent
 
 _DOCUMENT = "A long reference text to answer many questions about."
 _PROMPT = ChatRequest(

@@ -21,7 +21,7 @@ from llm_connector.codecs.gemini.request import request_body
 from llm_connector.codecs.json_readers import load_json_object, nonempty_str, token_count
 from llm_connector.errors import RequestValidationError, ResponseDecodeError
 from llm_connector.types import ChatRequest
-from llm_connector.types._cache import CachedContent
+from llm_connector.types._cached_content import CachedContent
 
 __all__ = ["build_create_cache", "build_delete_cache", "parse_cached_content"]
 

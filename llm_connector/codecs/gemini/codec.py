@@ -41,7 +41,7 @@ from llm_connector.types import (
     ModelPage,
 )
 from llm_connector.types._accumulate import StreamAccumulator
-from llm_connector.types._cache import CachedContent
+from llm_connector.types._cached_content import CachedContent
 
 # Google's list endpoint returns at most 1000 models a page:
 # https://ai.google.dev/api/models#method:-models.list
