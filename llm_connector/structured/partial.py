@@ -319,9 +319,19 @@ class StreamOutput:
                 self._buffer = buffer  # the answer's text is there: it stays where it is
         parser = self._parser
         if buffer is not None:
-            new = self._cursor.read(buffer)
-            if new:
-                parser.feed(new)
+            cursor = self._cursor
+            pending = buffer.pending
+            if len(pending) == cursor.pending + 1 and len(buffer.joined) == cursor.joined:
+                # The usual call: one piece since the last (TextCursor.read, inline: this
+                # runs after every chunk).
+                piece = pending[-1]
+                cursor.pending += 1
+                cursor.chars += len(piece)
+                parser.feed(piece)
+            else:
+                new = cursor.read(buffer)
+                if new:
+                    parser.feed(new)
         value = parser.value()
         if self._wrapped:
             return value.get("value") if isinstance(value, dict) else None

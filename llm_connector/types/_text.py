@@ -55,29 +55,29 @@ class TextCursor:
     read from ``pending`` are counted; when they were joined into ``joined``, the rest of
     that joined string is the new part)."""
 
-    __slots__ = ("_chars", "_joined", "_pending")
+    __slots__ = ("chars", "joined", "pending")
 
     def __init__(self) -> None:
-        self._joined = 0  # entries of ``joined`` read whole
-        self._pending = 0  # pieces of ``pending`` read since
-        self._chars = 0  # their characters
+        self.joined = 0  # entries of ``joined`` read whole
+        self.pending = 0  # pieces of ``pending`` read since
+        self.chars = 0  # their characters
 
     def read(self, buffer: TextBuffer) -> str:
         joined, pending = buffer.joined, buffer.pending
-        if len(joined) == self._joined and len(pending) == self._pending + 1:
+        if len(joined) == self.joined and len(pending) == self.pending + 1:
             # The usual read: one piece since the last.
             piece = pending[-1]
-            self._pending += 1
-            self._chars += len(piece)
+            self.pending += 1
+            self.chars += len(piece)
             return piece
         parts: list[str] = []
-        if len(joined) > self._joined:
-            # The pieces read from pending were joined (first into joined[self._joined]).
-            parts.append(joined[self._joined][self._chars :])
-            parts.extend(joined[self._joined + 1 :])
-            self._joined, self._pending, self._chars = len(joined), 0, 0
-        new = pending[self._pending :]
+        if len(joined) > self.joined:
+            # The pieces read from pending were joined (first into joined[self.joined]).
+            parts.append(joined[self.joined][self.chars :])
+            parts.extend(joined[self.joined + 1 :])
+            self.joined, self.pending, self.chars = len(joined), 0, 0
+        new = pending[self.pending :]
         parts.extend(new)
-        self._pending += len(new)
-        self._chars += sum(map(len, new))
+        self.pending += len(new)
+        self.chars += sum(map(len, new))
         return "".join(parts)
