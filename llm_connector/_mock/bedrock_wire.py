@@ -30,6 +30,7 @@ from llm_connector._mock.reply import (
     MockReply,
     arguments_object,
     completion_tokens,
+    counted_texts,
     finish_kind,
     is_mid_stream_error,
     pieces,
@@ -86,7 +87,7 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
         return refusal
     if operation == "count-tokens":
         # https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html
-        return json_response(200, {"inputTokens": token_count(_counted_texts(body))})
+        return json_response(200, {"inputTokens": token_count(counted_texts(body))})
     return _converse(server, body, stream=operation == "converse-stream")
 
 
@@ -271,20 +272,3 @@ def _message(headers: Mapping[str, str], payload: bytes) -> bytes:
     prelude += struct.pack(">I", zlib.crc32(prelude))
     message = prelude + block + payload
     return message + struct.pack(">I", zlib.crc32(message))
-
-
-def _counted_texts(value: object) -> list[str]:
-    """Every text of a request body to count (the mock's token counting): the strings under
-    ``text``, ``content``, ``instructions`` and ``system``, at any depth."""
-    if isinstance(value, list):
-        return [text for item in value for text in _counted_texts(item)]
-    if not isinstance(value, dict):
-        return []
-    texts: list[str] = []
-    for key, item in value.items():
-        if isinstance(item, str):
-            if key in ("text", "content", "instructions", "system"):
-                texts.append(item)
-        else:
-            texts += _counted_texts(item)
-    return texts

@@ -17,6 +17,7 @@ from llm_connector._mock.reply import (
     MockReply,
     arguments_object,
     completion_tokens,
+    counted_texts,
     finish_kind,
     is_mid_stream_error,
     pieces,
@@ -55,7 +56,7 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
         return _cached_contents(request, body)
     if request.method == "POST" and path.endswith(":countTokens"):
         # https://ai.google.dev/api/tokens#method:-models.counttokens
-        return json_response(200, {"totalTokens": token_count(_counted_texts(body))})
+        return json_response(200, {"totalTokens": token_count(counted_texts(body))})
     if request.method == "POST" and path.endswith(":embedContent"):
         return json_response(200, {"embedding": {"values": server.vector(_text_of(body))}})
     if request.method == "POST" and path.endswith(":batchEmbedContents"):
@@ -166,23 +167,6 @@ def _chunks(
     return [*chunks, last]
 
 
-def _counted_texts(value: object) -> list[str]:
-    """Every text of a request body to count (the mock's token counting): the strings under
-    ``text``, ``content``, ``instructions`` and ``system``, at any depth."""
-    if isinstance(value, list):
-        return [text for item in value for text in _counted_texts(item)]
-    if not isinstance(value, dict):
-        return []
-    texts: list[str] = []
-    for key, item in value.items():
-        if isinstance(item, str):
-            if key in ("text", "content", "instructions", "system"):
-                texts.append(item)
-        else:
-            texts += _counted_texts(item)
-    return texts
-
-
 def _cached_contents(request: httpx.Request, body: Mapping[str, Any]) -> httpx.Response:
     """Explicit caches (https://ai.google.dev/api/caching): a made cache is named
     ``cachedContents/mock-cache`` and holds one token a word of its texts; deleting any
@@ -196,7 +180,7 @@ def _cached_contents(request: httpx.Request, body: Mapping[str, Any]) -> httpx.R
         "model": body.get("model"),
         "createTime": "2025-01-01T00:00:00Z",
         "expireTime": "2025-01-01T01:00:00Z",
-        "usageMetadata": {"totalTokenCount": token_count(_counted_texts(body))},
+        "usageMetadata": {"totalTokenCount": token_count(counted_texts(body))},
     }
     if "displayName" in body:
         cache["displayName"] = body["displayName"]

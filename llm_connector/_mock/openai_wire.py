@@ -26,6 +26,7 @@ from llm_connector._mock.openai_profiles import (
 from llm_connector._mock.reply import (
     MockReply,
     completion_tokens,
+    counted_texts,
     error_type,
     finish_kind,
     is_mid_stream_error,
@@ -52,7 +53,7 @@ def handle(server: MockServer, request: httpx.Request, body: dict[str, Any]) -> 
         return _chat(server, body)
     if request.method == "POST" and path.endswith(("/responses/input_tokens", "/count_tokens")):
         # OpenAI's /responses/input_tokens and llama.cpp's /v1/messages/count_tokens.
-        count = token_count(_counted_texts(body))
+        count = token_count(counted_texts(body))
         if path.endswith("/input_tokens"):
             return json_response(200, {"object": "response.input_tokens", "input_tokens": count})
         return json_response(200, {"input_tokens": count})
@@ -248,20 +249,3 @@ def _embeddings(server: MockServer, body: Mapping[str, Any]) -> httpx.Response:
     usage = {"prompt_tokens": tokens, "total_tokens": tokens}
     model = body.get("model") or server.model
     return json_response(200, {"object": "list", "data": data, "model": model, "usage": usage})
-
-
-def _counted_texts(value: object) -> list[str]:
-    """Every text of a request body to count (the mock's token counting): the strings under
-    ``text``, ``content``, ``instructions`` and ``system``, at any depth."""
-    if isinstance(value, list):
-        return [text for item in value for text in _counted_texts(item)]
-    if not isinstance(value, dict):
-        return []
-    texts: list[str] = []
-    for key, item in value.items():
-        if isinstance(item, str):
-            if key in ("text", "content", "instructions", "system"):
-                texts.append(item)
-        else:
-            texts += _counted_texts(item)
-    return texts

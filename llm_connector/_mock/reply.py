@@ -132,6 +132,23 @@ def token_count(texts: Iterable[str]) -> int:
     return sum(len(pieces(text)) for text in texts)
 
 
+def counted_texts(value: object) -> list[str]:
+    """Every text of a request body to count (the mock's token counting): the strings under
+    ``text``, ``content``, ``instructions`` and ``system``, at any depth."""
+    if isinstance(value, list):
+        return [text for item in value for text in counted_texts(item)]
+    if not isinstance(value, dict):
+        return []
+    texts: list[str] = []
+    for key, item in value.items():
+        if isinstance(item, str):
+            if key in ("text", "content", "instructions", "system"):
+                texts.append(item)
+        else:
+            texts += counted_texts(item)
+    return texts
+
+
 def completion_tokens(reply: MockReply) -> int:
     count = token_count([reply.content, reply.reasoning_content or ""])
     return count + sum(token_count([c.function.arguments]) + 1 for c in reply.tool_calls)

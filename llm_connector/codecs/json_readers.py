@@ -67,6 +67,16 @@ def load_json_object(body: bytes | str, what: str) -> dict[str, Any]:
     return value
 
 
+def token_count_of(body: bytes, key: str) -> int:
+    """The token count under ``key`` of a counting endpoint's JSON answer (Anthropic's and
+    OpenAI's ``input_tokens``, Bedrock's ``inputTokens``, Gemini's ``totalTokens``)."""
+    obj = load_json_object(body, "token count")
+    count = token_count(obj.get(key))
+    if count is None:
+        raise ResponseDecodeError(f"token count has no {key}", body=body.decode("utf-8", "replace"))
+    return count
+
+
 def load_frame_object(frame: Frame) -> dict[str, Any]:
     """Parse a frame's data as a JSON object, or raise ``StreamDecodeError`` with the frame."""
     try:

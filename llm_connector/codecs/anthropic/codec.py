@@ -18,7 +18,6 @@ from llm_connector.codecs.anthropic.parse import (
     parse_error,
     parse_message,
     parse_model_page,
-    parse_token_count,
 )
 from llm_connector.codecs.anthropic.request import DEFAULT_MAX_TOKENS, BodyBuilder
 from llm_connector.codecs.anthropic.stream import AnthropicStreamDecoder
@@ -31,6 +30,7 @@ from llm_connector.codecs.contract import (
     dump_json,
     merge_headers,
 )
+from llm_connector.codecs.json_readers import token_count_of
 from llm_connector.types import ChatRequest, ChatResponse, ModelPage
 
 __all__ = ["DEFAULT_MAX_TOKENS", "EFFORT_BUDGETS", "AnthropicCodec"]
@@ -126,7 +126,8 @@ class AnthropicCodec(ChatCodec):
         )
 
     def parse_count_tokens(self, body: bytes) -> int:
-        return parse_token_count(body)
+        # {"input_tokens": N}: https://platform.claude.com/docs/en/api/messages/count_tokens
+        return token_count_of(body, "input_tokens")
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -226,15 +226,3 @@ def parse_model_page(body: bytes) -> ModelPage:
     )
     last = nonempty_str(obj.get("last_id"))
     return ModelPage(models, last if obj.get("has_more") is True and last else None)
-
-
-def parse_token_count(body: bytes) -> int:
-    """``POST /v1/messages/count_tokens``: ``{"input_tokens": N}``.
-    https://platform.claude.com/docs/en/api/messages/count_tokens"""
-    obj = load_json_object(body, "token count")
-    count = token_count(obj.get("input_tokens"))
-    if count is None:
-        raise ResponseDecodeError(
-            "token count has no input_tokens", body=body.decode("utf-8", "replace")
-        )
-    return count

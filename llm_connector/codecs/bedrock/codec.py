@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from llm_connector.codecs.bedrock.parse import parse_converse, parse_error, parse_input_tokens
+from llm_connector.codecs.bedrock.parse import parse_converse, parse_error
 from llm_connector.codecs.bedrock.request import converse_body
 from llm_connector.codecs.bedrock.sigv4 import AwsCredentials, sign
 from llm_connector.codecs.bedrock.stream import BedrockStreamDecoder
@@ -38,6 +38,7 @@ from llm_connector.codecs.contract import (
     dump_json,
     merge_headers,
 )
+from llm_connector.codecs.json_readers import token_count_of
 from llm_connector.errors import RequestValidationError
 from llm_connector.types import ChatRequest, ChatResponse
 
@@ -107,7 +108,9 @@ class BedrockCodec(ChatCodec):
         return self._post(url, body, endpoint, "json")
 
     def parse_count_tokens(self, body: bytes) -> int:
-        return parse_input_tokens(body)
+        # {"inputTokens": N}:
+        # https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html
+        return token_count_of(body, "inputTokens")
 
     def _post(self, url: str, body: bytes, endpoint: Endpoint, framing: Framing) -> RequestSpec:
         """A POST of ``body`` to ``url``, signed with the endpoint's credentials (or with

@@ -80,18 +80,6 @@ def parse_usage(raw: object) -> Usage | None:
     )
 
 
-def parse_input_tokens(body: bytes) -> int:
-    """CountTokens' answer, ``{"inputTokens": N}``:
-    https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html"""
-    obj = load_json_object(body, "token count")
-    count = token_count(obj.get("inputTokens"))
-    if count is None:
-        raise ResponseDecodeError(
-            "token count has no inputTokens", body=body.decode("utf-8", "replace")
-        )
-    return count
-
-
 def tool_input_json(value: object) -> str:
     if type(value) is not dict:
         return "{}"

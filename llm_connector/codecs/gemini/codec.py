@@ -32,6 +32,7 @@ from llm_connector.codecs.contract import (
 from llm_connector.codecs.gemini.parse import parse_embeddings, parse_error, parse_model_page
 from llm_connector.codecs.gemini.request import request_body
 from llm_connector.codecs.gemini.stream import GeminiStreamDecoder
+from llm_connector.codecs.json_readers import token_count_of
 from llm_connector.errors import RequestValidationError, ResponseDecodeError
 from llm_connector.types import (
     ChatRequest,
@@ -156,9 +157,8 @@ class GeminiCodec(ChatCodec):
         )
 
     def parse_count_tokens(self, body: bytes) -> int:
-        from llm_connector.codecs.gemini.counting import parse_total_tokens
-
-        return parse_total_tokens(body)
+        # {"totalTokens": N}: https://ai.google.dev/api/tokens#method:-models.counttokens
+        return token_count_of(body, "totalTokens")
 
     # -- explicit caches (caching.py; calls/caches.py) -------------------------------------
 

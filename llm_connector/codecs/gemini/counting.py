@@ -11,11 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from llm_connector.codecs.gemini.request import request_body
-from llm_connector.codecs.json_readers import load_json_object, token_count
-from llm_connector.errors import ResponseDecodeError
 from llm_connector.types import ChatRequest
 
-__all__ = ["count_tokens_body", "parse_total_tokens"]
+__all__ = ["count_tokens_body"]
 
 
 def count_tokens_body(request: ChatRequest, model_path: str) -> dict[str, Any]:
@@ -23,13 +21,3 @@ def count_tokens_body(request: ChatRequest, model_path: str) -> dict[str, Any]:
     ``models/<model>``, which the inner request must name too."""
     request.validate()
     return {"generateContentRequest": {"model": model_path, **request_body(request)}}
-
-
-def parse_total_tokens(body: bytes) -> int:
-    obj = load_json_object(body, "token count")
-    count = token_count(obj.get("totalTokens"))
-    if count is None:
-        raise ResponseDecodeError(
-            "token count has no totalTokens", body=body.decode("utf-8", "replace")
-        )
-    return count

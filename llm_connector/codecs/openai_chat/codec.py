@@ -18,6 +18,7 @@ from llm_connector.codecs.contract import (
     merge_headers,
 )
 from llm_connector.codecs.error_bodies import parse_error_body
+from llm_connector.codecs.json_readers import token_count_of
 from llm_connector.codecs.openai_chat.dialect import (
     COMPATIBLE_DIALECT,
     OPENAI_DIALECT,
@@ -149,6 +150,4 @@ class OpenAIChatCodec(ChatCodec):
 
     def parse_count_tokens(self, body: bytes) -> int:
         # Both answers carry the count as input_tokens.
-        from llm_connector.codecs.anthropic.parse import parse_token_count
-
-        return parse_token_count(body)
+        return token_count_of(body, "input_tokens")
