@@ -142,32 +142,33 @@ HookInfo: TypeAlias = "RequestInfo | ResponseInfo | RetryInfo | SkippedMember"
 Callbacks: TypeAlias = tuple[Callable[[Any], object], ...]
 
 
-def _callbacks(
-    value: Callable[..., object] | Iterable[Callable[..., object]] | None,
+def callbacks_of(
+    value: Callable[..., object] | Iterable[Callable[..., object]] | None, field: str = "hooks"
 ) -> tuple[Any, ...]:
-    """One callable or several, as a tuple (checked: a typo shows here, not mid-call)."""
+    """One callable or several, as a tuple (checked: a typo shows here, not mid-call);
+    ``field`` names them in the error (``hooks``, a chain's ``on_fallback``)."""
     if value is None:
         return ()
     callbacks = (value,) if callable(value) else tuple(value)
     for callback in callbacks:
         if not callable(callback):
-            raise RequestValidationError("hooks", f"a hook must be callable, got {callback!r}")
+            raise RequestValidationError(field, f"a hook must be callable, got {callback!r}")
     return callbacks
 
 
 # One converter per event, so that a type checker matches a hook to the value it receives.
 def _request_hooks(value: RequestHook | Iterable[RequestHook] | None) -> tuple[RequestHook, ...]:
-    return _callbacks(value)
+    return callbacks_of(value)
 
 
 def _response_hooks(
     value: ResponseHook | Iterable[ResponseHook] | None,
 ) -> tuple[ResponseHook, ...]:
-    return _callbacks(value)
+    return callbacks_of(value)
 
 
 def _retry_hooks(value: RetryHook | Iterable[RetryHook] | None) -> tuple[RetryHook, ...]:
-    return _callbacks(value)
+    return callbacks_of(value)
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -66,20 +66,9 @@ class AsyncClient(ShellBase[httpx.AsyncClient, AsyncSteps]):
         policy: FallbackPolicy | None = None,
         on_fallback: FallbackHook | Iterable[FallbackHook] | None = None,
     ) -> AsyncFallback:
-        """A fallback chain: the same calls as a client, each going to the first member
-        that answers (docs/fallback.md). ``members`` are clients (each with its ``model``,
-        or asked for the request's), ``FallbackMember``s with rules of their own, or
-        ``"provider/model"`` names (built with :meth:`from_model`, closed with the chain).
-
-        A call moves on from a member that fails before any content reached the caller
-        with an error of ``policy.switch_on`` (by default: overloaded, rate limited, 5xx,
-        no connection, a timeout, a broken answer), after the member's own retries; that
-        member then cools down (``policy.cooldown``, or the provider's ``Retry-After``). A
-        member that cannot take the request is skipped with its reason. Each answer's
-        ``route`` says which member gave it and why those before it did not; when none
-        did, ``FallbackExhaustedError`` holds every member's error. ``on_fallback`` is
-        called with each member a call passes over (a ``SkippedMember``), as it happens.
-        """
+        """A fallback chain of asyncio clients: :meth:`Client.fallback
+        <llm_connector.Client.fallback>` says how it goes (docs/fallback.md); its
+        ``on_fallback`` hooks may be ``async def``."""
         from llm_connector.shells.async_fallback import AsyncFallback
 
         return AsyncFallback(members, client_class=cls, policy=policy, on_fallback=on_fallback)

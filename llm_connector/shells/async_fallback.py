@@ -36,7 +36,7 @@ _T = TypeVar("_T")
 
 
 class AsyncFallbackStream(
-    FallbackStreamBase["_AsyncStream[ItemT, AnswerT]"], Generic[ItemT, AnswerT]
+    FallbackStreamBase["_AsyncStream[ItemT, AnswerT]", AnswerT], Generic[ItemT, AnswerT]
 ):
     """The asyncio twin of :class:`~llm_connector.FallbackStream`."""
 
@@ -62,11 +62,6 @@ class AsyncFallbackStream(
         """The whole answer (as ``AsyncChatStream.final_response``), with its ``route``."""
         self._first = NOTHING
         return routed(await self._stream.final_response(), self.route)
-
-    def snapshot(self) -> AnswerT:
-        """The answer so far, of a Responses API stream (as ``ResponsesStream.snapshot``)."""
-        snapshot: Callable[[], AnswerT] = getattr(self._stream, "snapshot")  # noqa: B009
-        return self._routed(snapshot)
 
     async def __aenter__(self) -> AsyncFallbackStream[ItemT, AnswerT]:
         return self

@@ -16,7 +16,7 @@ from llm_connector.calls.fallback import (
     Health,
     members_of,
 )
-from llm_connector.calls.hooks import check_sync
+from llm_connector.calls.hooks import callbacks_of, check_sync
 from llm_connector.errors import RequestValidationError
 from llm_connector.types._route import Route, SkippedMember
 
@@ -24,6 +24,7 @@ __all__ = ["FallbackBase", "FallbackHook", "FallbackStreamBase", "routed"]
 
 _ClientT = TypeVar("_ClientT")
 _StreamT = TypeVar("_StreamT")
+_AnswerT = TypeVar("_AnswerT")
 _T = TypeVar("_T")
 
 #: What a stream that ended without any item gives as its first item.
@@ -39,13 +40,9 @@ def hooks_of(
 ) -> tuple[FallbackHook, ...]:
     """The ``on_fallback`` hooks, checked as a client's hooks are (a blocking chain refuses
     a coroutine function)."""
-    if value is None:
-        return ()
-    hooks = (value,) if callable(value) else tuple(value)
-    for hook in hooks:
-        if not callable(hook):
-            raise RequestValidationError("on_fallback", f"a hook must be callable, got {hook!r}")
-        if not awaits:
+    hooks: tuple[FallbackHook, ...] = callbacks_of(value, "on_fallback")
+    if not awaits:
+        for hook in hooks:
             check_sync("on_fallback", hook)
     return hooks
 
@@ -103,7 +100,7 @@ def routed(answer: _T, route: Route) -> _T:
     return attrs.evolve(answer, route=route)  # type: ignore[misc]
 
 
-class FallbackStreamBase(Generic[_StreamT]):
+class FallbackStreamBase(Generic[_StreamT, _AnswerT]):
     """A member's stream that the chain answered with (see ``FallbackStream``):
     ``route`` says which member it is and which were skipped before it."""
 
@@ -128,5 +125,8 @@ class FallbackStreamBase(Generic[_StreamT]):
         first, self._first = self._first, NOTHING
         return first
 
-    def _routed(self, make: Callable[[], _T]) -> _T:
-        return routed(make(), self.route)
+    def snapshot(self) -> _AnswerT:
+        """The answer so far, of a Responses API stream (as ``ResponsesStream.snapshot``;
+        no I/O, the same on both chains)."""
+        snapshot: Callable[[], _AnswerT] = getattr(self._stream, "snapshot")  # noqa: B009
+        return routed(snapshot(), self.route)

@@ -32,7 +32,9 @@ __all__ = ["Fallback", "FallbackStream"]
 _T = TypeVar("_T")
 
 
-class FallbackStream(FallbackStreamBase["_Stream[ItemT, AnswerT]"], Generic[ItemT, AnswerT]):
+class FallbackStream(
+    FallbackStreamBase["_Stream[ItemT, AnswerT]", AnswerT], Generic[ItemT, AnswerT]
+):
     """The stream of the member that answered a chain's streamed call: iterate it as that
     member's stream (``ChatStream``, ``ResponsesStream``); ``route`` says which member it
     is. Its first content had arrived when the call returned: from then on nothing
@@ -58,12 +60,7 @@ class FallbackStream(FallbackStreamBase["_Stream[ItemT, AnswerT]"], Generic[Item
     def final_response(self) -> AnswerT:
         """The whole answer (as ``ChatStream.final_response``), with its ``route``."""
         self._first = NOTHING
-        return self._routed(self._stream.final_response)
-
-    def snapshot(self) -> AnswerT:
-        """The answer so far, of a Responses API stream (as ``ResponsesStream.snapshot``)."""
-        snapshot: Callable[[], AnswerT] = getattr(self._stream, "snapshot")  # noqa: B009
-        return self._routed(snapshot)
+        return routed(self._stream.final_response(), self.route)
 
     def __enter__(self) -> FallbackStream[ItemT, AnswerT]:
         return self
