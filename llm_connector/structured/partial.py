@@ -38,7 +38,6 @@ class PartialJSON:
 
     def __init__(self) -> None:
         self._root: Any = None
-        self._started = False
         #: Open containers, innermost last.
         self._stack: list[dict[str, Any] | list[Any]] = []
         self._expect = _VALUE
@@ -93,31 +92,16 @@ class PartialJSON:
             i += 1
 
     def _char(self, char: str) -> None:
+        """A character feed() did not take inline (a string's quote, a key's colon and a
+        comma are): a value that begins, a container that closes, or what is not JSON."""
         expect = self._expect
+        top = self._stack[-1] if self._stack else None
         if expect == _VALUE:
             self._begin_value(char)
-        elif expect == _KEY:
-            if char == '"':
-                self._begin_string(key=True)
-            elif char == "}" and self._key is None and not self._stack[-1]:
-                self._close()
-            else:
-                self.broken = True
-        elif expect == _COLON:
-            if char == ":":
-                self._expect = _VALUE
-            else:
-                self.broken = True
-        elif expect == _AFTER:
-            top = self._stack[-1] if self._stack else None
-            if char == "," and top is not None:
-                self._expect = _KEY if isinstance(top, dict) else _VALUE
-            elif (char == "}" and isinstance(top, dict)) or (char == "]" and isinstance(top, list)):
-                self._close()
-            else:
-                self.broken = True
+        elif _closes(expect, char, top):
+            self._close()
         else:
-            self.broken = True  # anything after the root value
+            self.broken = True  # includes anything after the root value
 
     def _begin_value(self, char: str) -> None:
         if char == "{":
@@ -126,8 +110,6 @@ class PartialJSON:
         elif char == "[":
             self._place([])
             self._expect = _VALUE
-        elif char == '"':
-            self._begin_string(key=False)
         elif char == "]" and self._stack and isinstance(self._stack[-1], list):
             if self._stack[-1]:  # "[1,]" is not JSON
                 self.broken = True
@@ -142,7 +124,7 @@ class PartialJSON:
         """Put a value that begins into its parent; containers are opened."""
         slot: tuple[Any, Any] | None
         if not self._stack:
-            self._root, self._started, slot = value, True, None
+            self._root, slot = value, None
         else:
             top = self._stack[-1]
             if isinstance(top, dict):
@@ -282,6 +264,16 @@ class PartialJSON:
         if self._scalar and not self.broken:
             self._end_scalar()
         return self.value()
+
+
+def _closes(expect: int, char: str, top: object) -> bool:
+    """Whether ``char`` closes the container ``top``: after a member, or an object before
+    its first."""
+    if expect == _KEY:
+        return char == "}" and not top
+    return expect == _AFTER and (
+        (char == "}" and isinstance(top, dict)) or (char == "]" and isinstance(top, list))
+    )
 
 
 def _paired(text: str) -> str:
