@@ -10,7 +10,6 @@ raw text. A pydantic model validates itself (strict, from the JSON text).
 
 from __future__ import annotations
 
-import collections.abc
 import dataclasses
 import functools
 import json
@@ -28,11 +27,9 @@ from cattrs.errors import (
 )
 
 from llm_connector.errors import OutputValidationError
-from llm_connector.structured.schema import _KEY_QUALIFIERS, _is_pydantic, optional_keys
+from llm_connector.structured.schema import _KEY_QUALIFIERS, SEQUENCES, _is_pydantic, optional_keys
 
 __all__ = ["parse_output", "parse_value"]
-
-_SEQUENCES: tuple[Any, ...] = (list, tuple, collections.abc.Sequence)
 
 _T = TypeVar("_T")
 
@@ -200,7 +197,7 @@ def _converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(_is_union, union)
     converter.register_structure_hook_factory(_is_record, record)
-    converter.register_structure_hook_factory(lambda tp: get_origin(tp) in _SEQUENCES, sequence)
+    converter.register_structure_hook_factory(lambda tp: get_origin(tp) in SEQUENCES, sequence)
     return converter
 
 

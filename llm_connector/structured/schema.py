@@ -44,7 +44,8 @@ _PRIMITIVES: dict[Any, dict[str, Any]] = {
     bool: {"type": "boolean"},
     type(None): {"type": "null"},
 }
-_SEQUENCES = (list, tuple, Sequence, typing.Sequence)
+#: The origins of the sequence types (``typing.Sequence[T]`` has ``Sequence`` too).
+SEQUENCES: tuple[Any, ...] = (list, tuple, Sequence)
 #: ``TypedDict`` key qualifiers (``NotRequired[T]`` is a ``T`` there): typing's (3.11+),
 #: and typing_extensions' where a program loaded it (the same objects from 3.11 on).
 _KEY_QUALIFIERS = tuple(
@@ -95,7 +96,7 @@ def _format_name(name: str) -> str:
 
 def _describe(tp: Any) -> str:
     origin = get_origin(tp)
-    if origin in _SEQUENCES:
+    if origin in SEQUENCES:
         (item, *_) = get_args(tp) or (Any,)
         return f"list_of_{_describe(item)}"
     if isinstance(tp, type):
@@ -140,7 +141,7 @@ class _Builder:
             return _literal(get_args(tp))
         if origin is Union or origin is types.UnionType:
             return self._union(get_args(tp), path)
-        if origin in _SEQUENCES:
+        if origin in SEQUENCES:
             args = get_args(tp)
             if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
                 raise _unsupported(path, tp, "a fixed-length tuple: use tuple[T, ...] or a class")
