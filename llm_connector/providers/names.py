@@ -13,6 +13,7 @@ another's constructor with that ``region`` (``"zai/glm-4.6"``).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -77,7 +78,7 @@ def model_name(name: str) -> ModelName:
     return ModelName(row, model.strip(), row.constructor_name, _arguments(row, PROVIDERS))
 
 
-def _arguments(row: ProviderSpec, rows: Any) -> dict[str, Any]:
+def _arguments(row: ProviderSpec, rows: Mapping[str, ProviderSpec]) -> dict[str, Any]:
     """The constructor arguments that make the constructor build ``row``."""
     if row.via is None:
         return {}
